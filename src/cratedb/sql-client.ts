@@ -1,0 +1,57 @@
+/**
+ * What ops need from CrateDB: run one statement (`args`) or one statement over many rows
+ * (`bulk_args`). The undici-backed implementation lives in src/cratedb/client/; tests may use
+ * any other implementation of this interface.
+ *
+ * Number fidelity: JSON numbers in results that a double cannot hold exactly never pass through
+ * one — integers outside ±(2^53−1) come back as `bigint`, other numbers whose text a double would
+ * change come back as their exact decimal `string`. In args, a `bigint` is sent as an exact JSON
+ * integer; send NUMERIC values as decimal strings.
+ */
+
+export type SqlValue = null | boolean | number | bigint | string | SqlValue[] | { [key: string]: SqlValue };
+
+export interface SqlResult {
+  readonly cols: readonly string[];
+  readonly rows: readonly (readonly unknown[])[];
+  readonly rowcount: number;
+}
+
+export interface BulkItemResult {
+  /** Rows affected by this arg set; −2 when the item failed. */
+  readonly rowcount: number;
+  readonly error?: { readonly code: number; readonly message: string };
+}
+
+export interface RequestOptions {
+  /** Aborts the request (RPC cancelled, server shutting down). */
+  readonly signal?: AbortSignal;
+}
+
+export interface BulkOptions extends RequestOptions {
+  /**
+   * CrateDB answers a bulk DELETE/UPDATE by full primary key of a missing row with −2 and code
+   * 40411 (cratedb.md §1.9). Set this where "row not there" is an expected outcome, so such items
+   * count as 0 rows instead of failing the call.
+   */
+  readonly missingRowIsOk?: boolean;
+  /** Names of the key columns, used in error messages to say which item failed (never values). */
+  readonly keyColumns?: readonly string[];
+}
+
+export interface BulkResult {
+  /** Sum of the non-negative per-item row counts. */
+  readonly rowcount: number;
+  readonly results: readonly BulkItemResult[];
+}
+
+export interface SqlClient {
+  /** One statement with positional `?` args. Throws a typed CrateDB error on failure. */
+  sql(stmt: string, args?: readonly SqlValue[], options?: RequestOptions): Promise<SqlResult>;
+  /**
+   * One statement over many arg sets, split into requests by serialized size and sent with
+   * bounded concurrency. Every item's result is checked: a −2 item fails the call with an error
+   * naming the item's position (unless `missingRowIsOk` covers it).
+   */
+  bulk(stmt: string, bulkArgs: readonly (readonly SqlValue[])[], options?: BulkOptions): Promise<BulkResult>;
+}
