@@ -1,0 +1,264 @@
+/**
+ * One request to CrateDB, with failover, retries and typed errors. Pools are per node
+ * (keep-alive, no pipelining); which failures are repeated follows `Retry` from errors.ts and
+ * the caller's `idempotent` flag.
+ */
+import { Pool } from "undici";
+import { warning } from "../../log.ts";
+import { type Classification, CrateDbError, classify, exceptionName, scrubMessage } from "../errors.ts";
+import { backoffDelay, sleep } from "./backoff.ts";
+import { createConnector } from "./connector.ts";
+import { type Node, NodeList } from "./nodes.ts";
+import {
+  type CrateClientOptions,
+  DEFAULT_NODE_COOLDOWN_MS,
+  DEFAULT_RETRY,
+  type RetryPolicy,
+} from "./options.ts";
+
+export interface HttpRequest {
+  readonly method: "GET" | "POST";
+  /** Path after the node's prefix, e.g. `/_sql`. */
+  readonly path: string;
+  readonly body?: Buffer;
+}
+
+export interface SendOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** Whether repeating the request is harmless when its outcome is unknown (default true). */
+  readonly idempotent?: boolean | undefined;
+  /** Short label for retry warnings, e.g. `WriteBatch req=7f3a`. Never statement text. */
+  readonly label?: string | undefined;
+  /** Values of this request, scrubbed from error messages should CrateDB echo them. */
+  readonly values?: () => Iterable<unknown>;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly text: string;
+  readonly node: Node;
+}
+
+const USER_AGENT = "cratedb-fivetran-destination";
+
+export class Transport {
+  readonly nodes: NodeList;
+  readonly #pools = new Map<string, Pool>();
+  readonly #options: CrateClientOptions;
+  readonly #retry: RetryPolicy;
+  readonly #headers: Record<string, string>;
+  /** Requests under way, and when the last one started: the registry closes idle clients. */
+  inFlight = 0;
+  lastActive = Date.now();
+
+  constructor(options: CrateClientOptions) {
+    this.#options = options;
+    this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.nodes = new NodeList(options.urls, options.nodeCooldownMs ?? DEFAULT_NODE_COOLDOWN_MS);
+    const connect = createConnector(options);
+    for (const node of this.nodes.nodes) {
+      if (this.#pools.has(node.origin)) continue;
+      this.#pools.set(
+        node.origin,
+        new Pool(node.origin, {
+          connections: options.concurrency,
+          pipelining: 1,
+          keepAliveTimeout: 20_000,
+          connect,
+        }),
+      );
+    }
+    const credentials = Buffer.from(`${options.username}:${options.password}`).toString("base64");
+    this.#headers = {
+      "content-type": "application/json",
+      accept: "application/json",
+      authorization: `Basic ${credentials}`,
+      "user-agent": USER_AGENT,
+    };
+  }
+
+  /** Sends the request to the next available node, retrying what `classify` allows. */
+  async send(request: HttpRequest, options: SendOptions = {}): Promise<HttpResponse> {
+    this.inFlight++;
+    this.lastActive = Date.now();
+    try {
+      return await this.#send(request, options);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  async #send(request: HttpRequest, options: SendOptions): Promise<HttpResponse> {
+    const started = Date.now();
+    const failures = new Map<string, string>();
+    const idempotent = options.idempotent ?? true;
+    for (let attempt = 1; ; attempt++) {
+      const node = this.nodes.pick();
+      let error: CrateDbError;
+      try {
+        const response = await this.sendTo(node, request, options);
+        this.nodes.markUp(node);
+        if (response.status === 200) return response;
+        error = responseError(response, options);
+      } catch (caught) {
+        if (!(caught instanceof CrateDbError)) throw caught;
+        error = caught;
+      }
+      if (error.nodeDown) this.nodes.markDown(node);
+      failures.set(node.url, error.message);
+      const repeatable = error.retry === "safe" || (error.retry === "if-idempotent" && idempotent);
+      const elapsed = Date.now() - started;
+      if (!repeatable || attempt >= this.#retry.maxAttempts || elapsed >= this.#retry.totalMs) {
+        throw finalError(error, failures, this.nodes.nodes.length);
+      }
+      // Another node can take over at once; the same node (or all) gets a backoff.
+      const delay =
+        error.nodeDown && this.nodes.hasOtherAvailable(node) ? 0 : backoffDelay(this.#retry, attempt);
+      warning(
+        `CrateDB request${options.label ? ` (${options.label})` : ""} failed: ${error.message}; attempt ${attempt + 1} of ${this.#retry.maxAttempts} in ${delay} ms`,
+      );
+      try {
+        await sleep(Math.min(delay, Math.max(0, this.#retry.totalMs - elapsed)), options.signal);
+      } catch (reason) {
+        throw abortedError(reason);
+      }
+    }
+  }
+
+  /** One attempt against one node; network failures become typed errors. */
+  async sendTo(node: Node, request: HttpRequest, options: SendOptions = {}): Promise<HttpResponse> {
+    const pool = this.#pools.get(node.origin)!;
+    const caller = options.signal;
+    if (caller?.aborted) throw abortedError(caller.reason);
+    // undici's own timeouts tick at about one second; an abort signal keeps the limit exact and
+    // covers the whole exchange, body included.
+    const timeout = AbortSignal.timeout(this.#options.requestTimeoutMs);
+    try {
+      const { statusCode, body } = await pool.request({
+        method: request.method,
+        path: node.prefix + request.path,
+        headers: this.#headers,
+        body: request.body ?? null,
+        signal: caller === undefined ? timeout : AbortSignal.any([caller, timeout]),
+      });
+      return { status: statusCode, text: await body.text(), node };
+    } catch (caught) {
+      if (caller?.aborted) throw abortedError(caller.reason);
+      if (timeout.aborted) throw networkError({ code: "UND_ERR_HEADERS_TIMEOUT" }, node, this.#options);
+      throw networkError(caught, node, this.#options);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#pools.values()].map((pool) => pool.close()));
+  }
+}
+
+function networkError(caught: unknown, node: Node, options: CrateClientOptions): CrateDbError {
+  const code = errorCode(caught);
+  const classification = classify({ type: "network", errorCode: code });
+  const what = networkReason(code, caught, options);
+  return new CrateDbError(classification, withHint(`${node.url}: ${what}`, classification), {
+    cause: caught,
+  });
+}
+
+function errorCode(caught: unknown): string {
+  if (typeof caught === "object" && caught !== null) {
+    const { code, name } = caught as { code?: unknown; name?: unknown };
+    if (typeof code === "string") return code;
+    if (name === "AbortError") return "ABORT_ERR";
+  }
+  return "UNKNOWN";
+}
+
+function networkReason(code: string, caught: unknown, options: CrateClientOptions): string {
+  switch (code) {
+    case "ECONNREFUSED":
+      return "connection refused";
+    case "ENOTFOUND":
+      return "host name not found";
+    case "EAI_AGAIN":
+      return "host name lookup failed temporarily";
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return "network unreachable";
+    case "UND_ERR_CONNECT_TIMEOUT":
+      return `no connection within ${options.connectTimeoutMs / 1000} s`;
+    case "UND_ERR_HEADERS_TIMEOUT":
+    case "UND_ERR_BODY_TIMEOUT":
+      return `no response within ${options.requestTimeoutMs / 1000} s`;
+    case "ECONNRESET":
+      return "connection reset";
+    case "UND_ERR_SOCKET":
+      return "connection closed by the server";
+    default:
+      // TLS and other socket errors carry Node's own short text (no data of ours).
+      return caught instanceof Error ? `${caught.message} (${code})` : code;
+  }
+}
+
+function withHint(message: string, classification: Classification): string {
+  return classification.hint === undefined ? message : `${message}. ${classification.hint}`;
+}
+
+/** Error for a non-200 response: CrateDB's JSON error, or the HTTP status for plain ones. */
+export function responseError(response: HttpResponse, options: SendOptions = {}): CrateDbError {
+  const { status, text, node } = response;
+  const parsed = parseErrorBody(text);
+  const values = options.values?.() ?? [];
+  if (parsed === undefined) {
+    const classification = classify({ type: "response", httpStatus: status });
+    // Plain-text bodies are CrateDB's auth and handler messages; other servers' pages are cut.
+    const body = text.trim() === "" ? "" : `: ${scrubMessage(text.trim().slice(0, 300), values)}`;
+    return new CrateDbError(
+      classification,
+      withHint(`${node.url} answered HTTP ${status}${body}`, classification),
+      {
+        httpStatus: status,
+      },
+    );
+  }
+  const classification = classify({
+    type: "response",
+    httpStatus: status,
+    crateCode: parsed.code,
+    exception: exceptionName(parsed.message),
+  });
+  const message = `CrateDB error ${parsed.code}: ${scrubMessage(parsed.message, values)}`;
+  return new CrateDbError(classification, withHint(message, classification), {
+    crateCode: parsed.code,
+    httpStatus: status,
+  });
+}
+
+function parseErrorBody(text: string): { code: number; message: string } | undefined {
+  if (!text.startsWith("{")) return undefined;
+  try {
+    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
+    const { code, message } = body.error ?? {};
+    if (typeof code !== "number") return undefined;
+    return { code, message: typeof message === "string" ? message : "" };
+  } catch {
+    return undefined;
+  }
+}
+
+export function abortedError(reason: unknown): CrateDbError {
+  return new CrateDbError(
+    { code: "CRATEDB_ABORTED", kind: "transient", retry: "never" },
+    "CrateDB request cancelled",
+    { cause: reason },
+  );
+}
+
+/** When every node failed to connect, name each one and why; otherwise the last error. */
+function finalError(last: CrateDbError, failures: Map<string, string>, nodeCount: number): CrateDbError {
+  if (last.code !== "CRATEDB_UNREACHABLE") return last;
+  const tried = [...failures.values()].join("; ");
+  const message =
+    nodeCount > 1
+      ? `Could not reach any CrateDB node (${tried}). Check the URLs, that CrateDB is running, and that this network can reach the nodes' HTTP port (usually 4200).`
+      : `Could not reach CrateDB (${tried}). Check the URL, that CrateDB is running, and that this network can reach its HTTP port (usually 4200).`;
+  return new CrateDbError({ code: last.code, kind: last.kind, retry: last.retry }, message, { cause: last });
+}

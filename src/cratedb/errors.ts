@@ -1,0 +1,266 @@
+/**
+ * Typed CrateDB failures. Every response or network failure is classified in ONE place
+ * (`classify`) by CrateDB's `error.code` (cratedb.md §1.8), the HTTP status where CrateDB gives
+ * no code (plain-text 401, empty 413/429), or the network error code — never by message text.
+ *
+ * Messages carry CrateDB's own text (it names relations and columns) minus anything that may
+ * echo our values: see `scrubMessage`.
+ */
+import { DestinationError, type ErrorKind } from "../errors.ts";
+
+/**
+ * Whether the client may send the request again:
+ * - `safe`: CrateDB did not run it (refused connection, 503 cluster unavailable, 429).
+ * - `if-idempotent`: the outcome is unknown (reset, timeout, 502/504, shards failing).
+ * - `never`: a definite answer that repeating cannot change.
+ */
+export type Retry = "safe" | "if-idempotent" | "never";
+
+export interface Classification {
+  readonly code: string;
+  readonly kind: ErrorKind;
+  readonly retry: Retry;
+  /** What to check, appended to the message for user-actionable errors. */
+  readonly hint?: string;
+  /** The node itself looks down (skip it for a cool-down), not just this statement. */
+  readonly nodeDown?: boolean;
+}
+
+export class CrateDbError extends DestinationError {
+  /** CrateDB's `error.code`, when the response carried one. */
+  readonly crateCode: number | undefined;
+  /** HTTP status, when a response arrived. */
+  readonly httpStatus: number | undefined;
+  readonly retry: Retry;
+  readonly nodeDown: boolean;
+
+  constructor(
+    classification: Classification,
+    message: string,
+    details: { crateCode?: number; httpStatus?: number; cause?: unknown } = {},
+  ) {
+    super(classification.code, classification.kind, message, { cause: details.cause });
+    this.name = "CrateDbError";
+    this.crateCode = details.crateCode;
+    this.httpStatus = details.httpStatus;
+    this.retry = classification.retry;
+    this.nodeDown = classification.nodeDown ?? false;
+  }
+}
+
+const PRIVILEGE_HINT =
+  "Grant the CrateDB user DQL, DML and DDL on the schemas Fivetran writes to (or ON CLUSTER), e.g. GRANT DQL, DML, DDL ON SCHEMA my_schema TO my_user.";
+
+export type Failure =
+  | {
+      readonly type: "response";
+      readonly httpStatus: number;
+      readonly crateCode?: number;
+      readonly exception?: string;
+    }
+  | { readonly type: "network"; readonly errorCode: string };
+
+/** The single classification of everything that can go wrong talking to CrateDB. */
+export function classify(failure: Failure): Classification {
+  if (failure.type === "network") return classifyNetwork(failure.errorCode);
+  const { httpStatus, crateCode } = failure;
+  if (crateCode === undefined) return classifyStatus(httpStatus);
+  return classifyCode(crateCode, failure.exception);
+}
+
+function classifyCode(code: number, exception: string | undefined): Classification {
+  // 4000 covers both syntax errors in our own SQL and rejected values (casts, NOT NULL,
+  // VARCHAR length, statement too long); only the exception name tells them apart.
+  if (code === 4000) {
+    return exception === "ParsingException"
+      ? { code: "CRATEDB_SQL_SYNTAX", kind: "bug", retry: "never" }
+      : {
+          code: "CRATEDB_REJECTED",
+          kind: "user",
+          retry: "never",
+          hint: "CrateDB rejected a value or statement; check the column types and constraints of the table.",
+        };
+  }
+  if (code === 4002 || code === 4008) {
+    return {
+      code: "CRATEDB_INVALID_NAME",
+      kind: "user",
+      retry: "never",
+      hint: "CrateDB does not accept this table or column name (names must not contain dots or brackets, nor be system column names).",
+    };
+  }
+  if (code === 4007) {
+    return {
+      code: "CRATEDB_WRITE_BLOCKED",
+      kind: "user",
+      retry: "never",
+      hint: 'The table does not allow this operation; check its "blocks.*" settings, whether it is closed or a subscribed replica.',
+    };
+  }
+  if (code === 4010 || code === 4011) {
+    return { code: "CRATEDB_PRIVILEGE", kind: "user", retry: "never", hint: PRIVILEGE_HINT };
+  }
+  if (code === 4031 || (code >= 4032 && code <= 4037) || code === 4030) {
+    return {
+      code: "CRATEDB_READ_ONLY",
+      kind: "user",
+      retry: "never",
+      hint: "The cluster or table is blocked for writes (read-only node, cluster block, or the disk flood-stage watermark was exceeded); free disk space or lift the block.",
+    };
+  }
+  if (code === 4041) return { code: "CRATEDB_UNKNOWN_TABLE", kind: "user", retry: "never" };
+  if (code === 4043) return { code: "CRATEDB_UNKNOWN_COLUMN", kind: "user", retry: "never" };
+  if (code === 4045) return { code: "CRATEDB_UNKNOWN_SCHEMA", kind: "user", retry: "never" };
+  if (code === 40411) return { code: "CRATEDB_DOCUMENT_MISSING", kind: "bug", retry: "never" };
+  if (code === 4040 || (code >= 4042 && code <= 4049) || code === 40410) {
+    return { code: "CRATEDB_NOT_FOUND", kind: "user", retry: "never" };
+  }
+  if (code === 4091) return { code: "CRATEDB_DUPLICATE_KEY", kind: "bug", retry: "never" };
+  // Concurrent writers on one row; our writes are upserts, so repeating them converges.
+  if (code === 4092) return { code: "CRATEDB_VERSION_CONFLICT", kind: "transient", retry: "if-idempotent" };
+  if (code === 4093) return { code: "CRATEDB_TABLE_EXISTS", kind: "bug", retry: "never" };
+  if (code === 4290) return { code: "CRATEDB_OVERLOADED", kind: "transient", retry: "safe" };
+  // Query killed (KILL or a node leaving): not repeated here; the sync may run it again.
+  if (code === 5005) return { code: "CRATEDB_QUERY_KILLED", kind: "transient", retry: "never" };
+  if (code === 5000) {
+    return exception === "CircuitBreakingException"
+      ? {
+          code: "CRATEDB_MEMORY",
+          kind: "transient",
+          retry: "if-idempotent",
+          hint: "CrateDB ran short of memory for this request; lower the request size (chunk_bytes) or add memory.",
+        }
+      : { code: "CRATEDB_SERVER_ERROR", kind: "bug", retry: "never" };
+  }
+  // Task failed / shards unavailable / query failed on shards: a node restarting or shards
+  // relocating; the statement may have partly run.
+  if ((code >= 5001 && code <= 5004) || code === 5006) {
+    return { code: "CRATEDB_SHARDS_FAILED", kind: "transient", retry: "if-idempotent" };
+  }
+  // Cluster unavailable, no master, no node, no shard, cluster-event timeout, state not
+  // recovered: the statement did not run.
+  if (code >= 5030 && code <= 5035) return { code: "CRATEDB_UNAVAILABLE", kind: "transient", retry: "safe" };
+  if (code >= 4090 && code <= 40911) return { code: "CRATEDB_CONFLICT", kind: "bug", retry: "never" };
+  // Remaining 400 codes: statements we built that CrateDB refuses (unsupported feature,
+  // ambiguous column, validation) — our bug, not the user's.
+  return { code: "CRATEDB_BAD_STATEMENT", kind: "bug", retry: "never" };
+}
+
+function classifyStatus(status: number): Classification {
+  switch (status) {
+    case 401:
+      return {
+        code: "CRATEDB_AUTH",
+        kind: "user",
+        retry: "never",
+        hint: "Check the username and password, and that CrateDB's host-based authentication (auth.host_based) admits this user over HTTP from this address.",
+      };
+    case 400:
+      return {
+        code: "CRATEDB_BAD_REQUEST",
+        kind: "user",
+        retry: "never",
+        hint: "If the node serves HTTPS, the URL must start with https://.",
+      };
+    case 413:
+      return {
+        code: "CRATEDB_REQUEST_TOO_LARGE",
+        kind: "user",
+        retry: "never",
+        hint: "Lower the request size setting (chunk_bytes) below the cluster's http.max_content_length.",
+      };
+    case 429:
+      return { code: "CRATEDB_OVERLOADED", kind: "transient", retry: "safe" };
+    case 503:
+      return { code: "CRATEDB_UNAVAILABLE", kind: "transient", retry: "safe", nodeDown: true };
+    case 502:
+    case 504:
+      // Usually a proxy or load balancer in front of CrateDB; the statement may have run.
+      return { code: "CRATEDB_GATEWAY", kind: "transient", retry: "if-idempotent", nodeDown: true };
+    default:
+      return status >= 500
+        ? { code: "CRATEDB_SERVER_ERROR", kind: "bug", retry: "never" }
+        : {
+            code: "CRATEDB_NOT_CRATEDB",
+            kind: "user",
+            retry: "never",
+            hint: "The URL does not point at a CrateDB HTTP endpoint; check host, port (usually 4200) and path.",
+          };
+  }
+}
+
+/** Node/undici error codes, grouped by what they tell us about the request's fate. */
+function classifyNetwork(errorCode: string): Classification {
+  switch (errorCode) {
+    // No connection was made: the request never reached CrateDB.
+    case "ECONNREFUSED":
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+    case "EHOSTDOWN":
+    case "UND_ERR_CONNECT_TIMEOUT":
+      return { code: "CRATEDB_UNREACHABLE", kind: "transient", retry: "safe", nodeDown: true };
+    case "UND_ERR_HEADERS_TIMEOUT":
+    case "UND_ERR_BODY_TIMEOUT":
+      return {
+        code: "CRATEDB_TIMEOUT",
+        kind: "transient",
+        retry: "if-idempotent",
+        hint: "Raise the request timeout, or check the cluster's load.",
+      };
+    case "UND_ERR_ABORTED":
+    case "ABORT_ERR":
+      return { code: "CRATEDB_ABORTED", kind: "transient", retry: "never" };
+    default:
+      if (isTlsErrorCode(errorCode)) {
+        return {
+          code: "CRATEDB_TLS",
+          kind: "user",
+          retry: "never",
+          hint: "The server's TLS certificate could not be verified: supply the CA certificate that signed it, check the host name in the URL, or (test clusters only) turn certificate verification off.",
+        };
+      }
+      // Reset, broken pipe, socket closed mid-response: the request may have been processed.
+      return { code: "CRATEDB_CONNECTION_LOST", kind: "transient", retry: "if-idempotent" };
+  }
+}
+
+export function isTlsErrorCode(code: string): boolean {
+  return (
+    code.startsWith("CERT_") ||
+    code.startsWith("ERR_TLS_") ||
+    code.startsWith("ERR_SSL_") ||
+    code === "DEPTH_ZERO_SELF_SIGNED_CERT" ||
+    code === "SELF_SIGNED_CERT_IN_CHAIN" ||
+    code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE" ||
+    code === "UNABLE_TO_GET_ISSUER_CERT_LOCALLY" ||
+    code === "UNABLE_TO_GET_ISSUER_CERT" ||
+    code === "HOSTNAME_MISMATCH"
+  );
+}
+
+const MAX_MESSAGE_CHARS = 1000;
+
+/**
+ * CrateDB's message minus what may echo request data: the request body in body-parse errors,
+ * values in cast errors, and `[id]` document ids in engine errors; then any of the given
+ * values that still appear verbatim. Capped in length.
+ */
+export function scrubMessage(message: string, values: Iterable<unknown> = []): string {
+  let text = message
+    .replace(/Can't parse \[[\s\S]*\]\. Expecting/, "Can't parse [<request body>]. Expecting")
+    .replace(/(Cannot cast (?:value )?)`[\s\S]*?`( to type)/g, "$1<value>$2")
+    .replace(/(Cannot cast (?:value )?)'[\s\S]*?'( to type)/g, "$1<value>$2")
+    .replace(/\[\[[^\]]*\]: version conflict/g, "[<document id>: version conflict");
+  for (const value of values) {
+    if (typeof value !== "string" || value.length < 4) continue;
+    if (text.includes(value)) text = text.replaceAll(value, "<value>");
+  }
+  return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}…` : text;
+}
+
+/** `RelationUnknown[Relation 'doc.t' unknown]` → `RelationUnknown`. */
+export function exceptionName(message: string): string | undefined {
+  return /^([A-Za-z0-9_]+)\[/.exec(message)?.[1];
+}

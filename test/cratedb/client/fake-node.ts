@@ -1,0 +1,86 @@
+/**
+ * A loopback HTTP server standing in for one CrateDB node, misbehaving on purpose: each test
+ * decides per request what it answers (or how it fails).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface SeenRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingMessage["headers"];
+  readonly body: { stmt?: string; args?: unknown[]; bulk_args?: unknown[][] } | undefined;
+  readonly raw: string;
+}
+
+export type Handler = (request: SeenRequest, res: ServerResponse, index: number) => void | Promise<void>;
+
+export interface FakeNode {
+  readonly url: string;
+  readonly requests: SeenRequest[];
+  handler: Handler;
+  /** Stops listening and drops every open connection: the node is gone. */
+  kill(): Promise<void>;
+}
+
+export async function startFakeNode(handler: Handler): Promise<FakeNode> {
+  const requests: SeenRequest[] = [];
+  const server: Server = createServer({ keepAliveTimeout: 10 }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks).toString();
+      let body: SeenRequest["body"];
+      try {
+        body = raw === "" ? undefined : JSON.parse(raw);
+      } catch {
+        body = undefined;
+      }
+      const seen = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body, raw };
+      requests.push(seen);
+      void node.handler(seen, res, requests.length - 1);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const node: FakeNode = {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    handler,
+    kill: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+  return node;
+}
+
+/** A loopback URL nobody listens on. */
+export async function deadUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+export function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export const rowcountOk = (res: ServerResponse, rowcount = 1): void =>
+  json(res, 200, { cols: [], rows: [[]], rowcount, duration: 0.5 });
+
+/** Answers a bulk request with rowcount 1 per arg set. */
+export const bulkOk = (request: SeenRequest, res: ServerResponse): void =>
+  json(res, 200, {
+    cols: [],
+    duration: 1,
+    results: (request.body?.bulk_args ?? []).map(() => ({ rowcount: 1 })),
+  });
+
+export const crateError = (res: ServerResponse, status: number, code: number, message: string): void =>
+  json(res, status, { error: { code, message } });

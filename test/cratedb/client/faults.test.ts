@@ -1,0 +1,324 @@
+import assert from "node:assert/strict";
+import { after, test } from "node:test";
+import { CrateClient } from "../../../src/cratedb/client/crate-client.ts";
+import type { CrateClientOptions } from "../../../src/cratedb/client/options.ts";
+import { CrateDbError } from "../../../src/cratedb/errors.ts";
+import { setLogSink } from "../../../src/log.ts";
+import { bulkOk, crateError, deadUrl, type FakeNode, json, rowcountOk, startFakeNode } from "./fake-node.ts";
+
+// Retry warnings are expected here; keep them out of the test output.
+setLogSink(() => {});
+
+const clients: CrateClient[] = [];
+const nodes: FakeNode[] = [];
+after(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await Promise.all(nodes.map((n) => n.kill()));
+});
+
+function client(urls: string[], overrides: Partial<CrateClientOptions> = {}): CrateClient {
+  const c = new CrateClient({
+    urls,
+    username: "fivetran",
+    password: "s3cret",
+    verifyTls: true,
+    chunkBytes: 1 << 20,
+    concurrency: 2,
+    connectTimeoutMs: 1000,
+    requestTimeoutMs: 2000,
+    retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5, totalMs: 5000 },
+    ...overrides,
+  });
+  clients.push(c);
+  return c;
+}
+
+async function node(handler: Parameters<typeof startFakeNode>[0]): Promise<FakeNode> {
+  const n = await startFakeNode(handler);
+  nodes.push(n);
+  return n;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<CrateDbError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof CrateDbError, `expected a CrateDbError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail("expected the call to fail");
+}
+
+test("a statement is posted as JSON with basic auth and its result parsed", async () => {
+  const n = await node((_req, res) =>
+    json(res, 200, { cols: ["a"], rows: [[9223372036854775807n.toString()]], rowcount: 1 }),
+  );
+  const result = await client([n.url]).sql('SELECT "a" FROM "s"."t" WHERE "id" = ?', [5n]);
+  assert.deepEqual(result, { cols: ["a"], rows: [["9223372036854775807"]], rowcount: 1 });
+  const seen = n.requests[0]!;
+  assert.equal(seen.method, "POST");
+  assert.equal(seen.url, "/_sql");
+  assert.equal(seen.raw, '{"stmt":"SELECT \\"a\\" FROM \\"s\\".\\"t\\" WHERE \\"id\\" = ?","args":[5]}');
+  assert.equal(seen.headers.authorization, `Basic ${Buffer.from("fivetran:s3cret").toString("base64")}`);
+  assert.equal(seen.headers["content-type"], "application/json");
+});
+
+test("a tagged client prefixes every statement with the RPC name and request id", async () => {
+  const n = await node((req, res) => (req.body?.bulk_args ? bulkOk(req, res) : rowcountOk(res)));
+  const tagged = client([n.url]).withTag("WriteBatch", "r-42 */ DROP");
+  await tagged.sql("REFRESH TABLE x");
+  await tagged.bulk("INSERT INTO x VALUES (?)", [[1]]);
+  assert.equal(n.requests[0]!.body?.stmt, "/* fivetran:WriteBatch req=r-42____DROP */ REFRESH TABLE x");
+  assert.equal(
+    n.requests[1]!.body?.stmt,
+    "/* fivetran:WriteBatch req=r-42____DROP */ INSERT INTO x VALUES (?)",
+  );
+});
+
+test("a path prefix in the URL is kept in front of /_sql", async () => {
+  const n = await node((_req, res) => rowcountOk(res));
+  await client([`${n.url}/crate/`]).sql("SELECT 1");
+  assert.equal(n.requests[0]!.url, "/crate/_sql");
+});
+
+test("a refused connection is retried on the next node and the node is skipped afterwards", async () => {
+  const dead = await deadUrl();
+  const n = await node((_req, res) => rowcountOk(res, 7));
+  const c = client([dead, n.url]);
+  for (let i = 0; i < 4; i++) assert.equal((await c.sql("UPDATE t SET a = 1")).rowcount, 7);
+  assert.equal(n.requests.length, 4);
+});
+
+test("when every node refuses, the error names each node and why", async () => {
+  const [a, b] = [await deadUrl(), await deadUrl()];
+  const error = await rejection(client([a, b]).sql("SELECT 1"));
+  assert.equal(error.code, "CRATEDB_UNREACHABLE");
+  assert.equal(error.kind, "transient");
+  assert.match(error.message, /^Could not reach any CrateDB node/);
+  assert.ok(error.message.includes(`${a}: connection refused`), error.message);
+  assert.ok(error.message.includes(`${b}: connection refused`), error.message);
+  assert.ok(!error.message.includes("s3cret"));
+});
+
+test("503 is retried with backoff until the node answers", async () => {
+  const n = await node((_req, res, i) =>
+    i < 2 ? crateError(res, 503, 5030, "ClusterBlockException[no master]") : rowcountOk(res, 3),
+  );
+  assert.equal((await client([n.url]).sql("DELETE FROM t")).rowcount, 3);
+  assert.equal(n.requests.length, 3);
+});
+
+test("retries stop after the configured attempts with the last error", async () => {
+  const n = await node((_req, res) => crateError(res, 503, 5032, "NoNodeAvailable[no node]"));
+  const error = await rejection(client([n.url]).sql("SELECT 1"));
+  assert.equal(error.code, "CRATEDB_UNAVAILABLE");
+  assert.equal(error.crateCode, 5032);
+  assert.equal(error.httpStatus, 503);
+  assert.equal(n.requests.length, 4);
+});
+
+test("a connection reset mid-response is retried for idempotent statements only", async () => {
+  const n = await node((req, res) => {
+    if (
+      req.body?.stmt === "first" ||
+      n.requests.filter((r) => r.body?.stmt === req.body?.stmt).length === 1
+    ) {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+      res.write('{"cols":[],"ro');
+      res.socket?.destroy();
+      return;
+    }
+    rowcountOk(res);
+  });
+  const c = client([n.url]);
+  assert.equal((await c.sql("upsert")).rowcount, 1);
+  assert.equal(n.requests.filter((r) => r.body?.stmt === "upsert").length, 2);
+
+  const error = await rejection(c.sql("first", [], { idempotent: false }));
+  assert.equal(error.code, "CRATEDB_CONNECTION_LOST");
+  assert.equal(n.requests.filter((r) => r.body?.stmt === "first").length, 1);
+});
+
+test("a response slower than the request timeout fails, and is not repeated when not idempotent", async () => {
+  const n = await node((_req, res) => {
+    setTimeout(() => rowcountOk(res), 1500).unref();
+  });
+  const c = client([n.url], { requestTimeoutMs: 150 });
+  const error = await rejection(c.sql("INSERT INTO t VALUES (1)", [], { idempotent: false }));
+  assert.equal(error.code, "CRATEDB_TIMEOUT");
+  assert.match(error.message, /no response within 0.15 s/);
+  assert.equal(n.requests.length, 1);
+});
+
+test("a slow response is retried when idempotent, and succeeds once the node is fast again", async () => {
+  const n = await node((_req, res, i) => {
+    if (i === 0) setTimeout(() => rowcountOk(res), 1500).unref();
+    else rowcountOk(res, 2);
+  });
+  const result = await client([n.url], { requestTimeoutMs: 150 }).sql("UPDATE t SET a = 1");
+  assert.equal(result.rowcount, 2);
+  assert.equal(n.requests.length, 2);
+});
+
+test("an aborted request is not retried", async () => {
+  const n = await node((_req, res) => {
+    setTimeout(() => rowcountOk(res), 500).unref();
+  });
+  const controller = new AbortController();
+  const pending = client([n.url]).sql("SELECT 1", [], { signal: controller.signal });
+  setTimeout(() => controller.abort(new Error("RPC cancelled")), 50);
+  const error = await rejection(pending);
+  assert.equal(error.code, "CRATEDB_ABORTED");
+  assert.equal(n.requests.length, 1);
+});
+
+test("SQL errors are never retried and keep CrateDB's code, status and message", async () => {
+  const n = await node((_req, res) =>
+    crateError(res, 401, 4011, "MissingPrivilegeException[Missing 'DDL' privilege for user 'fivetran']"),
+  );
+  const error = await rejection(client([n.url]).sql("CREATE TABLE t (a INT)"));
+  assert.equal(error.code, "CRATEDB_PRIVILEGE");
+  assert.equal(error.kind, "user");
+  assert.equal(error.crateCode, 4011);
+  assert.equal(error.httpStatus, 401);
+  assert.match(
+    error.message,
+    /^CrateDB error 4011: MissingPrivilegeException\[Missing 'DDL' privilege for user 'fivetran'\]/,
+  );
+  assert.equal(n.requests.length, 1);
+});
+
+test("a plain-text 401 is an authentication error telling what to check", async () => {
+  const n = await node((_req, res) => {
+    res.writeHead(401, {
+      "content-type": "text/plain",
+      "www-authenticate": 'Basic realm="CrateDB Authenticator"',
+    });
+    res.end('password authentication failed for user "fivetran"');
+  });
+  const error = await rejection(client([n.url]).sql("SELECT 1"));
+  assert.equal(error.code, "CRATEDB_AUTH");
+  assert.equal(error.crateCode, undefined);
+  assert.match(
+    error.message,
+    /HTTP 401: password authentication failed for user "fivetran"\. Check the username and password/,
+  );
+  assert.equal(n.requests.length, 1);
+});
+
+test("an echoed request body is not repeated in the error", async () => {
+  const n = await node((req, res) =>
+    crateError(
+      res,
+      400,
+      4000,
+      `SQLParseException[Can't parse [${req.raw}]. Expecting payload with \`stmt\` string]`,
+    ),
+  );
+  const error = await rejection(client([n.url]).sql("SELECT ?", ["very-private-value"]));
+  assert.ok(!error.message.includes("very-private-value"), error.message);
+});
+
+test("bulk args are split by size, sent concurrently, and results come back in order", async () => {
+  const n = await node((req, res) =>
+    json(res, 200, {
+      cols: [],
+      results: (req.body?.bulk_args ?? []).map((r) => ({ rowcount: r[0] === 5 ? 0 : 1 })),
+    }),
+  );
+  const rows = Array.from({ length: 50 }, (_, i) => [i, "x".repeat(30)]);
+  const result = await client([n.url], { chunkBytes: 300 }).bulk("INSERT INTO t VALUES (?, ?)", rows);
+  assert.ok(n.requests.length > 5);
+  assert.ok(n.requests.every((r) => r.raw.length <= 300));
+  assert.equal(result.rowcount, 49);
+  assert.equal(result.results.length, 50);
+  assert.deepEqual(result.results[5], { rowcount: 0 });
+  assert.deepEqual(
+    n.requests.flatMap((r) => r.body?.bulk_args ?? []).sort((a, b) => Number(a[0]) - Number(b[0])),
+    rows,
+  );
+});
+
+test("a failed bulk item names its position and key columns, never its values", async () => {
+  const n = await node((req, res) =>
+    json(res, 200, {
+      cols: [],
+      results: (req.body?.bulk_args ?? []).map((r) =>
+        r[0] === "key-7"
+          ? {
+              rowcount: -2,
+              error: {
+                code: 4091,
+                message: "DuplicateKeyException[A document with the same primary key exists already: key-7]",
+              },
+            }
+          : { rowcount: 1 },
+      ),
+    }),
+  );
+  const rows = Array.from({ length: 10 }, (_, i) => [`key-${i}`, i]);
+  const error = await rejection(
+    client([n.url], { chunkBytes: 80 }).bulk("INSERT INTO t VALUES (?, ?)", rows, {
+      keyColumns: ["id", "region"],
+    }),
+  );
+  assert.equal(error.code, "CRATEDB_DUPLICATE_KEY");
+  assert.equal(error.crateCode, 4091);
+  assert.match(error.message, /the first is item 7 \(0-based\) of 10 \(key columns "id", "region"\)/);
+  assert.ok(!error.message.includes("key-7"), error.message);
+});
+
+test("missing rows of a bulk delete count as zero when that is expected", async () => {
+  const n = await node((req, res) =>
+    json(res, 200, {
+      cols: [],
+      results: (req.body?.bulk_args ?? []).map((r) =>
+        r[0] === 2
+          ? {
+              rowcount: -2,
+              error: { code: 40411, message: "DocumentMissingException[[2]: document missing]" },
+            }
+          : { rowcount: 1 },
+      ),
+    }),
+  );
+  const c = client([n.url]);
+  const rows = [[1], [2], [3]];
+  const result = await c.bulk("DELETE FROM t WHERE id = ?", rows, { missingRowIsOk: true });
+  assert.equal(result.rowcount, 2);
+  assert.deepEqual(result.results, [{ rowcount: 1 }, { rowcount: 0 }, { rowcount: 1 }]);
+  const error = await rejection(c.bulk("DELETE FROM t WHERE id = ?", rows));
+  assert.equal(error.crateCode, 40411);
+});
+
+test("a node dying mid-batch hands the remaining chunks to the healthy node", async () => {
+  const a = await node((req, res) => bulkOk(req, res));
+  const b = await node((req, res) => bulkOk(req, res));
+  a.handler = (req, res) => {
+    bulkOk(req, res);
+    if (a.requests.length === 2) void a.kill();
+  };
+  const rows = Array.from({ length: 40 }, (_, i) => [i]);
+  const result = await client([a.url, b.url], { chunkBytes: 60, concurrency: 1 }).bulk(
+    "INSERT INTO t VALUES (?)",
+    rows,
+  );
+  assert.equal(result.rowcount, 40);
+  const sent = [...a.requests, ...b.requests].flatMap((r) => r.body?.bulk_args ?? []).map((r) => r[0]);
+  assert.deepEqual(
+    [...new Set(sent)].sort((x, y) => Number(x) - Number(y)),
+    rows.map((r) => r[0]),
+  );
+  assert.ok(b.requests.length > a.requests.length);
+});
+
+test("GET / on every node reports versions and the unreachable ones", async () => {
+  const n = await node((_req, res) =>
+    json(res, 200, { ok: true, status: 200, version: { number: "6.2.4" } }),
+  );
+  const dead = await deadUrl();
+  const probes = await client([n.url, dead]).probeNodes();
+  assert.equal(probes[0]!.version, "6.2.4");
+  assert.equal(probes[1]!.error?.code, "CRATEDB_UNREACHABLE");
+  assert.equal(n.requests[0]!.method, "GET");
+});
