@@ -2,9 +2,11 @@
 import type { TableRef } from "../../table-def.ts";
 import { qualified, type Sql } from "./ident.ts";
 
-/** SELECT table_type, settings FROM information_schema.tables WHERE table_schema = ? AND table_name = ? */
+/** The table's kind and settings (blocks, refresh interval, shards, replicas). */
 export const selectTable = (ref: TableRef): Sql => ({
-  stmt: "SELECT table_type, settings FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+  stmt:
+    "SELECT table_type, settings, number_of_shards, number_of_replicas FROM information_schema.tables" +
+    " WHERE table_schema = ? AND table_name = ?",
   args: [ref.schema, ref.table],
 });
 

@@ -77,6 +77,15 @@ const notMatching =
     sql(`${over(c)} !~ ?`, pattern);
 
 function toText(from: TypedColumn, to: TypedColumn): Conversion {
+  const conversion = toTextOf(from, to);
+  // Same CrateDB type but an indexed column must become unindexed (long values ahead): copy.
+  if (conversion.kind === "relabel" && from.crate.indexed === true && to.crate.indexed === false) {
+    return { kind: "convert", expr: (c) => c, ...(conversion.lossy ? { lossy: conversion.lossy } : {}) };
+  }
+  return conversion;
+}
+
+function toTextOf(from: TypedColumn, to: TypedColumn): Conversion {
   const f = familyOf(from);
   if (to.type === "BINARY" || to.type === "NAIVE_TIME") {
     if (f !== "text") return { kind: "refused", reason: `${from.type} values have no ${to.type} form` };

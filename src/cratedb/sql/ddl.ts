@@ -4,7 +4,7 @@
  * before rendering. Row values never appear in any statement.
  */
 import type { TableRef } from "../../table-def.ts";
-import type { TableSettings } from "../table-settings.ts";
+import { isValidReplicas, type TableSettings } from "../table-settings.ts";
 import type { CrateType } from "../type-map.ts";
 import { columnTypeSql } from "./column-type.ts";
 import { ident, identList, qualified, type Sql } from "./ident.ts";
@@ -15,12 +15,10 @@ export interface PhysicalColumn {
   readonly primaryKey: boolean;
 }
 
-const REPLICAS = /^(?:\d{1,3}|\d{1,3}-(?:\d{1,3}|all))$/;
-
 function settingsClause(settings: TableSettings): string {
   const parts: string[] = [];
   if (settings.replicas !== undefined) {
-    if (!REPLICAS.test(settings.replicas))
+    if (!isValidReplicas(settings.replicas))
       throw new RangeError("number_of_replicas must look like 1, 0-1 or 0-all");
     parts.push(`number_of_replicas = '${settings.replicas}'`);
   }

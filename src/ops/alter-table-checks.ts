@@ -1,0 +1,83 @@
+/**
+ * Checks AlterTable runs before changing anything: a type change that would lose data, or a new
+ * primary key some rows can't hold, refuses the whole request with a Task naming the column.
+ */
+import { CrateDbError } from "../cratedb/errors.ts";
+import type { RequestOptions, SqlClient } from "../cratedb/sql-client.ts";
+import { countLossy, countNullKeys, countRows } from "../cratedb/sql/alter.ts";
+import { refreshTable } from "../cratedb/sql/ddl.ts";
+import type { Sql } from "../cratedb/sql/ident.ts";
+import { ident } from "../cratedb/sql/ident.ts";
+import { DestinationError } from "../errors.ts";
+import type { TableRef } from "../table-def.ts";
+import type { TypeChange } from "./alter-table-plan.ts";
+
+export class AlterRefusedError extends DestinationError {
+  constructor(ref: TableRef, reasons: ReadonlyMap<string, string>) {
+    const list = [...reasons].map(([column, why]) => `column "${column}": ${why}`).join("; ");
+    super(
+      "ALTER_REFUSED",
+      "user",
+      `AlterTable on "${ref.schema}"."${ref.table}" was refused and nothing was changed: ${list}. Fix or remove those values in CrateDB, or revert the type change at the source.`,
+    );
+    this.name = "AlterRefusedError";
+  }
+}
+
+export const run = (client: SqlClient, sql: Sql, options: RequestOptions) => client.sql(sql.stmt, sql.args, options);
+
+export async function count(client: SqlClient, sql: Sql, options: RequestOptions): Promise<number> {
+  const result = await run(client, sql, options);
+  return Number(result.rows[0]?.[0] ?? 0);
+}
+
+const isCastFailure = (error: unknown): boolean => error instanceof CrateDbError && error.crateCode === 4000;
+
+/** Column → reason, for every type change some existing value would not survive. */
+export async function findLossyChanges(
+  client: SqlClient,
+  ref: TableRef,
+  changes: readonly TypeChange[],
+  options: RequestOptions,
+): Promise<Map<string, string>> {
+  const refused = new Map<string, string>();
+  const checked = changes.filter((c) => c.conversion.lossy !== undefined);
+  if (checked.length === 0) return refused;
+  await run(client, refreshTable(ref), options);
+  for (const change of checked) {
+    const lossy = change.conversion.lossy;
+    if (lossy === undefined) continue;
+    const target = change.to.type + (change.to.decimal ? `(${change.to.decimal.precision}, ${change.to.decimal.scale})` : "");
+    try {
+      const n = await count(client, countLossy(ref, change.from.name, lossy(ident(change.from.name))), options);
+      if (n > 0) refused.set(change.to.name, `${n} existing values would not survive a change from ${change.from.type} to ${target}`);
+    } catch (error) {
+      if (!isCastFailure(error)) throw error;
+      refused.set(change.to.name, `existing values can't be converted from ${change.from.type} to ${target}`);
+    }
+  }
+  return refused;
+}
+
+/** Column → reason, when rows exist that a new primary key can't hold (NULL in a key column). */
+export async function findKeyProblems(
+  client: SqlClient,
+  ref: TableRef,
+  newKeyColumns: readonly string[],
+  existingColumns: ReadonlySet<string>,
+  options: RequestOptions,
+): Promise<Map<string, string>> {
+  const refused = new Map<string, string>();
+  await run(client, refreshTable(ref), options);
+  const added = newKeyColumns.filter((c) => !existingColumns.has(c));
+  if (added.length > 0 && (await count(client, countRows(ref), options)) > 0) {
+    for (const c of added) refused.set(c, "a new primary-key column can't be added to a table that has rows (they have no value for it)");
+    return refused;
+  }
+  const kept = newKeyColumns.filter((c) => existingColumns.has(c));
+  for (const c of kept) {
+    const n = await count(client, countNullKeys(ref, [c]), options);
+    if (n > 0) refused.set(c, `${n} rows have no value in this column, so it can't become part of the primary key`);
+  }
+  return refused;
+}

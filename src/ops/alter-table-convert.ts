@@ -1,0 +1,80 @@
+/**
+ * In-place type change of a non-key column (docs/alter-table.md): CrateDB can't change a column's
+ * type, so values are copied into `<c>__ft_convert`, verified, and that column takes the name.
+ * A re-run after a failure finds the helper column: with the original still there it starts
+ * over; with the original already dropped it only finishes the rename.
+ */
+import type { PhysicalTable } from "../cratedb/catalog.ts";
+import type { SqlClient } from "../cratedb/sql-client.ts";
+import { copyConverted, countNonNull } from "../cratedb/sql/alter.ts";
+import { addColumns, dropColumn, refreshTable, renameColumn } from "../cratedb/sql/ddl.ts";
+import { ident } from "../cratedb/sql/ident.ts";
+import { conversionColumnFor } from "../cratedb/sql/names.ts";
+import { crateTypeFor } from "../cratedb/type-map.ts";
+import { DestinationError } from "../errors.ts";
+import { info } from "../log.ts";
+import type { TableRef } from "../table-def.ts";
+import { run } from "./alter-table-checks.ts";
+import type { TypeChange } from "./alter-table-plan.ts";
+import { type AlterOptions, step } from "./alter-table-steps.ts";
+
+/** Finishes or discards conversions an earlier attempt left; true when anything changed. */
+export async function resumeConversions(
+  client: SqlClient,
+  table: PhysicalTable,
+  requested: readonly string[],
+  options: AlterOptions,
+): Promise<boolean> {
+  const present = new Set(table.columns.map((c) => c.name));
+  let changed = false;
+  for (const name of requested) {
+    const helper = conversionColumnFor(name);
+    if (!present.has(helper) || requested.includes(helper)) continue;
+    if (present.has(name)) await run(client, dropColumn(table.ref, helper), options);
+    else await run(client, renameColumn(table.ref, helper, name), options);
+    info(`${present.has(name) ? "discarded" : "finished"} an interrupted type change of column ${name}`);
+    changed = true;
+  }
+  return changed;
+}
+
+export async function convertColumn(
+  client: SqlClient,
+  ref: TableRef,
+  change: TypeChange,
+  options: AlterOptions,
+): Promise<void> {
+  if (change.conversion.kind !== "convert") return;
+  const { expr } = change.conversion;
+  const column = change.from.name;
+  const helper = conversionColumnFor(column);
+  const target = { name: helper, type: crateTypeFor({ ...change.to, primaryKey: false }), primaryKey: false };
+  const label = `convert:${column}`;
+
+  await step(options, `${label}:add-helper`, async () => {
+    await run(client, addColumns(ref, [target]), options);
+  });
+  await step(options, `${label}:copy`, async () => {
+    await run(client, refreshTable(ref), options); // UPDATE with a filter is search-based
+    await run(client, copyConverted(ref, column, helper, expr(ident(column))), options);
+  });
+  await step(options, `${label}:verify`, async () => {
+    await run(client, refreshTable(ref), options);
+    const result = await run(client, countNonNull(ref, column, helper), options);
+    const [before, after] = [Number(result.rows[0]?.[0]), Number(result.rows[0]?.[1])];
+    if (before !== after) {
+      throw new DestinationError(
+        "ALTER_VERIFY_FAILED",
+        "transient",
+        `Changing the type of column "${column}" in "${ref.schema}"."${ref.table}": ${before} values before, ${after} after the copy. Rows changed during the change; it is retried on the next sync.`,
+      );
+    }
+  });
+  await step(options, `${label}:drop-original`, async () => {
+    await run(client, dropColumn(ref, column), options);
+  });
+  await step(options, `${label}:rename`, async () => {
+    await run(client, renameColumn(ref, helper, column), options);
+  });
+  info(`changed column ${column} of ${ref.schema}.${ref.table} from ${change.from.type} to ${change.to.type}`);
+}
