@@ -23,6 +23,14 @@ interface Named {
   deleteFiles?: unknown;
 }
 
+/** Batch file lists, counted (never named: paths are customer data locations). */
+const FILE_LISTS = [
+  ["earliestStartFiles", "earliest_start"],
+  ["replaceFiles", "replace"],
+  ["updateFiles", "update"],
+  ["deleteFiles", "delete"],
+] as const;
+
 const quoted = (value: unknown): string | undefined =>
   typeof value === "string" && value !== "" ? JSON.stringify(value) : undefined;
 
@@ -36,9 +44,9 @@ export function describeTarget(rpc: string, message: unknown): string {
   if (schema !== undefined) parts.push(`schema=${schema}`);
   if (table !== undefined) parts.push(`table=${table}`);
   if (rpc === "Test" && quoted(m.name) !== undefined) parts.push(`test=${quoted(m.name)}`);
-  const counts = (["earliestStartFiles", "replaceFiles", "updateFiles", "deleteFiles"] as const)
-    .filter((k) => Array.isArray(m[k]))
-    .map((k) => `${k.replace("Files", "")}:${(m[k] as unknown[]).length}`);
+  const counts = FILE_LISTS.filter(([field]) => Array.isArray(m[field])).map(
+    ([field, label]) => `${label}:${(m[field] as unknown[]).length}`,
+  );
   if (counts.length > 0) parts.push(`files=${counts.join(",")}`);
   return parts.join(" ");
 }

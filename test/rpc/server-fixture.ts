@@ -66,3 +66,8 @@ export function grpcUnary<I extends DescMessage, O extends DescMessage>(
     );
   });
 }
+
+/** Resolves once `condition` holds, checking every few milliseconds (the test's own timeout bounds it). */
+export async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 2));
+}
