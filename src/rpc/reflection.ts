@@ -146,8 +146,24 @@ function echo(request: ReflectionRequest): ReflectionRequest {
   return { host: request.host, messageRequest };
 }
 
-async function* serve(index: ReflectionIndex, requests: AsyncIterable<ReflectionRequest>) {
-  for await (const request of requests) {
+async function* serve(
+  index: ReflectionIndex,
+  requests: AsyncIterable<ReflectionRequest>,
+  signal: AbortSignal,
+) {
+  // A client may hold the stream open indefinitely; stop waiting for it once the call is aborted
+  // (shutdown deadline), so shutdown does not wait for the socket to be torn down.
+  const aborted = new Promise<never>((_, reject) => {
+    const stop = () => reject(signal.reason);
+    if (signal.aborted) stop();
+    else signal.addEventListener("abort", stop, { once: true });
+  });
+  aborted.catch(() => {});
+  const it = requests[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await Promise.race([it.next(), aborted]);
+    if (next.done === true) return;
+    const request = next.value;
     yield { validHost: request.host, originalRequest: echo(request), messageResponse: index.answer(request) };
   }
 }
@@ -155,6 +171,10 @@ async function* serve(index: ReflectionIndex, requests: AsyncIterable<Reflection
 /** Registers both reflection versions; `services` are the services to advertise (include these two). */
 export function registerReflection(router: ConnectRouter, services: readonly DescService[]): void {
   const index = new ReflectionIndex([...services, ReflectionV1, ReflectionV1alpha]);
-  router.service(ReflectionV1, { serverReflectionInfo: (requests) => serve(index, requests) });
-  router.service(ReflectionV1alpha, { serverReflectionInfo: (requests) => serve(index, requests) });
+  router.service(ReflectionV1, {
+    serverReflectionInfo: (requests, ctx) => serve(index, requests, ctx.signal),
+  });
+  router.service(ReflectionV1alpha, {
+    serverReflectionInfo: (requests, ctx) => serve(index, requests, ctx.signal),
+  });
 }
