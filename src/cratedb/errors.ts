@@ -33,11 +33,13 @@ export class CrateDbError extends DestinationError {
   readonly httpStatus: number | undefined;
   readonly retry: Retry;
   readonly nodeDown: boolean;
+  /** CrateDB's own message (scrubbed), without our hint. */
+  readonly crateMessage: string | undefined;
 
   constructor(
     classification: Classification,
     message: string,
-    details: { crateCode?: number; httpStatus?: number; cause?: unknown } = {},
+    details: { crateCode?: number; httpStatus?: number; crateMessage?: string; cause?: unknown } = {},
   ) {
     super(classification.code, classification.kind, message, { cause: details.cause });
     this.name = "CrateDbError";
@@ -45,6 +47,7 @@ export class CrateDbError extends DestinationError {
     this.httpStatus = details.httpStatus;
     this.retry = classification.retry;
     this.nodeDown = classification.nodeDown ?? false;
+    this.crateMessage = details.crateMessage;
   }
 }
 

@@ -225,10 +225,12 @@ export function responseError(response: HttpResponse, options: SendOptions = {})
     crateCode: parsed.code,
     exception: exceptionName(parsed.message),
   });
-  const message = `CrateDB error ${parsed.code}: ${scrubMessage(parsed.message, values)}`;
+  const crateMessage = scrubMessage(parsed.message, values);
+  const message = `CrateDB error ${parsed.code}: ${crateMessage}`;
   return new CrateDbError(classification, withHint(message, classification), {
     crateCode: parsed.code,
     httpStatus: status,
+    crateMessage,
   });
 }
 

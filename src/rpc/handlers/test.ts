@@ -1,12 +1,21 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { HandlerContext } from "@connectrpc/connect";
 import type { TestRequest, TestResponseSchema } from "../../../gen/fivetran_sdk/v2/common_pb.ts";
-import { notImplemented } from "../responses.ts";
+import { clientFor } from "../../cratedb/client/registry.ts";
+import { runConnectionTest } from "../../ops/connection-tests.ts";
+import { parseConfiguration } from "../config.ts";
 
-/** Test: not built yet; answers UNIMPLEMENTED rather than pretending success. */
+/** Test: one connection test of the setup form; expected problems come back as `failure`. */
 export async function test(
-  _req: TestRequest,
-  _ctx: HandlerContext,
+  req: TestRequest,
+  ctx: HandlerContext,
 ): Promise<MessageInitShape<typeof TestResponseSchema>> {
-  throw notImplemented("Test");
+  const failure = await runConnectionTest(
+    req.name,
+    () => clientFor(parseConfiguration(req.configuration).client),
+    ctx.signal,
+  );
+  return {
+    response: failure === undefined ? { case: "success", value: true } : { case: "failure", value: failure },
+  };
 }

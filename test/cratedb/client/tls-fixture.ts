@@ -1,0 +1,23 @@
+/**
+ * A self-signed certificate for 127.0.0.1/localhost and its key, for loopback HTTPS tests only.
+ * Generated once with openssl (EC P-256, valid until 2126); it protects nothing.
+ */
+export const TEST_CERT = `-----BEGIN CERTIFICATE-----
+MIIBmjCCAUGgAwIBAgIUOqjnC+6GAuJqBMp9ChsSgvw0tUMwCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJbG9jYWxob3N0MCAXDTI2MTEyNDA3NTIwM1oYDzIxMjYxMDMx
+MDc1MjAzWjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAATWMNa0tlPcxUD/LTYiIcHOu/T038Nom+iXojwMTbQ+aDYaed1zOjd2
+XKXSDgAWhhPC5q+g/gB4FkiYlpy4j/EMo28wbTAdBgNVHQ4EFgQUDozsoNDx2xWW
+vqrY3o3DJUw1s7gwHwYDVR0jBBgwFoAUDozsoNDx2xWWvqrY3o3DJUw1s7gwGgYD
+VR0RBBMwEYcEfwAAAYIJbG9jYWxob3N0MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZI
+zj0EAwIDRwAwRAIgAIT0qH8Vbg5DILoEeR2qzXFsm667G4GCAZ27YBBg1F4CIEIK
+T26zOjFEYv0VrEfjENa912fK8swk+PLsTcJSU0C8
+-----END CERTIFICATE-----
+`;
+
+export const TEST_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgnJMYhivYLmdekuZ2
+ADZOASC6Qcao94gNhEFlcQugJj+hRANCAATWMNa0tlPcxUD/LTYiIcHOu/T038No
+m+iXojwMTbQ+aDYaed1zOjd2XKXSDgAWhhPC5q+g/gB4FkiYlpy4j/EM
+-----END PRIVATE KEY-----
+`;
