@@ -3,10 +3,10 @@
  * exists, never what Fivetran asked for (that is src/ops/type-metadata.ts).
  */
 import type { TableRef } from "../table-def.ts";
-import type { RequestOptions, SqlClient } from "./sql-client.ts";
-import { isValidReplicas, type TableSettings } from "./table-settings.ts";
 import { selectColumns, selectPrimaryKey, selectTable, showCreateTable } from "./sql/catalog.ts";
 import { ident } from "./sql/ident.ts";
+import type { RequestOptions, SqlClient } from "./sql-client.ts";
+import { isValidReplicas, type TableSettings } from "./table-settings.ts";
 
 export interface PhysicalColumnInfo {
   readonly name: string;

@@ -3,11 +3,11 @@
  * primary key some rows can't hold, refuses the whole request with a Task naming the column.
  */
 import { CrateDbError } from "../cratedb/errors.ts";
-import type { RequestOptions, SqlClient } from "../cratedb/sql-client.ts";
 import { countLossy, countNullKeys, countRows } from "../cratedb/sql/alter.ts";
 import { refreshTable } from "../cratedb/sql/ddl.ts";
 import type { Sql } from "../cratedb/sql/ident.ts";
 import { ident } from "../cratedb/sql/ident.ts";
+import type { RequestOptions, SqlClient } from "../cratedb/sql-client.ts";
 import { DestinationError } from "../errors.ts";
 import type { TableRef } from "../table-def.ts";
 import type { TypeChange } from "./alter-table-plan.ts";
@@ -24,7 +24,8 @@ export class AlterRefusedError extends DestinationError {
   }
 }
 
-export const run = (client: SqlClient, sql: Sql, options: RequestOptions) => client.sql(sql.stmt, sql.args, options);
+export const run = (client: SqlClient, sql: Sql, options: RequestOptions) =>
+  client.sql(sql.stmt, sql.args, options);
 
 export async function count(client: SqlClient, sql: Sql, options: RequestOptions): Promise<number> {
   const result = await run(client, sql, options);
@@ -47,10 +48,20 @@ export async function findLossyChanges(
   for (const change of checked) {
     const lossy = change.conversion.lossy;
     if (lossy === undefined) continue;
-    const target = change.to.type + (change.to.decimal ? `(${change.to.decimal.precision}, ${change.to.decimal.scale})` : "");
+    const target =
+      change.to.type +
+      (change.to.decimal ? `(${change.to.decimal.precision}, ${change.to.decimal.scale})` : "");
     try {
-      const n = await count(client, countLossy(ref, change.from.name, lossy(ident(change.from.name))), options);
-      if (n > 0) refused.set(change.to.name, `${n} existing values would not survive a change from ${change.from.type} to ${target}`);
+      const n = await count(
+        client,
+        countLossy(ref, change.from.name, lossy(ident(change.from.name))),
+        options,
+      );
+      if (n > 0)
+        refused.set(
+          change.to.name,
+          `${n} existing values would not survive a change from ${change.from.type} to ${target}`,
+        );
     } catch (error) {
       if (!isCastFailure(error)) throw error;
       refused.set(change.to.name, `existing values can't be converted from ${change.from.type} to ${target}`);
@@ -71,13 +82,18 @@ export async function findKeyProblems(
   await run(client, refreshTable(ref), options);
   const added = newKeyColumns.filter((c) => !existingColumns.has(c));
   if (added.length > 0 && (await count(client, countRows(ref), options)) > 0) {
-    for (const c of added) refused.set(c, "a new primary-key column can't be added to a table that has rows (they have no value for it)");
+    for (const c of added)
+      refused.set(
+        c,
+        "a new primary-key column can't be added to a table that has rows (they have no value for it)",
+      );
     return refused;
   }
   const kept = newKeyColumns.filter((c) => existingColumns.has(c));
   for (const c of kept) {
     const n = await count(client, countNullKeys(ref, [c]), options);
-    if (n > 0) refused.set(c, `${n} rows have no value in this column, so it can't become part of the primary key`);
+    if (n > 0)
+      refused.set(c, `${n} rows have no value in this column, so it can't become part of the primary key`);
   }
   return refused;
 }

@@ -5,11 +5,11 @@
  * over; with the original already dropped it only finishes the rename.
  */
 import type { PhysicalTable } from "../cratedb/catalog.ts";
-import type { SqlClient } from "../cratedb/sql-client.ts";
 import { copyConverted, countNonNull } from "../cratedb/sql/alter.ts";
 import { addColumns, dropColumn, refreshTable, renameColumn } from "../cratedb/sql/ddl.ts";
 import { ident } from "../cratedb/sql/ident.ts";
 import { conversionColumnFor } from "../cratedb/sql/names.ts";
+import type { SqlClient } from "../cratedb/sql-client.ts";
 import { crateTypeFor } from "../cratedb/type-map.ts";
 import { DestinationError } from "../errors.ts";
 import { info } from "../log.ts";
@@ -76,5 +76,7 @@ export async function convertColumn(
   await step(options, `${label}:rename`, async () => {
     await run(client, renameColumn(ref, helper, column), options);
   });
-  info(`changed column ${column} of ${ref.schema}.${ref.table} from ${change.from.type} to ${change.to.type}`);
+  info(
+    `changed column ${column} of ${ref.schema}.${ref.table} from ${change.from.type} to ${change.to.type}`,
+  );
 }

@@ -58,8 +58,10 @@ function physicalType(column: DescribedColumn): CrateType | undefined {
   return { dataType: dataType as CrateDataType };
 }
 
-const decimalOf = (c: ColumnDef): string => (c.type === "DECIMAL" ? `${c.decimal?.precision},${c.decimal?.scale}` : "");
-export const sameType = (a: ColumnDef, b: ColumnDef): boolean => a.type === b.type && decimalOf(a) === decimalOf(b);
+const decimalOf = (c: ColumnDef): string =>
+  c.type === "DECIMAL" ? `${c.decimal?.precision},${c.decimal?.scale}` : "";
+export const sameType = (a: ColumnDef, b: ColumnDef): boolean =>
+  a.type === b.type && decimalOf(a) === decimalOf(b);
 
 const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((x) => b.includes(x));

@@ -9,7 +9,6 @@
  * `<t>__ft_rebuild` an earlier attempt left behind.
  */
 import { type PhysicalTable, readPhysicalTable } from "../cratedb/catalog.ts";
-import type { SqlClient } from "../cratedb/sql-client.ts";
 import { type CopiedColumn, copyRows, countRows } from "../cratedb/sql/alter.ts";
 import {
   blockWrites,
@@ -21,10 +20,11 @@ import {
 } from "../cratedb/sql/ddl.ts";
 import { ident } from "../cratedb/sql/ident.ts";
 import { rebuildTableFor } from "../cratedb/sql/names.ts";
+import type { SqlClient } from "../cratedb/sql-client.ts";
 import { crateTypeFor, storageOf, storageSignature } from "../cratedb/type-map.ts";
 import { DestinationError } from "../errors.ts";
 import { info, warning } from "../log.ts";
-import type { ColumnDef, TableRef } from "../table-def.ts";
+import type { ColumnDef } from "../table-def.ts";
 import { count, run } from "./alter-table-checks.ts";
 import type { TypeChange } from "./alter-table-plan.ts";
 import { type AlterOptions, step } from "./alter-table-steps.ts";
@@ -33,7 +33,9 @@ import { physicalColumns } from "./create-table.ts";
 /** True when `table` already has exactly the columns, CrateDB types and key of `def`. */
 export function matchesDefinition(table: PhysicalTable, def: readonly ColumnDef[]): boolean {
   if (table.columns.length !== def.length) return false;
-  const storage = new Map(table.columns.map((c) => [c.name, storageSignature(c.dataType, c.numericPrecision)]));
+  const storage = new Map(
+    table.columns.map((c) => [c.name, storageSignature(c.dataType, c.numericPrecision)]),
+  );
   const key = def.filter((c) => c.primaryKey).map((c) => c.name);
   return (
     def.every((c) => storage.get(c.name) === storageOf(crateTypeFor(c))) &&
@@ -84,7 +86,8 @@ export async function rebuildTable(
     .filter((c) => existing.has(c.name))
     .map((c) => {
       const change = converted.get(c.name);
-      const expr = change?.conversion.kind === "convert" ? change.conversion.expr(ident(c.name)) : ident(c.name);
+      const expr =
+        change?.conversion.kind === "convert" ? change.conversion.expr(ident(c.name)) : ident(c.name);
       return { name: c.name, expr };
     });
   const key = columns.filter((c) => c.primaryKey).map((c) => c.name);
@@ -107,7 +110,10 @@ export async function rebuildTable(
     await run(client, refreshTable(target), options);
   });
   await step(options, "rebuild:verify", async () => {
-    const [before, after] = [await count(client, countRows(ref), options), await count(client, countRows(target), options)];
+    const [before, after] = [
+      await count(client, countRows(ref), options),
+      await count(client, countRows(target), options),
+    ];
     if (before === after) return;
     await run(client, dropTableIfExists(target), options);
     await run(client, unblockWrites(ref), options);
@@ -130,7 +136,9 @@ export async function rebuildTable(
     const stragglers = await run(client, copyRows(ref, target, copied, key, false), options);
     await run(client, refreshTable(ref), options);
     if (stragglers.rowcount > 0) {
-      warning(`${stragglers.rowcount} rows written to ${ref.schema}.${ref.table} during its rebuild were carried over`);
+      warning(
+        `${stragglers.rowcount} rows written to ${ref.schema}.${ref.table} during its rebuild were carried over`,
+      );
     }
   });
   await step(options, "rebuild:drop-old", async () => {

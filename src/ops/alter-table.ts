@@ -4,8 +4,9 @@
  * before the first change; every step can be repeated, and a re-run first finishes or discards
  * what an interrupted attempt left (helper columns, a rebuild table, a write block).
  */
-import type { SqlClient } from "../cratedb/sql-client.ts";
+
 import { addColumns, dropColumn } from "../cratedb/sql/ddl.ts";
+import type { SqlClient } from "../cratedb/sql-client.ts";
 import { DestinationError } from "../errors.ts";
 import { info } from "../log.ts";
 import type { TableDef, TableRef } from "../table-def.ts";
@@ -20,7 +21,11 @@ import { forgetColumnTypes, recordColumnTypes } from "./type-metadata.ts";
 
 export type { AlterOptions } from "./alter-table-steps.ts";
 
-async function inspectExisting(client: SqlClient, ref: TableRef, options: AlterOptions): Promise<DescribedTable> {
+async function inspectExisting(
+  client: SqlClient,
+  ref: TableRef,
+  options: AlterOptions,
+): Promise<DescribedTable> {
   const table = await inspectTable(client, ref, options);
   if (table === undefined) {
     throw new DestinationError(

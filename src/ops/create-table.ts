@@ -5,9 +5,9 @@
  * and it succeeds.
  */
 import { CrateDbError } from "../cratedb/errors.ts";
-import type { RequestOptions, SqlClient } from "../cratedb/sql-client.ts";
 import { createTable as createTableSql, type PhysicalColumn } from "../cratedb/sql/ddl.ts";
 import { validateColumnNames, validateTableRef } from "../cratedb/sql/names.ts";
+import type { RequestOptions, SqlClient } from "../cratedb/sql-client.ts";
 import type { TableSettings } from "../cratedb/table-settings.ts";
 import { crateTypeFor } from "../cratedb/type-map.ts";
 import { DestinationError } from "../errors.ts";

@@ -3,7 +3,12 @@
  * comes from its type record while the record still matches the column's CrateDB type, otherwise
  * from the closest Fivetran type; primary-key flags come from information_schema.
  */
-import { type PhysicalColumnInfo, type PhysicalTable, readNumericScales, readPhysicalTable } from "../cratedb/catalog.ts";
+import {
+  type PhysicalColumnInfo,
+  type PhysicalTable,
+  readNumericScales,
+  readPhysicalTable,
+} from "../cratedb/catalog.ts";
 import type { RequestOptions, SqlClient } from "../cratedb/sql-client.ts";
 import { closestFivetranType, crateTypeFor, storageOf, storageSignature } from "../cratedb/type-map.ts";
 import { DestinationError } from "../errors.ts";
@@ -22,7 +27,12 @@ export interface DescribedTable {
 function recordApplies(record: TypeRecord, column: PhysicalColumnInfo, primaryKey: boolean): boolean {
   const current = storageSignature(column.dataType, column.numericPrecision);
   if (record.storage !== current) return false;
-  const def: ColumnDef = { name: column.name, type: record.type, primaryKey, ...(record.decimal ? { decimal: record.decimal } : {}) };
+  const def: ColumnDef = {
+    name: column.name,
+    type: record.type,
+    primaryKey,
+    ...(record.decimal ? { decimal: record.decimal } : {}),
+  };
   try {
     return storageOf(crateTypeFor(def)) === current;
   } catch {

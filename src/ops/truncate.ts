@@ -5,9 +5,9 @@
  * the REFRESH after makes the result visible to the next call.
  */
 import { CrateDbError } from "../cratedb/errors.ts";
-import type { RequestOptions, SqlClient } from "../cratedb/sql-client.ts";
 import { refreshTable } from "../cratedb/sql/ddl.ts";
 import { hardTruncate, softTruncate } from "../cratedb/sql/truncate.ts";
+import type { RequestOptions, SqlClient } from "../cratedb/sql-client.ts";
 import { info } from "../log.ts";
 import { SYSTEM_COLUMN, type TableRef } from "../table-def.ts";
 
@@ -28,17 +28,23 @@ export function timestampToMs(seconds: bigint, nanos: number): number {
 
 const MISSING = new Set([4041, 4045]);
 
-export async function truncate(client: SqlClient, request: TruncateRequest, options: RequestOptions = {}): Promise<void> {
+export async function truncate(
+  client: SqlClient,
+  request: TruncateRequest,
+  options: RequestOptions = {},
+): Promise<void> {
   const { ref } = request;
   const refresh = refreshTable(ref);
   try {
     await client.sql(refresh.stmt, refresh.args, options);
   } catch (error) {
-    if (error instanceof CrateDbError && error.crateCode !== undefined && MISSING.has(error.crateCode)) return;
+    if (error instanceof CrateDbError && error.crateCode !== undefined && MISSING.has(error.crateCode))
+      return;
     throw error;
   }
   const synced = request.syncedColumn || SYSTEM_COLUMN.synced;
-  const cutoff = request.deleteBeforeMs === undefined ? undefined : new Date(request.deleteBeforeMs).toISOString();
+  const cutoff =
+    request.deleteBeforeMs === undefined ? undefined : new Date(request.deleteBeforeMs).toISOString();
   const sql =
     request.softDeletedColumn === undefined
       ? hardTruncate(ref, synced, cutoff)

@@ -8,7 +8,6 @@
  * with renames and copies through the functions at the end of this file.
  */
 import { CrateDbError } from "../cratedb/errors.ts";
-import type { RequestOptions, SqlClient, SqlValue } from "../cratedb/sql-client.ts";
 import {
   copyTableTypeRecords,
   createTypeRecordsTable,
@@ -18,9 +17,16 @@ import {
   selectTypeRecords,
   upsertTypeRecord,
 } from "../cratedb/sql/type-metadata.ts";
+import type { RequestOptions, SqlClient, SqlValue } from "../cratedb/sql-client.ts";
 import { crateTypeFor, storageOf } from "../cratedb/type-map.ts";
 import { warning } from "../log.ts";
-import { type ColumnDef, type DecimalParams, FIVETRAN_TYPES, type FivetranType, type TableRef } from "../table-def.ts";
+import {
+  type ColumnDef,
+  type DecimalParams,
+  FIVETRAN_TYPES,
+  type FivetranType,
+  type TableRef,
+} from "../table-def.ts";
 
 export interface TypeRecord {
   readonly type: FivetranType;
@@ -32,7 +38,11 @@ export interface TypeRecord {
 /** Codes meaning "the records table isn't there or isn't readable": describe without records. */
 const UNREADABLE = new Set([4041, 4045, 4010, 4011]);
 
-async function run(client: SqlClient, sql: { stmt: string; args: readonly SqlValue[] }, options: RequestOptions) {
+async function run(
+  client: SqlClient,
+  sql: { stmt: string; args: readonly SqlValue[] },
+  options: RequestOptions,
+) {
   return client.sql(sql.stmt, sql.args, options);
 }
 
@@ -77,7 +87,11 @@ export async function forgetColumnTypes(
 }
 
 /** Removes every record of a table (before it is created, and when Migrate drops it). */
-export async function forgetTableTypes(client: SqlClient, ref: TableRef, options: RequestOptions = {}): Promise<void> {
+export async function forgetTableTypes(
+  client: SqlClient,
+  ref: TableRef,
+  options: RequestOptions = {},
+): Promise<void> {
   await ensureTable(client, options);
   await run(client, refreshTypeRecords(), options);
   await run(client, deleteTableTypeRecords(ref), options);
@@ -130,7 +144,8 @@ export async function readTypeRecords(
   }
   for (const [column, type, precision, scale, storage] of rows) {
     if (!(FIVETRAN_TYPES as readonly unknown[]).includes(type)) continue;
-    const decimal = precision != null && scale != null ? { precision: Number(precision), scale: Number(scale) } : undefined;
+    const decimal =
+      precision != null && scale != null ? { precision: Number(precision), scale: Number(scale) } : undefined;
     records.set(String(column), {
       type: type as FivetranType,
       ...(decimal ? { decimal } : {}),

@@ -4,12 +4,26 @@ import type {
   AlterTableRequest,
   AlterTableResponseSchema,
 } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
-import { notImplemented } from "../responses.ts";
+import { clientFor } from "../../cratedb/client/registry.ts";
+import { alterTable as alter } from "../../ops/alter-table.ts";
+import { parseConfiguration } from "../config.ts";
+import { taskOr } from "../responses.ts";
+import { tableDefFromProto } from "../table-def-from-proto.ts";
 
-/** AlterTable: not built yet; answers UNIMPLEMENTED rather than pretending success. */
+/** AlterTable: brings the table in line with the complete requested definition. */
 export async function alterTable(
-  _req: AlterTableRequest,
-  _ctx: HandlerContext,
+  req: AlterTableRequest,
+  ctx: HandlerContext,
 ): Promise<MessageInitShape<typeof AlterTableResponseSchema>> {
-  throw notImplemented("AlterTable");
+  return {
+    response: await taskOr(async () => {
+      const config = parseConfiguration(req.configuration);
+      const def = tableDefFromProto(
+        req.table ?? { $typeName: "fivetran_sdk.v2.Table", name: "", columns: [] },
+      );
+      const ref = { schema: req.schemaName, table: def.name };
+      await alter(clientFor(config.client), ref, def, req.dropColumns, { signal: ctx.signal });
+      return { case: "success" as const, value: true };
+    }),
+  };
 }

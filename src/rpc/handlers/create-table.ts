@@ -4,12 +4,26 @@ import type {
   CreateTableRequest,
   CreateTableResponseSchema,
 } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
-import { notImplemented } from "../responses.ts";
+import { clientFor } from "../../cratedb/client/registry.ts";
+import { createTable as create } from "../../ops/create-table.ts";
+import { parseConfiguration } from "../config.ts";
+import { taskOr } from "../responses.ts";
+import { tableDefFromProto } from "../table-def-from-proto.ts";
 
-/** CreateTable: not built yet; answers UNIMPLEMENTED rather than pretending success. */
+/** CreateTable: creates the table (and implicitly its schema) with the configured table settings. */
 export async function createTable(
-  _req: CreateTableRequest,
-  _ctx: HandlerContext,
+  req: CreateTableRequest,
+  ctx: HandlerContext,
 ): Promise<MessageInitShape<typeof CreateTableResponseSchema>> {
-  throw notImplemented("CreateTable");
+  return {
+    response: await taskOr(async () => {
+      const config = parseConfiguration(req.configuration);
+      const def = tableDefFromProto(
+        req.table ?? { $typeName: "fivetran_sdk.v2.Table", name: "", columns: [] },
+      );
+      const ref = { schema: req.schemaName, table: def.name };
+      await create(clientFor(config.client), ref, def, config.tables, { signal: ctx.signal });
+      return { case: "success" as const, value: true };
+    }),
+  };
 }

@@ -4,12 +4,25 @@ import type {
   DescribeTableRequest,
   DescribeTableResponseSchema,
 } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
-import { notImplemented } from "../responses.ts";
+import { clientFor } from "../../cratedb/client/registry.ts";
+import { describeTable as describe } from "../../ops/describe-table.ts";
+import { parseConfiguration } from "../config.ts";
+import { taskOr } from "../responses.ts";
+import { tableDefToProto } from "../table-def-from-proto.ts";
 
-/** DescribeTable: not built yet; answers UNIMPLEMENTED rather than pretending success. */
+/** DescribeTable: the table as Fivetran defined it, or `not_found` (never a warning or task for that). */
 export async function describeTable(
-  _req: DescribeTableRequest,
-  _ctx: HandlerContext,
+  req: DescribeTableRequest,
+  ctx: HandlerContext,
 ): Promise<MessageInitShape<typeof DescribeTableResponseSchema>> {
-  throw notImplemented("DescribeTable");
+  return {
+    response: await taskOr(async () => {
+      const config = parseConfiguration(req.configuration);
+      const ref = { schema: req.schemaName, table: req.tableName };
+      const def = await describe(clientFor(config.client), ref, { signal: ctx.signal });
+      return def === undefined
+        ? { case: "notFound" as const, value: true }
+        : { case: "table" as const, value: tableDefToProto(def) };
+    }),
+  };
 }

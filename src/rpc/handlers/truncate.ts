@@ -4,12 +4,32 @@ import type {
   TruncateRequest,
   TruncateResponseSchema,
 } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
-import { notImplemented } from "../responses.ts";
+import { clientFor } from "../../cratedb/client/registry.ts";
+import { timestampToMs, truncate as truncateRows } from "../../ops/truncate.ts";
+import { parseConfiguration } from "../config.ts";
+import { taskOr } from "../responses.ts";
 
-/** Truncate: not built yet; answers UNIMPLEMENTED rather than pretending success. */
+/** Truncate: hard or soft, rows synced before the cutoff; a missing table is a success. */
 export async function truncate(
-  _req: TruncateRequest,
-  _ctx: HandlerContext,
+  req: TruncateRequest,
+  ctx: HandlerContext,
 ): Promise<MessageInitShape<typeof TruncateResponseSchema>> {
-  throw notImplemented("Truncate");
+  return {
+    response: await taskOr(async () => {
+      const config = parseConfiguration(req.configuration);
+      const cutoff = req.utcDeleteBefore;
+      await truncateRows(
+        clientFor(config.client),
+        {
+          ref: { schema: req.schemaName, table: req.tableName },
+          syncedColumn: req.syncedColumn,
+          ...(cutoff ? { deleteBeforeMs: timestampToMs(cutoff.seconds, cutoff.nanos) } : {}),
+          // Presence, not truthiness: an empty SoftTruncate still means soft.
+          ...(req.soft ? { softDeletedColumn: req.soft.deletedColumn } : {}),
+        },
+        { signal: ctx.signal },
+      );
+      return { case: "success" as const, value: true };
+    }),
+  };
 }

@@ -1,0 +1,48 @@
+/** Protobuf `Table`/`Column` ↔ the destination's own TableDef (src/table-def.ts). */
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { DataType, Table, TableSchema } from "../../gen/fivetran_sdk/v2/common_pb.ts";
+import { type ColumnDef, FIVETRAN_TYPES, type TableDef } from "../table-def.ts";
+
+/** An enum number this build doesn't know (a newer SDK) is stored like UNSPECIFIED: as text. */
+export function tableDefFromProto(table: Table): TableDef {
+  return {
+    name: table.name,
+    columns: table.columns.map((column): ColumnDef => {
+      const params = column.params?.params;
+      return {
+        name: column.name,
+        type: FIVETRAN_TYPES[column.type] ?? "UNSPECIFIED",
+        primaryKey: column.primaryKey,
+        ...(params?.case === "decimal"
+          ? { decimal: { precision: params.value.precision, scale: params.value.scale } }
+          : {}),
+        ...(params?.case === "stringByteLength" ? { stringByteLength: params.value } : {}),
+      };
+    }),
+  };
+}
+
+/**
+ * Only DECIMAL params are reported: string lengths are not enforced (text is unbounded), and
+ * reporting them would make Fivetran send needless AlterTables (fivetran-protocol.md §5).
+ */
+export function tableDefToProto(def: TableDef): MessageInitShape<typeof TableSchema> {
+  return {
+    name: def.name,
+    columns: def.columns.map((c) => ({
+      name: c.name,
+      type: FIVETRAN_TYPES.indexOf(c.type) as DataType,
+      primaryKey: c.primaryKey,
+      ...(c.type === "DECIMAL" && c.decimal
+        ? {
+            params: {
+              params: {
+                case: "decimal" as const,
+                value: { precision: c.decimal.precision, scale: c.decimal.scale },
+              },
+            },
+          }
+        : {}),
+    })),
+  };
+}
