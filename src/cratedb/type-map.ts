@@ -25,7 +25,7 @@ export type CrateDataType =
 
 export interface CrateType {
   readonly dataType: CrateDataType;
-  /** NUMERIC only. */
+  /** NUMERIC, and TEXT holding DECIMAL above 38 digits. */
   readonly precision?: number;
   readonly scale?: number;
   /**
@@ -91,7 +91,8 @@ export function crateTypeFor(column: ColumnDef): CrateType {
   if (column.type === "DECIMAL") {
     const { precision, scale } = decimalParamsOf(column);
     // Above 38 digits CrateDB cannot store NUMERIC; exact decimal text keeps every digit.
-    if (precision > MAX_NUMERIC_PRECISION) return { dataType: "text", indexed: true };
+    // (precision and scale stay on the type for conversion checks; they don't change the column.)
+    if (precision > MAX_NUMERIC_PRECISION) return { dataType: "text", indexed: true, precision, scale };
     return { dataType: "numeric", precision, scale };
   }
   // Primary-key columns must stay indexed; other long-text columns go unindexed so that no value
