@@ -65,8 +65,8 @@ export async function convertColumn(
     if (before !== after) {
       throw new DestinationError(
         "ALTER_VERIFY_FAILED",
-        "transient",
-        `Changing the type of column "${column}" in "${ref.schema}"."${ref.table}": ${before} values before, ${after} after the copy. Rows changed during the change; it is retried on the next sync.`,
+        "user",
+        `Changing the type of column "${column}" in "${ref.schema}"."${ref.table}" stopped before the original column was touched: it has ${before} values, but ${after} converted. Either another writer changed rows meanwhile, or some values don't convert; check them and retry the sync.`,
       );
     }
   });

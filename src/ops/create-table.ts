@@ -41,16 +41,27 @@ export function sameDefinition(a: readonly ColumnDef[], b: readonly ColumnDef[])
 
 async function failUnlessIdentical(client: SqlClient, ref: TableRef, def: TableDef, options: RequestOptions) {
   const existing = await inspectTable(client, ref, options);
-  if (existing !== undefined && sameDefinition(existing.columns, def.columns)) {
+  if (existing === undefined) {
+    // Dropped again between the two reads: let Fivetran retry rather than guess.
+    throw new DestinationError(
+      "TABLE_CHANGING",
+      "transient",
+      `Table "${ref.schema}"."${ref.table}" is being created or dropped concurrently.`,
+    );
+  }
+  if (sameDefinition(existing.columns, def.columns)) {
     info(`table ${ref.schema}.${ref.table} already exists with the requested definition`);
     return;
   }
-  throw new DestinationError(
+  throw tableExists(ref);
+}
+
+const tableExists = (ref: TableRef): DestinationError =>
+  new DestinationError(
     "TABLE_EXISTS",
     "user",
     `Table "${ref.schema}"."${ref.table}" already exists in CrateDB with a different definition. Drop or rename it, or choose another destination schema, so Fivetran can create it.`,
   );
-}
 
 export async function createTable(
   client: SqlClient,
@@ -60,8 +71,10 @@ export async function createTable(
   options: RequestOptions = {},
 ): Promise<void> {
   validateDefinition(ref, def);
-  if ((await inspectTable(client, ref, options)) !== undefined) {
-    await failUnlessIdentical(client, ref, def, options);
+  const existing = await inspectTable(client, ref, options);
+  if (existing !== undefined) {
+    if (!sameDefinition(existing.columns, def.columns)) throw tableExists(ref);
+    info(`table ${ref.schema}.${ref.table} already exists with the requested definition`);
     return;
   }
   // Records first: if the response is lost after CREATE TABLE, the retry must find them.
