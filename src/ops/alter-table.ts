@@ -73,7 +73,7 @@ export async function alterTable(
     for (const [c, why] of await findKeyProblems(client, ref, key, existing, options)) refused.set(c, why);
   }
   if (refused.size > 0) throw new AlterRefusedError(ref, refused);
-  options.onStep?.("check");
+  await options.onStep?.("check");
 
   if (plan.rebuild) {
     const final = plan.rebuild;
