@@ -40,6 +40,10 @@ async function seeded(def: TableDef = base, rows = ROWS, names = NAMES): Promise
 
 const withName = (def: TableDef, ref: TableRef): TableDef => ({ ...def, name: ref.table });
 
+/** Column order aside: a converted column moves to the end (CrateDB can't reorder columns). */
+const byName = (def: TableDef | undefined): TableDef | undefined =>
+  def && { ...def, columns: [...def.columns].sort((a, b) => (a.name < b.name ? -1 : 1)) };
+
 before(() => {
   client = testClient();
 });
@@ -91,7 +95,7 @@ describe("AlterTable without a key change", () => {
       ref,
     );
     await alterTable(client, ref, def, false);
-    assert.deepEqual(await describeTable(client, ref), def);
+    assert.deepEqual(byName(await describeTable(client, ref)), byName(def));
     assert.deepEqual(await selectRows(client, ref, NAMES), [
       [1, "one", 10.12, 7, SYNCED],
       [2, "two", -2.5, 1_000_000, SYNCED],
@@ -120,7 +124,7 @@ describe("AlterTable without a key change", () => {
       ref,
     );
     await alterTable(client, ref, def, false);
-    assert.deepEqual(await describeTable(client, ref), def);
+    assert.deepEqual(byName(await describeTable(client, ref)), byName(def));
     const rows = await selectRows(client, ref, ["id", "amount", "qty"]);
     assert.deepEqual(
       rows.map((r) => [r[0], r[1] === null ? null : Number(r[1]), r[2]]),
@@ -337,7 +341,11 @@ describe("AlterTable retried after a failure at any step converges", () => {
         StopAfter,
       );
       await alterTable(client, ref, def(ref), false);
-      assert.deepEqual(await describeTable(client, ref), def(ref), `after stopping at ${stop}`);
+      assert.deepEqual(
+        byName(await describeTable(client, ref)),
+        byName(def(ref)),
+        `after stopping at ${stop}`,
+      );
       assert.deepEqual(await selectRows(client, ref, NAMES), expectedRows, `rows after stopping at ${stop}`);
       const tables = await client.sql(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = ?",
