@@ -27,6 +27,8 @@ export interface PhysicalTable {
   readonly primaryKey: readonly string[];
 }
 
+const DEFAULT_REFRESH_MS = 1000;
+
 const toNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 const field = (o: unknown, key: string): unknown =>
@@ -41,7 +43,10 @@ function tableSettings(row: readonly unknown[]): TableSettings {
   return {
     ...(shards !== null && shards > 0 ? { shards } : {}),
     ...(typeof replicas === "string" && isValidReplicas(replicas) ? { replicas } : {}),
-    ...(refresh !== null && Number.isSafeInteger(refresh) ? { refreshIntervalMs: refresh } : {}),
+    // 1000 is CrateDB's default; setting it explicitly would stop idle tables from pausing refreshes.
+    ...(refresh !== null && refresh !== DEFAULT_REFRESH_MS && Number.isSafeInteger(refresh)
+      ? { refreshIntervalMs: refresh }
+      : {}),
   };
 }
 

@@ -47,7 +47,12 @@ async function run(
 }
 
 async function ensureTable(client: SqlClient, options: RequestOptions): Promise<void> {
-  await run(client, createTypeRecordsTable(), options);
+  try {
+    await run(client, createTypeRecordsTable(), options);
+  } catch (error) {
+    // Another call created it at the same moment.
+    if (!(error instanceof CrateDbError && error.crateCode === 4093)) throw error;
+  }
 }
 
 /** Records the Fivetran type of each column (overwriting older records) and makes them visible. */
@@ -153,4 +158,43 @@ export async function readTypeRecords(
     });
   }
   return records;
+}
+
+/** Copies one column's record to another column of the same table (Migrate copy_column). */
+export async function copyColumnType(
+  client: SqlClient,
+  ref: TableRef,
+  from: string,
+  to: string,
+  options: RequestOptions = {},
+): Promise<void> {
+  const record = (await readTypeRecords(client, ref, options)).get(from);
+  if (record === undefined) {
+    await forgetColumnTypes(client, ref, [to], options);
+    return;
+  }
+  await ensureTable(client, options);
+  const row: SqlValue[] = [
+    ref.schema,
+    ref.table,
+    to,
+    record.type,
+    record.decimal?.precision ?? null,
+    record.decimal?.scale ?? null,
+    record.storage,
+  ];
+  await client.bulk(upsertTypeRecord().stmt, [row], options);
+  await run(client, refreshTypeRecords(), options);
+}
+
+/** Moves one column's record to its new name (Migrate rename_column). */
+export async function renameColumnType(
+  client: SqlClient,
+  ref: TableRef,
+  from: string,
+  to: string,
+  options: RequestOptions = {},
+): Promise<void> {
+  await copyColumnType(client, ref, from, to, options);
+  await forgetColumnTypes(client, ref, [from], options);
 }

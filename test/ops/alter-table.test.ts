@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { CrateClient } from "../../src/cratedb/client/crate-client.ts";
+import { qualified } from "../../src/cratedb/sql/ident.ts";
 import { alterTable } from "../../src/ops/alter-table.ts";
 import { createTable } from "../../src/ops/create-table.ts";
 import { describeTable } from "../../src/ops/describe-table.ts";
@@ -314,6 +315,71 @@ class StopAfter extends Error {
     super(`stopped after ${step}`);
   }
 }
+
+describe("AlterTable recovery and hostile names", () => {
+  test("a rebuild table left by a request for another definition is dropped and the new request wins", async () => {
+    const ref = await seeded(base, ROWS.slice(0, 2));
+    const first = withName(
+      { ...base, columns: base.columns.map((c) => ({ ...c, primaryKey: c.name === "name" })) },
+      ref,
+    );
+    await assert.rejects(
+      alterTable(client, ref, first, false, {
+        onStep: (s) => {
+          if (s === "rebuild:copy") throw new StopAfter(s);
+        },
+      }),
+      StopAfter,
+    );
+    const second = withName(
+      { ...base, columns: base.columns.map((c) => (c.name === "name" ? { ...c, primaryKey: true } : c)) },
+      ref,
+    );
+    await alterTable(client, ref, second, false);
+    assert.deepEqual(await describeTable(client, ref), second);
+    assert.deepEqual(await selectRows(client, ref, NAMES), ROWS.slice(0, 2));
+    await insertRows(client, ref, ["id", "name", "_fivetran_synced"], [[7, "x", SYNCED]]);
+  });
+
+  test("a write block set by someone else fails with a Task and is left alone", async () => {
+    const ref = await seeded();
+    await client.sql(`ALTER TABLE ${qualified(ref)} SET ("blocks.write" = true)`);
+    const def = withName({ ...base, columns: [...base.columns, col("extra", "INT")] }, ref);
+    await assert.rejects(
+      alterTable(client, ref, def, false),
+      (e: Error & { code?: string; kind?: string }) => e.kind === "user" && e.code === "TABLE_WRITE_BLOCKED",
+    );
+    await client.sql(`ALTER TABLE ${qualified(ref)} RESET ("blocks.write")`);
+  });
+
+  test("conversions and rebuilds work on hostile table and column names", async () => {
+    counter += 1;
+    const ref = { schema, table: `Tab"le ${counter} select` };
+    const def: TableDef = {
+      name: ref.table,
+      columns: [
+        col('i"d', "INT", true),
+        col("Na me,x", "STRING"),
+        col("ünï 🚀", "LONG"),
+        col("_fivetran_synced", "UTC_DATETIME"),
+      ],
+    };
+    await createTable(client, ref, def, {});
+    await insertRows(client, ref, ['i"d', "Na me,x", "ünï 🚀", "_fivetran_synced"], [[1, "a", 5, SYNCED]]);
+    const next: TableDef = {
+      name: ref.table,
+      columns: [
+        col('i"d', "INT", true),
+        col("Na me,x", "STRING", true),
+        col("ünï 🚀", "STRING"),
+        col("_fivetran_synced", "UTC_DATETIME"),
+      ],
+    };
+    await alterTable(client, ref, next, false);
+    assert.deepEqual(byName(await describeTable(client, ref)), byName(next));
+    assert.deepEqual(await selectRows(client, ref, ['i"d', "Na me,x", "ünï 🚀"]), [[1, "a", "5"]]);
+  });
+});
 
 describe("AlterTable retried after a failure at any step converges", () => {
   async function stepsOf(def: (ref: TableRef) => TableDef): Promise<string[]> {
