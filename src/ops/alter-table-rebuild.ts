@@ -5,8 +5,8 @@
  * another writer inserted between lifting the block and the swap are carried over before the old
  * table is dropped.
  *
- * Each step is named and safe to repeat; `leftoverRebuild` decides what a re-run does with a
- * `<t>__ft_rebuild` an earlier attempt left behind.
+ * Each step is named; a re-run after a failure first discards what the earlier attempt left
+ * (`discardLeftoverRebuild`) and starts over from the intact source.
  */
 import { type PhysicalTable, readPhysicalTable } from "../cratedb/catalog.ts";
 import { type CopiedColumn, copyRows, countRows } from "../cratedb/sql/alter.ts";
@@ -21,7 +21,6 @@ import {
 import { ident } from "../cratedb/sql/ident.ts";
 import { rebuildTableFor } from "../cratedb/sql/names.ts";
 import type { SqlClient } from "../cratedb/sql-client.ts";
-import { crateTypeFor, storageOf, storageSignature } from "../cratedb/type-map.ts";
 import { DestinationError } from "../errors.ts";
 import { info, warning } from "../log.ts";
 import type { ColumnDef } from "../table-def.ts";
@@ -30,44 +29,25 @@ import type { TypeChange } from "./alter-table-plan.ts";
 import { type AlterOptions, step } from "./alter-table-steps.ts";
 import { physicalColumns } from "./create-table.ts";
 
-/** True when `table` already has exactly the columns, CrateDB types and key of `def`. */
-export function matchesDefinition(table: PhysicalTable, def: readonly ColumnDef[]): boolean {
-  if (table.columns.length !== def.length) return false;
-  const storage = new Map(
-    table.columns.map((c) => [c.name, storageSignature(c.dataType, c.numericPrecision)]),
-  );
-  const key = def.filter((c) => c.primaryKey).map((c) => c.name);
-  return (
-    def.every((c) => storage.get(c.name) === storageOf(crateTypeFor(c))) &&
-    key.length === table.primaryKey.length &&
-    key.every((k) => table.primaryKey.includes(k))
-  );
-}
-
-export type Leftover = "none" | "resume" | "discarded";
-
 /**
- * Deals with a `<t>__ft_rebuild` from an earlier attempt. When it already has the wanted
- * definition (and rows can be matched by key) the copy resumes into it; anything else — a target
- * for another definition, or the old table left after a swap — is dropped. Its presence also
- * means a write block on the source is ours, so it is lifted unless the rebuild resumes.
+ * Drops a `<t>__ft_rebuild` an earlier attempt left: either a target that was being filled (the
+ * copy always re-reads the whole source, so starting over costs nothing) or the old table after a
+ * swap. Its presence also means a write block on the source is ours, so that is lifted. Returns
+ * whether there was one.
  */
-export async function leftoverRebuild(
+export async function discardLeftoverRebuild(
   client: SqlClient,
   source: PhysicalTable,
-  wanted: readonly ColumnDef[] | undefined,
   options: AlterOptions,
-): Promise<Leftover> {
+): Promise<boolean> {
   const target = rebuildTableFor(source.ref);
   const leftover = await readPhysicalTable(client, target, options);
-  if (leftover === undefined) return "none";
-  const hasKey = wanted?.some((c) => c.primaryKey) ?? false;
-  if (wanted !== undefined && hasKey && matchesDefinition(leftover, wanted)) return "resume";
+  if (leftover === undefined) return false;
   if (leftover.writeBlocked) await run(client, unblockWrites(target), options);
   await run(client, dropTableIfExists(target), options);
   if (source.writeBlocked) await run(client, unblockWrites(source.ref), options);
   info(`dropped ${target.schema}.${target.table} left by an earlier AlterTable`);
-  return "discarded";
+  return true;
 }
 
 export async function rebuildTable(
@@ -75,7 +55,6 @@ export async function rebuildTable(
   source: PhysicalTable,
   columns: readonly ColumnDef[],
   changes: readonly TypeChange[],
-  resume: boolean,
   options: AlterOptions,
 ): Promise<void> {
   const ref = source.ref;
@@ -92,11 +71,9 @@ export async function rebuildTable(
     });
   const key = columns.filter((c) => c.primaryKey).map((c) => c.name);
 
-  if (!resume) {
-    await step(options, "rebuild:create-target", async () => {
-      await run(client, createTable(target, physicalColumns(columns), source.settings), options);
-    });
-  }
+  await step(options, "rebuild:create-target", async () => {
+    await run(client, createTable(target, physicalColumns(columns), source.settings), options);
+  });
   await step(options, "rebuild:block-source", async () => {
     await run(client, blockWrites(ref), options);
   });

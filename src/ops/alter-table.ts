@@ -13,7 +13,7 @@ import type { TableDef, TableRef } from "../table-def.ts";
 import { AlterRefusedError, findKeyProblems, findLossyChanges, run } from "./alter-table-checks.ts";
 import { convertColumn, resumeConversions } from "./alter-table-convert.ts";
 import { isNoop, planAlter } from "./alter-table-plan.ts";
-import { leftoverRebuild, rebuildTable } from "./alter-table-rebuild.ts";
+import { discardLeftoverRebuild, rebuildTable } from "./alter-table-rebuild.ts";
 import { type AlterOptions, step } from "./alter-table-steps.ts";
 import { physicalColumns, validateDefinition } from "./create-table.ts";
 import { type DescribedTable, inspectTable } from "./describe-table.ts";
@@ -50,13 +50,11 @@ export async function alterTable(
   if (await resumeConversions(client, table.physical, requested, options)) {
     table = await inspectExisting(client, ref, options);
   }
-  let plan = planAlter(table.columns, table.physical.primaryKey, def, dropColumns);
-  const leftover = await leftoverRebuild(client, table.physical, plan.rebuild, options);
-  if (leftover === "discarded") {
+  if (await discardLeftoverRebuild(client, table.physical, options)) {
     table = await inspectExisting(client, ref, options);
-    plan = planAlter(table.columns, table.physical.primaryKey, def, dropColumns);
   }
-  if (table.physical.writeBlocked && leftover !== "resume") {
+  const plan = planAlter(table.columns, table.physical.primaryKey, def, dropColumns);
+  if (table.physical.writeBlocked) {
     throw new DestinationError(
       "TABLE_WRITE_BLOCKED",
       "user",
@@ -77,7 +75,7 @@ export async function alterTable(
 
   if (plan.rebuild) {
     const final = plan.rebuild;
-    await rebuildTable(client, table.physical, final, plan.changes, leftover === "resume", options);
+    await rebuildTable(client, table.physical, final, plan.changes, options);
     await step(options, "record-types", async () => {
       await recordColumnTypes(client, ref, final, options);
       const kept = new Set(final.map((c) => c.name));

@@ -6,6 +6,7 @@
  */
 import { CrateDbError } from "../cratedb/errors.ts";
 import { refreshTable } from "../cratedb/sql/ddl.ts";
+import { tableRefProblem } from "../cratedb/sql/names.ts";
 import { hardTruncate, softTruncate } from "../cratedb/sql/truncate.ts";
 import type { RequestOptions, SqlClient } from "../cratedb/sql-client.ts";
 import { info } from "../log.ts";
@@ -34,6 +35,8 @@ export async function truncate(
   options: RequestOptions = {},
 ): Promise<void> {
   const { ref } = request;
+  // A name CrateDB rejects can't belong to an existing table: nothing to truncate.
+  if (tableRefProblem(ref) !== undefined) return;
   const refresh = refreshTable(ref);
   try {
     await client.sql(refresh.stmt, refresh.args, options);

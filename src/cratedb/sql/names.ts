@@ -55,25 +55,25 @@ function relationNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** Throws an InvalidNameError when CrateDB would reject the schema or table name. */
-export function validateTableRef(ref: TableRef): void {
+/** Why CrateDB would reject the schema or table name, as a sentence; undefined when it wouldn't. */
+export function tableRefProblem(ref: TableRef): string | undefined {
   const schemaProblem = relationNameProblem(ref.schema);
-  if (schemaProblem)
-    throw new InvalidNameError(`Schema name "${ref.schema}" can't be used in CrateDB: ${schemaProblem}.`);
+  if (schemaProblem) return `Schema name "${ref.schema}" can't be used in CrateDB: ${schemaProblem}.`;
   if (RESERVED_SCHEMAS.has(ref.schema)) {
-    throw new InvalidNameError(
-      `Schema name "${ref.schema}" can't be used in CrateDB: it is a system schema.`,
-    );
+    return `Schema name "${ref.schema}" can't be used in CrateDB: it is a system schema.`;
   }
   const tableProblem = relationNameProblem(ref.table);
-  if (tableProblem) {
-    throw new InvalidNameError(`Table name "${ref.table}" can't be used in CrateDB: ${tableProblem}.`);
-  }
+  if (tableProblem) return `Table name "${ref.table}" can't be used in CrateDB: ${tableProblem}.`;
   if (bytes(ref.schema) + 1 + bytes(ref.table) > MAX_NAME_BYTES) {
-    throw new InvalidNameError(
-      `Table name "${ref.schema}.${ref.table}" can't be used in CrateDB: schema and table name together exceed ${MAX_NAME_BYTES} bytes.`,
-    );
+    return `Table name "${ref.schema}.${ref.table}" can't be used in CrateDB: schema and table name together exceed ${MAX_NAME_BYTES} bytes.`;
   }
+  return undefined;
+}
+
+/** Throws an InvalidNameError when CrateDB would reject the schema or table name. */
+export function validateTableRef(ref: TableRef): void {
+  const problem = tableRefProblem(ref);
+  if (problem !== undefined) throw new InvalidNameError(problem);
 }
 
 /** Throws an InvalidNameError for the first column name CrateDB would reject, or a duplicate. */
