@@ -12,7 +12,7 @@ import type { Prepared } from "./dml.ts";
 import { isRowLevel } from "./dml-common.ts";
 import { prepareInsert } from "./dml-insert.ts";
 import { prepareDelete, prepareUpdate } from "./dml-modify.ts";
-import { parseError, SimError, syntaxError, unsupported } from "./errors.ts";
+import { documentMissing, parseError, SimError, syntaxError, unsupported } from "./errors.ts";
 import type { JsonValue } from "./json.ts";
 import { METADATA_DDL } from "./metadata.ts";
 import { Pg } from "./pg.ts";
