@@ -200,12 +200,7 @@ async function runBulk(dml: Prepared, bulkArgs: readonly JsonValue[][]): Promise
     try {
       const r = await b.run();
       if (r.missingKey !== undefined) {
-        results.push(
-          itemError(
-            new SimError(40411, "DocumentMissingException", `[${r.missingKey}]: document missing`),
-            errors++,
-          ),
-        );
+        results.push(itemError(documentMissing(r.missingKey), errors++));
       } else results.push({ rowcount: r.rowcount });
     } catch (e) {
       if (!isRowLevel(e) && !(e instanceof SimError && e.code === 5000)) throw e;
