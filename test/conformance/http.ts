@@ -2,7 +2,7 @@
  * Plain undici requests to `/_sql` for the conformance suite (deliberately not the destination's
  * own client): every test sees the exact status, headers and body text.
  */
-import { Agent, request } from "undici";
+import { Agent, type Dispatcher, request } from "undici";
 import { endpoint } from "../helpers/cratedb.ts";
 
 export interface Reply {
@@ -25,6 +25,8 @@ export interface PostOptions {
   readonly user?: string;
   readonly password?: string;
   readonly url?: string;
+  /** Dispatcher to use, e.g. a single-connection Client to observe per-connection sessions. */
+  readonly dispatcher?: Dispatcher;
 }
 
 /** POSTs a raw body to `/_sql`. */
@@ -34,7 +36,7 @@ export async function postRaw(body: string | Buffer, opts: PostOptions = {}): Pr
   const password = opts.password ?? ep.password;
   const res = await request(`${opts.url ?? ep.url}/_sql${opts.query ?? ""}`, {
     method: "POST",
-    dispatcher,
+    dispatcher: opts.dispatcher ?? dispatcher,
     headers: {
       "content-type": "application/json",
       accept: "application/json",

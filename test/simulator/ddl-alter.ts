@@ -171,7 +171,9 @@ async function addColumns(ctx: Ctx, t: SimTable, toks: readonly Tok[]): Promise<
       stmts.push(`ALTER TABLE ${t.live} ALTER COLUMN ${quoteIdent(p.col.pg)} SET ${def}`);
     }
     if (p.col.notNull && !p.pk) {
-      stmts.push(`ALTER TABLE ${t.live} ADD CHECK (${quoteIdent(p.col.pg)} IS NOT NULL) NOT VALID`);
+      stmts.push(
+        `ALTER TABLE ${t.live} ADD CONSTRAINT ${quoteIdent(`${p.col.pg}_nn`)} CHECK (${quoteIdent(p.col.pg)} IS NOT NULL) NOT VALID`,
+      );
     }
   }
   const newPk = [...t.pk, ...parsed.filter((p) => p.pk).map((p) => p.col.name)];
@@ -186,7 +188,9 @@ async function addColumns(ctx: Ctx, t: SimTable, toks: readonly Tok[]): Promise<
     // Unique rather than PRIMARY KEY: unrefreshed rows that slipped through keep NULL keys, as in CrateDB.
     stmts.push(`ALTER TABLE ${t.live} ADD UNIQUE (${pgCols})`);
     for (const p of parsed.filter((x) => x.pk)) {
-      stmts.push(`ALTER TABLE ${t.live} ADD CHECK (${quoteIdent(p.col.pg)} IS NOT NULL) NOT VALID`);
+      stmts.push(
+        `ALTER TABLE ${t.live} ADD CONSTRAINT ${quoteIdent(`${p.col.pg}_nn`)} CHECK (${quoteIdent(p.col.pg)} IS NOT NULL) NOT VALID`,
+      );
     }
   }
   await ctx.pg.exec(`BEGIN; ${stmts.join("; ")}; COMMIT;`).catch(async (e) => {

@@ -259,7 +259,7 @@ export async function createTable(
   const sink = new ParamSink();
   const defs = columns.map((c) => {
     const d = pgColumnDef(ctx, c, defaults.get(c.name), sink);
-    return c.notNull && !pk.includes(c.name) ? `${d} NOT NULL` : d;
+    return c.notNull && !pk.includes(c.name) ? `${d} CONSTRAINT ${quoteIdent(`${c.pg}_nn`)} NOT NULL` : d;
   });
   const pkSql =
     pk.length > 0

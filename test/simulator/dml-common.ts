@@ -1,6 +1,6 @@
 /** Pieces shared by INSERT, UPDATE and DELETE. */
 import { blocked, column, fqn, type SimColumn, type SimTable } from "./catalog.ts";
-import { operationNotAllowed, parseError, SimError } from "./errors.ts";
+import { operationNotAllowed, parseError, rowLevel, SimError } from "./errors.ts";
 import { isName, isPunct, isWord, splitTopLevel, type Tok } from "./tokens.ts";
 
 /** Writes are refused at analysis while a write block is set (§3.5). */
@@ -14,17 +14,19 @@ export function checkTextLimit(c: SimColumn, value: string | null): void {
   if (value === null || (c.type.base !== "text" && c.type.base !== "character")) return;
   if (c.indexOff && !c.columnstore) return;
   if (value.length > 8191 && Buffer.byteLength(value) > 32766) {
-    throw parseError(
+    throw rowLevelError(
       `Document contains at least one immense term in field="${c.name}" (whose UTF8 encoding is longer than the max length 32766), all of which were skipped.  Please correct the analyzer to not produce such terms.`,
     );
   }
 }
 
-export const pkNullError = () => parseError("A primary key value must not be NULL");
+const rowLevelError = (text: string) => rowLevel(parseError(text));
+
+export const pkNullError = () => rowLevelError("A primary key value must not be NULL");
 
 /** Runtime (shard-level) errors: skipped in multi-row inserts and reported per item in bulks. */
 export function isRowLevel(e: unknown): e is SimError {
-  return e instanceof SimError && (e.code === 4091 || e.code === 4000 || e.code === 40411 || e.code === 4003);
+  return e instanceof SimError && e.rowLevel;
 }
 
 /**

@@ -17,8 +17,8 @@ import {
   readAlias,
   throwUnknownColumn,
 } from "./dml-common.ts";
-import { invalidColumnName, parseError, SimError, syntaxError } from "./errors.ts";
-import type { JsonValue } from "./json.ts";
+import { invalidColumnName, parseError, rowLevel, SimError, syntaxError } from "./errors.ts";
+import { JsonNumber, type JsonValue } from "./json.ts";
 import { SYSTEM_COLUMNS } from "./names.ts";
 import type { PgResult } from "./pg.ts";
 import { ParamSink, quoteIdent, readName, resolveRelation, translate } from "./rewrite.ts";
@@ -76,7 +76,10 @@ export function prepareInsert(ctx: Ctx, toks: readonly Tok[]): Prepared {
     let s = "";
     if (onConflict.kind === "nothing") s += " ON CONFLICT DO NOTHING";
     if (onConflict.kind === "update") {
-      const set = translate(ctx, onConflict.set, args, sink, { search: () => false, extraColumns: [table] });
+      const set = translate(ctx, qualifyTargetColumns(onConflict.set, table, alias), args, sink, {
+        search: () => false,
+        extraColumns: [table],
+      });
       s += ` ON CONFLICT (${table.pk.map((k) => quoteIdent(column(table, k)!.pg)).join(", ")}) DO UPDATE SET ${render(set)}`;
     }
     if (returning) {
@@ -144,7 +147,7 @@ export function prepareInsert(ctx: Ctx, toks: readonly Tok[]): Prepared {
               const r = await ctx.pg.query(sqlAll, sink.params, sink.types);
               return done(table, r);
             } catch (e) {
-              if (!isRowLevel(e) || returning) throw e;
+              if (!(e instanceof SimError) || returning) throw e;
             }
             // Replay row by row so failing rows are skipped (§4.2).
             const src = await ctx.pg.query(selectSql, sink.params, sink.types);
@@ -160,7 +163,8 @@ export function prepareInsert(ctx: Ctx, toks: readonly Tok[]): Prepared {
                 );
                 n += r.affected;
               } catch (e) {
-                if (!isRowLevel(e)) throw e;
+                // INSERT … SELECT skips every failing row, casts included (§4.2).
+                if (!(e instanceof SimError) || e.code >= 5000) throw e;
               }
             }
             if (n > 0) table.dirty = true;
@@ -184,8 +188,9 @@ function bindRow(
   const row: Row = { values: [] };
   tup.forEach((v, k) => {
     const c = cols[k]!;
-    if (v.length === 1 && v[0]!.kind === "param") {
-      const a = args[v[0]!.param!];
+    const literal = literalValue(v);
+    if ((v.length === 1 && v[0]!.kind === "param") || literal !== undefined) {
+      const a = literal !== undefined ? literal : args[v[0]!.param!];
       if (a === undefined)
         throw parseError(
           `The query contains a parameter placeholder $${v[0]!.param! + 1}, but there are only ${args.length} parameter values`,
@@ -204,6 +209,17 @@ function bindRow(
     } else row.values.push({ kind: "expr", toks: v });
   });
   return row;
+}
+
+/** A plain literal value is cast like an argument (CrateDB normalises literals at analysis). */
+function literalValue(v: readonly Tok[]): JsonValue | undefined {
+  const [a, b] = v;
+  if (v.length === 1 && a!.kind === "number") return new JsonNumber(a!.value);
+  if (v.length === 2 && a!.kind === "op" && a!.value === "-" && b!.kind === "number")
+    return new JsonNumber(`-${b!.value}`);
+  if (v.length === 1 && a!.kind === "string") return a!.value;
+  if (v.length === 1 && isWord(a, "true", "false")) return a!.value === "true";
+  return undefined;
 }
 
 async function runRows(
@@ -239,7 +255,7 @@ async function runRows(
       fields = res.fields;
       returned.push(...res.rows);
     } catch (e) {
-      if (!isRowLevel(e) && !(e instanceof SimError && e.code === 5000 && e.text.startsWith("23"))) throw e;
+      if (!isRowLevel(e)) throw e;
     }
   }
   if (n > 0) table.dirty = true;
@@ -257,9 +273,33 @@ export function notNullKey(table: SimTable, e: unknown): unknown {
     const m = /^"(.*)" must not be null$/.exec(e.text);
     const c = m ? table.columns.find((x) => x.pg === m[1]) : undefined;
     if (c && table.pk.includes(c.name)) return pkNullError();
-    if (c) return parseError(`"${c.name}" must not be null`);
+    if (c) return rowLevel(parseError(`"${c.name}" must not be null`));
   }
   return e;
+}
+
+/**
+ * In `DO UPDATE SET c = c + 1` a bare `c` is the existing row; PG calls it ambiguous next to
+ * `excluded`, so bare column names on the right-hand sides are qualified with the target alias.
+ */
+function qualifyTargetColumns(set: readonly Tok[], table: SimTable, alias: string): Tok[] {
+  const out: Tok[] = [];
+  for (const asg of splitTopLevel(set)) {
+    if (out.length > 0) out.push({ kind: "punct", text: ",", value: ",", pos: -1 });
+    const eq = asg.findIndex((t) => t.kind === "op" && t.value === "=");
+    asg.forEach((t, i) => {
+      const bare =
+        i > eq &&
+        (t.kind === "word" || t.kind === "ident") &&
+        column(table, t.value) !== undefined &&
+        !isPunct(asg[i - 1], ".") &&
+        !isPunct(asg[i + 1], ".") &&
+        !isPunct(asg[i + 1], "(");
+      if (bare) out.push({ kind: "raw", text: `${quoteIdent(alias)}.${t.text}`, value: t.value, pos: t.pos });
+      else out.push(t);
+    });
+  }
+  return out;
 }
 
 type OnConflict = { kind: "none" } | { kind: "nothing" } | { kind: "update"; set: Tok[] };

@@ -12,7 +12,7 @@ import type { Prepared } from "./dml.ts";
 import { isRowLevel } from "./dml-common.ts";
 import { prepareInsert } from "./dml-insert.ts";
 import { prepareDelete, prepareUpdate } from "./dml-modify.ts";
-import { parseError, SimError, syntaxError, unsupported } from "./errors.ts";
+import { documentMissing, parseError, SimError, syntaxError, unsupported } from "./errors.ts";
 import type { JsonValue } from "./json.ts";
 import { METADATA_DDL } from "./metadata.ts";
 import { Pg } from "./pg.ts";
@@ -200,12 +200,7 @@ async function runBulk(dml: Prepared, bulkArgs: readonly JsonValue[][]): Promise
     try {
       const r = await b.run();
       if (r.missingKey !== undefined) {
-        results.push(
-          itemError(
-            new SimError(40411, "DocumentMissingException", `[${r.missingKey}]: document missing`),
-            errors++,
-          ),
-        );
+        results.push(itemError(documentMissing(r.missingKey), errors++));
       } else results.push({ rowcount: r.rowcount });
     } catch (e) {
       if (!isRowLevel(e) && !(e instanceof SimError && e.code === 5000)) throw e;

@@ -6,12 +6,19 @@ export class SimError extends Error {
   readonly code: number;
   readonly exception: string;
   readonly text: string;
+  /** A shard-level failure of one row: skipped in multi-row inserts, reported per item in bulks. */
+  rowLevel = false;
   constructor(code: number, exception: string, text: string) {
     super(`${exception}[${text}]`);
     this.code = code;
     this.exception = exception;
     this.text = text;
   }
+}
+
+export function rowLevel(e: SimError): SimError {
+  e.rowLevel = true;
+  return e;
 }
 
 export function httpStatusForCode(code: number): number {
@@ -40,7 +47,9 @@ export const columnUnknown = (name: string) =>
 export const relationExists = (fqn: string) =>
   new SimError(4093, "RelationAlreadyExists", `Relation '${fqn}' already exists.`);
 export const duplicateKey = () =>
-  new SimError(4091, "DuplicateKeyException", "A document with the same primary key exists already");
+  rowLevel(
+    new SimError(4091, "DuplicateKeyException", "A document with the same primary key exists already"),
+  );
 export const operationNotAllowed = (fqn: string, op: string) =>
   new SimError(
     4007,
@@ -49,7 +58,7 @@ export const operationNotAllowed = (fqn: string, op: string) =>
   );
 export const missingPrivilege = (type: string, user: string) =>
   new SimError(4011, "MissingPrivilegeException", `Missing '${type}' privilege for user '${user}'`);
-export const documentMissing = (fqn: string, id: string) =>
-  new SimError(40411, "DocumentMissingException", `[${fqn}]: document missing [${id}]`);
+export const documentMissing = (fqn: string) =>
+  rowLevel(new SimError(40411, "DocumentMissingException", `[${fqn}]: document missing`));
 export const castError = (value: string, type: string) =>
   parseError(`Cannot cast value \`${value}\` to type \`${type}\``);

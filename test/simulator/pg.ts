@@ -3,7 +3,7 @@
  * simulator controls all conversions (exact numbers, ms timestamps) itself.
  */
 import { PGlite } from "@electric-sql/pglite";
-import { columnUnknown, parseError, relationUnknown, SimError } from "./errors.ts";
+import { columnUnknown, duplicateKey, parseError, relationUnknown, rowLevel, SimError } from "./errors.ts";
 
 export interface PgResult {
   readonly fields: readonly { readonly name: string; readonly dataTypeID: number }[];
@@ -60,6 +60,7 @@ interface PgErrorLike {
   code?: string;
   message?: string;
   column?: string;
+  constraint?: string;
 }
 
 /** SQLSTATE → CrateDB error (cratedb.md §8.2 "Errors"). */
@@ -69,13 +70,13 @@ export function mapPgError(e: unknown): Error {
   const msg = pe.message ?? String(e);
   switch (pe.code) {
     case "23505":
-      return new SimError(
-        4091,
-        "DuplicateKeyException",
-        "A document with the same primary key exists already",
-      );
+      return duplicateKey();
     case "23502":
-      return parseError(`"${pe.column ?? "?"}" must not be null`);
+      return rowLevel(parseError(`"${pe.column ?? "?"}" must not be null`));
+    case "23514": {
+      const m = /^(.*)_nn$/.exec(pe.constraint ?? "");
+      return rowLevel(parseError(`"${m?.[1] ?? "?"}" must not be null`));
+    }
     case "22P02":
     case "22007":
     case "22008":

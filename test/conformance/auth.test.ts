@@ -1,0 +1,132 @@
+/**
+ * Authentication, privileges and TLS (cratedb.md §1.7, §6). Against a real cluster the password
+ * test needs host-based auth with the `password` method for the created user (stock crate.yml).
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { Agent, request } from "undici";
+import { endpoint, simulatorOnly, simulatorTls, uniqueSchema } from "../helpers/cratedb.ts";
+import { basic, fails, ok, q, rows, sql } from "./http.ts";
+
+const schema = uniqueSchema("conf_auth");
+const other = uniqueSchema("conf_auth_other");
+const user = uniqueSchema("u");
+const password = "s3cret-pw";
+const s = q(schema);
+const as = { user, password };
+
+before(async () => {
+  await ok(`CREATE USER ${q(user)} WITH (password = ?)`, [password]);
+  await ok(`CREATE TABLE ${s}."t" (id INT PRIMARY KEY, v TEXT)`);
+  await ok(`CREATE TABLE ${q(other)}."hidden" (id INT PRIMARY KEY)`);
+});
+after(async () => {
+  await sql(`DROP TABLE IF EXISTS ${s}."t"`);
+  await sql(`DROP TABLE IF EXISTS ${s}."created"`);
+  await sql(`DROP TABLE IF EXISTS ${q(other)}."hidden"`);
+  await sql(`DROP USER IF EXISTS ${q(user)}`);
+});
+
+describe("authentication", () => {
+  test("a wrong password is a plain-text 401 with the CrateDB realm and a closed connection", async () => {
+    const r = await sql("SELECT 1", [], { user, password: "wrong" });
+    assert.equal(r.status, 401);
+    assert.match(String(r.headers["content-type"]), /^text\/plain/);
+    assert.equal(r.headers["www-authenticate"], 'Basic realm="CrateDB Authenticator"');
+    assert.equal(r.headers["connection"], "close");
+    assert.equal(r.json?.error, undefined);
+    assert.match(r.text, /authentication failed for user/);
+  });
+
+  test("an unknown user gets the same answer as a wrong password", async () => {
+    const r = await sql("SELECT 1", [], { user: uniqueSchema("nobody"), password: "x" });
+    assert.equal(r.status, 401);
+    assert.match(String(r.headers["content-type"]), /^text\/plain/);
+  });
+
+  test("the right password authenticates", async () => {
+    assert.deepEqual(await rows("SELECT current_user AS u", [], as), [[user]]);
+  });
+});
+
+describe("privileges", () => {
+  test("a statement without the needed privilege is a JSON 401 with 4011 naming type and user", async () => {
+    const e = await fails(`SELECT * FROM ${s}."t"`, [], as);
+    assert.equal(e.status, 401);
+    assert.match(String(e.reply.headers["content-type"]), /^application\/json/);
+    assert.equal(e.code, 4011);
+    assert.equal(e.message, `MissingPrivilegeException[Missing 'DQL' privilege for user '${user}']`);
+  });
+
+  test("schema-level DQL, DML and DDL let a user create, write and read tables there", async () => {
+    await ok(`GRANT DQL, DML, DDL ON SCHEMA ${s} TO ${q(user)}`);
+    await ok(`CREATE TABLE ${s}."created" (id INT PRIMARY KEY)`, [], as);
+    await ok(`INSERT INTO ${s}."t" (id, v) VALUES (1, 'a')`, [], as);
+    assert.deepEqual(await rows(`SELECT v FROM ${s}."t" WHERE id = 1`, [], as), [["a"]]);
+  });
+
+  test("information_schema only lists what the user holds privileges on", async () => {
+    await ok(`GRANT DQL ON SCHEMA ${s} TO ${q(user)}`);
+    const visible = await rows(
+      "SELECT table_schema FROM information_schema.tables WHERE table_schema IN (?, ?) GROUP BY table_schema ORDER BY 1",
+      [schema, other],
+      as,
+    );
+    assert.deepEqual(visible, [[schema]]);
+  });
+
+  test("a table-level DENY overrides a schema-level GRANT", async () => {
+    await ok(`GRANT DML ON SCHEMA ${s} TO ${q(user)}`);
+    await ok(`DENY DML ON TABLE ${s}."t" TO ${q(user)}`);
+    const e = await fails(`DELETE FROM ${s}."t" WHERE id = 1`, [], as);
+    assert.equal(e.code, 4011);
+    await ok(`REVOKE DML ON TABLE ${s}."t" FROM ${q(user)}`);
+    await ok(`DELETE FROM ${s}."t" WHERE id = 1`, [], as);
+  });
+
+  test("CREATE SCHEMA needs cluster-level DDL", async () => {
+    const e = await fails(`CREATE SCHEMA ${q(uniqueSchema("conf_new"))}`, [], as);
+    assert.equal(e.code, 4011);
+    assert.match(e.message, /Missing 'DDL' privilege/);
+  });
+
+  test("user management needs AL", async () => {
+    const e = await fails(`CREATE USER ${q(uniqueSchema("x"))}`, [], as);
+    assert.equal(e.code, 4011);
+  });
+});
+
+describe("TLS", () => {
+  test("the HTTPS listener serves /_sql to clients that trust its certificate", async (c) => {
+    if (!simulatorOnly(c)) return;
+    const tls = simulatorTls();
+    assert.ok(tls, "the shared simulator runs with TLS");
+    const agent = new Agent({ connect: { ca: tls.caPem } });
+    try {
+      const res = await request(`${tls.url}/_sql`, {
+        method: "POST",
+        dispatcher: agent,
+        headers: {
+          "content-type": "application/json",
+          authorization: basic(endpoint().username, endpoint().password),
+        },
+        body: JSON.stringify({ stmt: "SELECT 1 AS one" }),
+      });
+      assert.equal(res.statusCode, 200);
+      assert.deepEqual(((await res.body.json()) as { rows: unknown }).rows, [[1]]);
+    } finally {
+      await agent.close();
+    }
+  });
+
+  test("an untrusted certificate is refused by the client", async (c) => {
+    if (!simulatorOnly(c)) return;
+    const tls = simulatorTls()!;
+    const agent = new Agent();
+    try {
+      await assert.rejects(request(`${tls.url}/`, { dispatcher: agent }));
+    } finally {
+      await agent.close();
+    }
+  });
+});

@@ -1,0 +1,304 @@
+import assert from "node:assert/strict";
+import { after, describe, test } from "node:test";
+import { uniqueSchema } from "../helpers/cratedb.ts";
+import { fails, ok, q, rows, sql } from "./http.ts";
+
+const schema = uniqueSchema("conf_ddl");
+const s = q(schema);
+const created: string[] = [];
+const table = (name: string) => {
+  created.push(name);
+  return `${s}.${q(name)}`;
+};
+
+after(async () => {
+  for (const n of created) await sql(`DROP TABLE IF EXISTS ${s}.${q(n)}`);
+});
+
+describe("CREATE TABLE", () => {
+  test("creates the schema implicitly and answers rowcount 1; IF NOT EXISTS on an existing table answers 0", async () => {
+    const t = table("c1");
+    assert.equal((await ok(`CREATE TABLE ${t} (id INT PRIMARY KEY)`)).rowcount, 1);
+    assert.equal((await ok(`CREATE TABLE IF NOT EXISTS ${t} (id INT PRIMARY KEY)`)).rowcount, 0);
+  });
+
+  test("an existing table without IF NOT EXISTS is 409 / 4093", async () => {
+    const t = table("c2");
+    await ok(`CREATE TABLE ${t} (id INT)`);
+    const e = await fails(`CREATE TABLE ${t} (id INT)`);
+    assert.equal(e.status, 409);
+    assert.equal(e.code, 4093);
+    assert.equal(e.message, `RelationAlreadyExists[Relation '${schema}.c2' already exists.]`);
+  });
+
+  test("accepts the type aliases the reference adapter sends", async () => {
+    const t = table("aliases");
+    await ok(
+      `CREATE TABLE ${t} (a STRING, b INT, c SHORT, d LONG, e DOUBLE, f FLOAT, g BOOLEAN, h TIMESTAMP WITHOUT TIME ZONE, i OBJECT, j TEXT, k NUMERIC(10, 2), l ARRAY(TEXT), m INTEGER[])`,
+    );
+    const r = await rows(
+      "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = ? AND table_name = 'aliases' ORDER BY ordinal_position",
+      [schema],
+    );
+    assert.deepEqual(r, [
+      ["a", "text"],
+      ["b", "integer"],
+      ["c", "smallint"],
+      ["d", "bigint"],
+      ["e", "double precision"],
+      ["f", "real"],
+      ["g", "boolean"],
+      ["h", "timestamp without time zone"],
+      ["i", "object"],
+      ["j", "text"],
+      ["k", "numeric"],
+      ["l", "text_array"],
+      ["m", "integer_array"],
+    ]);
+  });
+
+  test("DATE columns cannot be stored (4004)", async () => {
+    const e = await fails(`CREATE TABLE ${table("d1")} (d DATE)`);
+    assert.equal(e.code, 4004);
+    assert.match(e.message, /Type `date` does not support storage/);
+  });
+
+  test("TIME WITH TIME ZONE columns cannot be stored (4004)", async () => {
+    const e = await fails(`CREATE TABLE ${table("d2")} (d TIMETZ)`);
+    assert.equal(e.code, 4004);
+    assert.match(e.message, /Type `time with time zone` does not support storage/);
+  });
+
+  test("NUMERIC without precision cannot be stored", async () => {
+    const e = await fails(`CREATE TABLE ${table("n1")} (n NUMERIC)`);
+    assert.equal(e.status, 400);
+    assert.match(e.message, /NUMERIC storage is only supported if precision and scale are specified/);
+  });
+
+  test("NUMERIC precision above 38 is refused", async () => {
+    const e = await fails(`CREATE TABLE ${table("n2")} (n NUMERIC(39, 2))`);
+    assert.equal(e.code, 4000);
+    assert.match(e.message, /Precision for NUMERIC\(39\) is too large\. Only up to 38 can be stored/);
+  });
+
+  test("OBJECT and ARRAY columns cannot be primary keys (4004)", async () => {
+    assert.equal((await fails(`CREATE TABLE ${table("p1")} (o OBJECT PRIMARY KEY)`)).code, 4004);
+    assert.equal((await fails(`CREATE TABLE ${table("p2")} (a ARRAY(INT) PRIMARY KEY)`)).code, 4004);
+  });
+
+  test("unquoted reserved words cannot be column names but quoted ones can", async () => {
+    const e = await fails(`CREATE TABLE ${table("r1")} (user TEXT)`);
+    assert.equal(e.code, 4000);
+    await ok(`CREATE TABLE ${table("r2")} ("user" TEXT, "default" TEXT)`);
+  });
+
+  test("system column names and names with dots or brackets are invalid (4008)", async () => {
+    for (const [col, msg] of [
+      ["_id", '"_id" conflicts with system column'],
+      ["a.b", '"a.b" contains a dot'],
+      ["a[1]", "a[1]"],
+    ] as const) {
+      const e = await fails(`CREATE TABLE ${table(`sys_${col.length}`)} (${q(col)} TEXT)`);
+      assert.equal(e.code, 4008, col);
+      assert.ok(e.message.includes(msg), e.message);
+    }
+  });
+
+  test("underscore-prefixed Fivetran column names are accepted from 6.2 on", async () => {
+    await ok(
+      `CREATE TABLE ${table("fivetran")} (id INT PRIMARY KEY, "_fivetran_synced" TIMESTAMP WITH TIME ZONE, "_fivetran_deleted" BOOLEAN)`,
+    );
+  });
+
+  test("WITH settings and CLUSTERED INTO n SHARDS show in information_schema.tables", async () => {
+    const t = table("settings");
+    await ok(
+      `CREATE TABLE ${t} (id INT PRIMARY KEY) CLUSTERED INTO 3 SHARDS WITH (number_of_replicas = 0, refresh_interval = 500)`,
+    );
+    const r = await rows(
+      "SELECT number_of_shards, number_of_replicas, settings['refresh_interval'], settings['blocks']['write'] FROM information_schema.tables WHERE table_schema = ? AND table_name = 'settings'",
+      [schema],
+    );
+    assert.deepEqual(r, [[3, "0", 500, false]]);
+  });
+});
+
+describe("DROP TABLE", () => {
+  test("answers 1, then 0 with IF EXISTS, then 404 / 4041 without", async () => {
+    const t = table("drop1");
+    await ok(`CREATE TABLE ${t} (id INT)`);
+    assert.equal((await ok(`DROP TABLE ${t}`)).rowcount, 1);
+    assert.equal((await ok(`DROP TABLE IF EXISTS ${t}`)).rowcount, 0);
+    const e = await fails(`DROP TABLE ${t}`);
+    assert.equal(e.status, 404);
+    assert.equal(e.code, 4041);
+  });
+
+  test("a table in an unknown schema is 4045, not 4041", async () => {
+    const e = await fails(`DROP TABLE ${q(uniqueSchema("nosuch"))}."t"`);
+    assert.equal(e.status, 404);
+    assert.equal(e.code, 4045);
+    assert.match(e.message, /^SchemaUnknownException\[Schema '.*' unknown\]$/);
+  });
+});
+
+describe("ALTER TABLE", () => {
+  test("ADD COLUMN (several, comma-joined) answers rowcount -1", async () => {
+    const t = table("alter1");
+    await ok(`CREATE TABLE ${t} (id INT PRIMARY KEY)`);
+    const r = await ok(`ALTER TABLE ${t} ADD COLUMN a TEXT, ADD COLUMN b BIGINT`);
+    assert.equal(r.rowcount, -1);
+    const cols = await rows(
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = 'alter1' ORDER BY ordinal_position",
+      [schema],
+    );
+    assert.deepEqual(cols, [["id"], ["a"], ["b"]]);
+  });
+
+  test("adding an existing column is 4000", async () => {
+    const t = table("alter2");
+    await ok(`CREATE TABLE ${t} (id INT PRIMARY KEY, a TEXT)`);
+    const e = await fails(`ALTER TABLE ${t} ADD COLUMN a TEXT`);
+    assert.equal(e.code, 4000);
+    assert.match(e.message, new RegExp(`The table ${schema}\\.alter2 already has a column named a`));
+  });
+
+  test("ADD COLUMN with DEFAULT does not backfill existing rows", async () => {
+    const t = table("alter3");
+    await ok(`CREATE TABLE ${t} (id INT PRIMARY KEY)`);
+    await ok(`INSERT INTO ${t} (id) VALUES (1)`);
+    await ok(`ALTER TABLE ${t} ADD COLUMN flag BOOLEAN DEFAULT true`);
+    await ok(`INSERT INTO ${t} (id) VALUES (2)`);
+    await ok(`REFRESH TABLE ${t}`);
+    assert.deepEqual(await rows(`SELECT id, flag FROM ${t} ORDER BY id`), [
+      [1, null],
+      [2, true],
+    ]);
+  });
+
+  test("a primary key column can only be added to an empty table (4004)", async () => {
+    const t = table("alter4");
+    await ok(`CREATE TABLE ${t} (id INT PRIMARY KEY)`);
+    await ok(`ALTER TABLE ${t} ADD COLUMN k TEXT PRIMARY KEY`);
+    const pk = await rows(
+      "SELECT column_name FROM information_schema.key_column_usage WHERE table_schema = ? AND table_name = 'alter4' ORDER BY ordinal_position",
+      [schema],
+    );
+    assert.deepEqual(pk, [["id"], ["k"]]);
+    await ok(`INSERT INTO ${t} (id, k) VALUES (1, 'a')`);
+    await ok(`REFRESH TABLE ${t}`);
+    const e = await fails(`ALTER TABLE ${t} ADD COLUMN k2 TEXT PRIMARY KEY`);
+    assert.equal(e.code, 4004);
+    assert.match(e.message, /Cannot add a primary key column to a table that isn't empty/);
+  });
+
+  test("the emptiness check for a new key column is search based, so unrefreshed rows slip through [simulator model of §4.6]", async () => {
+    const t = table("alter4b");
+    await ok(`CREATE TABLE ${t} (id INT PRIMARY KEY)`);
+    await ok(`INSERT INTO ${t} (id) VALUES (1)`);
+    const r = await sql(`ALTER TABLE ${t} ADD COLUMN k TEXT PRIMARY KEY`);
+    assert.equal(r.status, 200, r.text);
+  });
+
+  test("changing a column type is not supported", async () => {
+    const t = table("alter5");
+    await ok(`CREATE TABLE ${t} (id INT PRIMARY KEY, a INT)`);
+    const e = await fails(`ALTER TABLE ${t} ALTER COLUMN a TYPE BIGINT`);
+    assert.equal(e.status, 400);
+  });
+
+  test("primary key columns cannot be dropped; other columns can, IF EXISTS tolerates missing ones", async () => {
+    const t = table("alter6");
+    await ok(`CREATE TABLE ${t} (id INT PRIMARY KEY, a INT, b INT)`);
+    assert.equal((await fails(`ALTER TABLE ${t} DROP COLUMN id`)).status, 400);
+    assert.equal((await ok(`ALTER TABLE ${t} DROP COLUMN a`)).rowcount, -1);
+    await ok(`ALTER TABLE ${t} DROP COLUMN IF EXISTS nope`);
+    assert.equal((await fails(`ALTER TABLE ${t} DROP COLUMN nope`)).code, 4043);
+  });
+
+  test("RENAME COLUMN keeps the data under the new name", async () => {
+    const t = table("alter7");
+    await ok(`CREATE TABLE ${t} (id INT PRIMARY KEY, a TEXT)`);
+    await ok(`INSERT INTO ${t} (id, a) VALUES (1, 'x')`);
+    await ok(`ALTER TABLE ${t} RENAME COLUMN a TO b`);
+    assert.deepEqual(await rows(`SELECT b FROM ${t} WHERE id = 1`), [["x"]]);
+  });
+
+  test("RENAME TO must not name a schema", async () => {
+    const t = table("alter8");
+    await ok(`CREATE TABLE ${t} (id INT)`);
+    const e = await fails(`ALTER TABLE ${t} RENAME TO ${s}."other"`);
+    assert.equal(e.code, 4000);
+    assert.match(e.message, /Target table name must not include a schema/);
+    created.push("alter8b");
+    assert.equal((await ok(`ALTER TABLE ${t} RENAME TO "alter8b"`)).rowcount, -1);
+    assert.deepEqual(await rows(`SELECT count(*) FROM ${s}."alter8b"`), [[0]]);
+  });
+});
+
+describe("blocks.write and SWAP", () => {
+  test("a write-blocked table refuses INSERT, UPDATE, DELETE, DROP and RENAME with 4007, but allows reads and ALTER SET", async () => {
+    const t = table("blocked");
+    await ok(`CREATE TABLE ${t} (id INT PRIMARY KEY, a INT)`);
+    await ok(`INSERT INTO ${t} (id, a) VALUES (1, 1)`);
+    await ok(`ALTER TABLE ${t} SET ("blocks.write" = true)`);
+    for (const stmt of [
+      `INSERT INTO ${t} (id) VALUES (2)`,
+      `UPDATE ${t} SET a = 2`,
+      `DELETE FROM ${t}`,
+      `DROP TABLE ${t}`,
+      `ALTER TABLE ${t} RENAME TO "blocked2"`,
+    ]) {
+      const e = await fails(stmt);
+      assert.equal(e.status, 400, stmt);
+      assert.equal(e.code, 4007, stmt);
+    }
+    const e = await fails(`INSERT INTO ${t} (id) VALUES (2)`);
+    assert.equal(
+      e.message,
+      `OperationOnInaccessibleRelationException[The relation "${schema}.blocked" doesn't support or allow INSERT operations]`,
+    );
+    assert.deepEqual(await rows(`SELECT a FROM ${t} WHERE id = 1`), [[1]]);
+    await ok(`REFRESH TABLE ${t}`);
+    await ok(`ALTER TABLE ${t} RESET ("blocks.write")`);
+    await ok(`INSERT INTO ${t} (id) VALUES (2)`);
+  });
+
+  test("SWAP exchanges two tables and drop_source removes the source name", async () => {
+    const a = table("swap_a");
+    const b = table("swap_b");
+    await ok(`CREATE TABLE ${a} (id INT PRIMARY KEY, v TEXT)`);
+    await ok(`CREATE TABLE ${b} (id INT PRIMARY KEY)`);
+    await ok(`INSERT INTO ${a} (id, v) VALUES (1, 'from a')`);
+    assert.equal((await ok(`ALTER CLUSTER SWAP TABLE ${a} TO ${b}`)).rowcount, 1);
+    assert.deepEqual(await rows(`SELECT v FROM ${b} WHERE id = 1`), [["from a"]]);
+    await ok(`ALTER CLUSTER SWAP TABLE ${a} TO ${b} WITH (drop_source = true)`);
+    assert.equal((await fails(`SELECT * FROM ${a}`)).code, 4041);
+    assert.deepEqual(await rows(`SELECT id FROM ${b} WHERE id = 1`), []);
+  });
+
+  test("SWAP is refused while either table is write-blocked (4007)", async () => {
+    const a = table("swap_c");
+    const b = table("swap_d");
+    await ok(`CREATE TABLE ${a} (id INT)`);
+    await ok(`CREATE TABLE ${b} (id INT)`);
+    await ok(`ALTER TABLE ${b} SET ("blocks.write" = true)`);
+    const e = await fails(`ALTER CLUSTER SWAP TABLE ${a} TO ${b}`);
+    assert.equal(e.code, 4007);
+    await ok(`ALTER TABLE ${b} SET ("blocks.write" = false)`);
+  });
+});
+
+describe("statements without transactions", () => {
+  test("BEGIN and COMMIT are accepted no-ops with rowcount 0", async () => {
+    assert.equal((await ok("BEGIN")).rowcount, 0);
+    assert.equal((await ok("COMMIT")).rowcount, 0);
+  });
+
+  test("ROLLBACK and TRUNCATE are not in the grammar (4000)", async () => {
+    assert.equal((await fails("ROLLBACK")).code, 4000);
+    const t = table("trunc");
+    await ok(`CREATE TABLE ${t} (id INT)`);
+    assert.equal((await fails(`TRUNCATE ${t}`)).code, 4000);
+  });
+});

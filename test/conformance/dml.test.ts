@@ -1,0 +1,302 @@
+import assert from "node:assert/strict";
+import { after, describe, test } from "node:test";
+import { uniqueSchema } from "../helpers/cratedb.ts";
+import { bulk, fails, ok, q, rows, sql } from "./http.ts";
+
+const schema = uniqueSchema("conf_dml");
+const s = q(schema);
+const created: string[] = [];
+async function table(name: string, columns = "id INT PRIMARY KEY, v TEXT"): Promise<string> {
+  created.push(name);
+  const t = `${s}.${q(name)}`;
+  await ok(`CREATE TABLE ${t} (${columns})`);
+  return t;
+}
+
+after(async () => {
+  for (const n of created) await sql(`DROP TABLE IF EXISTS ${s}.${q(n)}`);
+});
+
+describe("INSERT … VALUES", () => {
+  test("a multi-row insert skips duplicate keys, answers 200 with the rows written", async () => {
+    const t = await table("multi");
+    await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'a'), (2, 'b')`);
+    const r = await ok(`INSERT INTO ${t} (id, v) VALUES (?, ?), (?, ?)`, [2, "dup", 3, "c"]);
+    assert.equal(r.rowcount, 1);
+    await ok(`REFRESH TABLE ${t}`);
+    assert.deepEqual(await rows(`SELECT id, v FROM ${t} ORDER BY id`), [
+      [1, "a"],
+      [2, "b"],
+      [3, "c"],
+    ]);
+  });
+
+  test("a cast problem in a multi-row insert fails the whole statement and writes nothing", async () => {
+    const t = await table("multi_cast");
+    const e = await fails(`INSERT INTO ${t} (id, v) VALUES (?, ?), (?, ?)`, [1, "a", "x", "b"]);
+    assert.equal(e.code, 4000);
+    await ok(`REFRESH TABLE ${t}`);
+    assert.deepEqual(await rows(`SELECT count(*) FROM ${t}`), [[0]]);
+  });
+
+  test("a NULL primary key is refused with 'A primary key value must not be NULL'", async () => {
+    const t = await table("nullkey");
+    const e = await fails(`INSERT INTO ${t} (id, v) VALUES (?, ?)`, [null, "a"]);
+    assert.equal(e.status, 400);
+    assert.equal(e.code, 4000);
+    assert.match(e.message, /A primary key value must not be NULL/);
+  });
+
+  test("a NOT NULL violation on a single row is 4000 naming the column", async () => {
+    const t = await table("notnull", "id INT PRIMARY KEY, v TEXT NOT NULL");
+    const e = await fails(`INSERT INTO ${t} (id) VALUES (1)`);
+    assert.equal(e.code, 4000);
+    assert.match(e.message, /"v" must not be null/);
+  });
+
+  test("writing a system column is refused (4008)", async () => {
+    const t = await table("syscol");
+    const e = await fails(`INSERT INTO ${t} (id, _id) VALUES (1, 'x')`);
+    assert.equal(e.code, 4008);
+  });
+
+  test("TEXT values over 32766 bytes fail in indexed columns but not in INDEX OFF + columnstore=false ones", async () => {
+    const t = await table(
+      "bigtext",
+      "id INT PRIMARY KEY, v TEXT, w TEXT INDEX OFF STORAGE WITH (columnstore = false)",
+    );
+    const big = "x".repeat(40000);
+    assert.equal((await fails(`INSERT INTO ${t} (id, v) VALUES (?, ?)`, [1, big])).status, 400);
+    await ok(`INSERT INTO ${t} (id, w) VALUES (?, ?)`, [2, big]);
+    assert.deepEqual(await rows(`SELECT length(w) AS n FROM ${t} WHERE id = 2`), [[40000]]);
+  });
+});
+
+describe("ON CONFLICT", () => {
+  test("DO UPDATE with excluded updates existing rows and counts inserted plus updated rows", async () => {
+    const t = await table("upsert", "id INT PRIMARY KEY, v TEXT, n INT");
+    await ok(`INSERT INTO ${t} (id, v, n) VALUES (1, 'a', 1)`);
+    const r = await ok(
+      `INSERT INTO ${t} (id, v, n) VALUES (?, ?, ?), (?, ?, ?) ON CONFLICT (id) DO UPDATE SET v = excluded.v, n = n + 1`,
+      [1, "a2", 0, 2, "b", 0],
+    );
+    assert.equal(r.rowcount, 2);
+    await ok(`REFRESH TABLE ${t}`);
+    assert.deepEqual(await rows(`SELECT id, v, n FROM ${t} ORDER BY id`), [
+      [1, "a2", 2],
+      [2, "b", 0],
+    ]);
+  });
+
+  test("DO NOTHING counts only inserted rows", async () => {
+    const t = await table("donothing");
+    await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'a')`);
+    const r = await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'x'), (2, 'b') ON CONFLICT DO NOTHING`);
+    assert.equal(r.rowcount, 1);
+  });
+
+  test("the conflict target must be exactly the primary key", async () => {
+    const t = await table("target", "a INT, b INT, v TEXT, PRIMARY KEY (a, b)");
+    const e1 = await fails(
+      `INSERT INTO ${t} (a, b, v) VALUES (1, 1, 'x') ON CONFLICT (a) DO UPDATE SET v = excluded.v`,
+    );
+    assert.equal(e1.code, 4000);
+    assert.match(
+      e1.message,
+      /Number of conflict targets \(\[a\]\) did not match the number of primary key columns \(\[a, ?b\]\)/,
+    );
+    const e2 = await fails(
+      `INSERT INTO ${t} (a, b, v) VALUES (1, 1, 'x') ON CONFLICT (a, v) DO UPDATE SET v = excluded.v`,
+    );
+    assert.match(e2.message, /Conflict target \(v\) did not match the primary key columns/);
+    await ok(`INSERT INTO ${t} (a, b, v) VALUES (1, 1, 'x') ON CONFLICT (b, a) DO UPDATE SET v = excluded.v`);
+  });
+
+  test("DO UPDATE may not assign a primary key column (4003)", async () => {
+    const t = await table("pkassign");
+    const e = await fails(
+      `INSERT INTO ${t} (id, v) VALUES (1, 'a') ON CONFLICT (id) DO UPDATE SET id = excluded.id`,
+    );
+    assert.equal(e.code, 4003);
+    assert.match(e.message, /Updating a primary key is not supported/);
+  });
+});
+
+describe("UPDATE and DELETE", () => {
+  test("updating a primary key column is 4003", async () => {
+    const t = await table("updpk");
+    const e = await fails(`UPDATE ${t} SET id = 2 WHERE id = 1`);
+    assert.equal(e.status, 400);
+    assert.equal(e.code, 4003);
+    assert.equal(
+      e.message,
+      "ColumnValidationException[Validation failed for id: Updating a primary key is not supported]",
+    );
+  });
+
+  test("UPDATE … FROM and DELETE … USING are not CrateDB syntax", async () => {
+    const t = await table("nofrom");
+    assert.equal((await fails(`UPDATE ${t} SET v = 'x' FROM ${t} AS o WHERE o.id = 1`)).code, 4000);
+    assert.equal((await fails(`DELETE FROM ${t} USING ${t} AS o WHERE o.id = 1`)).code, 4000);
+  });
+
+  test("CASE, scalar sub-queries, tuple NOT IN and interval arithmetic work in UPDATE and DELETE", async () => {
+    const t = await table("exprs", "id INT PRIMARY KEY, k INT, ts TIMESTAMP WITH TIME ZONE, active BOOLEAN");
+    const u = await table("exprs_keep", "id INT PRIMARY KEY, k INT");
+    await ok(
+      `INSERT INTO ${t} (id, k, ts, active) VALUES (1, 1, 1000, true), (2, 2, 2000, true), (3, 3, 3000, true)`,
+    );
+    await ok(`INSERT INTO ${u} (id, k) VALUES (1, 1), (3, 3)`);
+    await ok(`REFRESH TABLE ${t}, ${u}`);
+    const r1 = await ok(
+      `UPDATE ${t} SET active = CASE WHEN id = 1 THEN false ELSE active END, ts = ts - INTERVAL '1 millisecond' WHERE ts >= ?`,
+      [1000],
+    );
+    assert.equal(r1.rowcount, 3);
+    await ok(`REFRESH TABLE ${t}`);
+    const r2 = await ok(`DELETE FROM ${t} WHERE (id, k) NOT IN (SELECT id, k FROM ${u})`);
+    assert.equal(r2.rowcount, 1);
+    await ok(`UPDATE ${t} SET k = (SELECT max(k) FROM ${u}) WHERE id = 3`);
+    await ok(`REFRESH TABLE ${t}`);
+    assert.deepEqual(await rows(`SELECT id, k, ts, active FROM ${t} ORDER BY id`), [
+      [1, 1, 999, false],
+      [3, 3, 2999, true],
+    ]);
+  });
+
+  test("UPDATE with RETURNING returns the changed rows", async () => {
+    const t = await table("returning");
+    await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'a')`);
+    const r = await ok(`UPDATE ${t} SET v = 'b' WHERE id = 1 RETURNING id, v`);
+    assert.deepEqual(r.cols, ["id", "v"]);
+    assert.deepEqual(r.rows, [[1, "b"]]);
+  });
+});
+
+describe("INSERT … SELECT", () => {
+  test("skips rows that fail and counts the rows written", async () => {
+    const src = await table("src", "id INT PRIMARY KEY, v TEXT");
+    const dst = await table("dst", "id INT PRIMARY KEY, v TEXT");
+    await ok(`INSERT INTO ${src} (id, v) VALUES (1, 'a'), (2, 'b'), (3, 'c')`);
+    await ok(`INSERT INTO ${dst} (id, v) VALUES (2, 'already')`);
+    await ok(`REFRESH TABLE ${src}`);
+    const r = await ok(`INSERT INTO ${dst} (id, v) SELECT id, v FROM ${src}`);
+    assert.equal(r.rowcount, 2);
+    await ok(`REFRESH TABLE ${dst}`);
+    assert.deepEqual(await rows(`SELECT id, v FROM ${dst} ORDER BY id`), [
+      [1, "a"],
+      [2, "already"],
+      [3, "c"],
+    ]);
+  });
+});
+
+describe("bulk_args", () => {
+  test("each arg set gets its own result; a duplicate key is -2 with an error and the others are applied", async () => {
+    const t = await table("bulk1");
+    await ok(`INSERT INTO ${t} (id, v) VALUES (2, 'x')`);
+    const r = await bulk(`INSERT INTO ${t} (id, v) VALUES (?, ?)`, [
+      [1, "a"],
+      [2, "b"],
+      [3, "c"],
+    ]);
+    assert.equal(r.status, 200);
+    assert.deepEqual(Object.keys(r.json), ["cols", "duration", "results"]);
+    assert.deepEqual(r.json.results[0], { rowcount: 1 });
+    assert.equal(r.json.results[1].rowcount, -2);
+    assert.equal(r.json.results[1].error.code, 4091);
+    assert.match(r.json.results[1].error.message, /DuplicateKeyException/);
+    assert.deepEqual(r.json.results[2], { rowcount: 1 });
+  });
+
+  test("an uncastable bulk value fails the whole request and applies nothing", async () => {
+    const t = await table("bulk2", "id INT PRIMARY KEY");
+    const r = await bulk(`INSERT INTO ${t} (id) VALUES (?)`, [[5], ["abc"], [6]]);
+    assert.equal(r.status, 400);
+    assert.deepEqual(r.json.error, {
+      message: "SQLParseException[Cannot cast value `abc` to type `integer`]",
+      code: 4000,
+    });
+    await ok(`REFRESH TABLE ${t}`);
+    assert.deepEqual(await rows(`SELECT count(*) FROM ${t}`), [[0]]);
+  });
+
+  test("bulk DELETE by primary key of a missing row is -2 with 40411; a NULL key is 0", async () => {
+    const t = await table("bulk3");
+    await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'a')`);
+    const r = await bulk(`DELETE FROM ${t} WHERE id = ?`, [[1], [99], [null]]);
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json.results[0], { rowcount: 1 });
+    assert.equal(r.json.results[1].rowcount, -2);
+    assert.equal(r.json.results[1].error.code, 40411);
+    assert.match(r.json.results[1].error.message, /^DocumentMissingException\[/);
+    assert.deepEqual(r.json.results[2], { rowcount: 0 });
+  });
+
+  test("a bulk statement with a result set is refused (4004)", async () => {
+    const r = await bulk("SELECT ? AS x", [[1]]);
+    assert.equal(r.status, 400);
+    assert.equal(r.json.error.code, 4004);
+  });
+
+  test("empty bulk_args answer 200 with no results", async () => {
+    const t = await table("bulk4");
+    const r = await bulk(`INSERT INTO ${t} (id) VALUES (?)`, []);
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json.results, []);
+  });
+});
+
+describe("value conversion", () => {
+  test("timestamps accept ISO with offsets, date-only, digit strings, epoch-ms integers and float seconds", async () => {
+    const t = await table(
+      "ts",
+      "id INT PRIMARY KEY, tz TIMESTAMP WITH TIME ZONE, naive TIMESTAMP WITHOUT TIME ZONE",
+    );
+    const inputs: unknown[] = [
+      "2024-01-01T01:00:00+01:00",
+      "2024-01-01",
+      "1704067200000",
+      1704067200000,
+      1704067200.5,
+    ];
+    await bulk(
+      `INSERT INTO ${t} (id, tz, naive) VALUES (?, ?, ?)`,
+      inputs.map((v, i) => [i, v, v]),
+    );
+    await ok(`REFRESH TABLE ${t}`);
+    assert.deepEqual(await rows(`SELECT tz, naive FROM ${t} ORDER BY id`), [
+      [1704067200000, 1704070800000],
+      [1704067200000, 1704067200000],
+      [1704067200000, 1704067200000],
+      [1704067200000, 1704067200000],
+      [1704067200500, 1704067200500],
+    ]);
+  });
+
+  test("NUMERIC values are rounded HALF_UP to the scale and refused when the integral part is too long", async () => {
+    const t = await table("num", "id INT PRIMARY KEY, n NUMERIC(5, 2)");
+    await ok(`INSERT INTO ${t} (id, n) VALUES (?, ?)`, [1, "1.005"]);
+    assert.deepEqual(await rows(`SELECT n FROM ${t} WHERE id = 1`), [[1.01]]);
+    const e = await fails(`INSERT INTO ${t} (id, n) VALUES (?, ?)`, [2, "1234.5"]);
+    assert.equal(e.code, 4000);
+  });
+
+  test("boolean strings are accepted", async () => {
+    const t = await table("bools", "id INT PRIMARY KEY, b BOOLEAN");
+    await bulk(`INSERT INTO ${t} (id, b) VALUES (?, ?)`, [
+      [1, "yes"],
+      [2, "off"],
+    ]);
+    await ok(`REFRESH TABLE ${t}`);
+    assert.deepEqual(await rows(`SELECT b FROM ${t} ORDER BY id`), [[true], [false]]);
+  });
+
+  test("object keys containing dots are refused (4008)", async () => {
+    const t = await table("objs", "id INT PRIMARY KEY, o OBJECT(IGNORED)");
+    const e = await fails(`INSERT INTO ${t} (id, o) VALUES (?, ?)`, [1, { "a.b": 1 }]);
+    assert.equal(e.code, 4008);
+    await ok(`INSERT INTO ${t} (id, o) VALUES (?, ?)`, [2, '{"k": [1, 2]}']);
+    assert.deepEqual(await rows(`SELECT o FROM ${t} WHERE id = 2`), [[{ k: [1, 2] }]]);
+  });
+});

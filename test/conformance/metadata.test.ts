@@ -1,0 +1,151 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { Client } from "undici";
+import { endpoint, SIM_VERSION_HEADER, simulatorOnly, uniqueSchema } from "../helpers/cratedb.ts";
+import { fails, ok, q, rows, sql } from "./http.ts";
+
+const schema = uniqueSchema("conf_meta");
+const s = q(schema);
+const t = `${s}."m"`;
+
+before(async () => {
+  await ok(
+    `CREATE TABLE ${t} (id BIGINT, k TEXT, amount NUMERIC(18, 4), at TIMESTAMP WITH TIME ZONE, note TEXT NOT NULL, body TEXT INDEX OFF STORAGE WITH (columnstore = false), PRIMARY KEY (id, k)) CLUSTERED INTO 2 SHARDS WITH (number_of_replicas = '0-1')`,
+  );
+});
+after(async () => {
+  await sql(`DROP TABLE IF EXISTS ${t}`);
+});
+
+describe("information_schema", () => {
+  test("columns report CrateDB type strings, YES/NO nullability, numeric precision with NULL scale", async () => {
+    const r = await rows(
+      "SELECT column_name, data_type, is_nullable, numeric_precision, numeric_scale, datetime_precision FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+      [schema, "m"],
+    );
+    assert.deepEqual(r, [
+      ["id", "bigint", "NO", 64, null, null],
+      ["k", "text", "NO", null, null, null],
+      ["amount", "numeric", "YES", 18, null, null],
+      ["at", "timestamp with time zone", "YES", null, null, 3],
+      ["note", "text", "NO", null, null, null],
+      ["body", "text", "YES", null, null, null],
+    ]);
+  });
+
+  test("the primary key is listed in key_column_usage in key order under <table>_pkey", async () => {
+    const r = await rows(
+      "SELECT constraint_name, column_name, ordinal_position FROM information_schema.key_column_usage WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+      [schema, "m"],
+    );
+    assert.deepEqual(r, [
+      ["m_pkey", "id", 1],
+      ["m_pkey", "k", 2],
+    ]);
+  });
+
+  test("table_constraints lists the primary key and NOT NULL checks", async () => {
+    const r = await rows(
+      "SELECT constraint_name, constraint_type FROM information_schema.table_constraints WHERE table_schema = ? AND table_name = ? ORDER BY constraint_type DESC",
+      [schema, "m"],
+    );
+    assert.deepEqual(r, [
+      ["m_pkey", "PRIMARY KEY"],
+      [`${schema}_m_note_not_null`, "CHECK"],
+    ]);
+  });
+
+  test("tables report shards, replicas and settings; schemata lists the schema", async () => {
+    const r = await rows(
+      "SELECT table_type, number_of_shards, number_of_replicas FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+      [schema, "m"],
+    );
+    assert.deepEqual(r, [["BASE TABLE", 2, "0-1"]]);
+    const sc = await rows("SELECT schema_name FROM information_schema.schemata WHERE schema_name = ?", [
+      schema,
+    ]);
+    assert.deepEqual(sc, [[schema]]);
+  });
+});
+
+describe("SHOW CREATE TABLE", () => {
+  test("renders NUMERIC(p, s), the primary key and storage options", async () => {
+    const r = await ok(`SHOW CREATE TABLE ${t}`);
+    assert.deepEqual(r.cols, [`SHOW CREATE TABLE ${schema}.m`]);
+    const ddl = r.rows[0][0] as string;
+    assert.match(ddl, new RegExp(`^CREATE TABLE IF NOT EXISTS "${schema}"\\."m" \\(`));
+    assert.match(ddl, /"amount" NUMERIC\(18, 4\)/);
+    assert.match(ddl, /PRIMARY KEY \("id", "k"\)/);
+    assert.match(ddl, /"body" TEXT INDEX OFF STORAGE WITH \(\s*columnstore = false\s*\)/);
+    assert.match(ddl, /INTO 2 SHARDS/);
+  });
+});
+
+describe("version", () => {
+  test("version() and sys.nodes report the same version as GET /", async () => {
+    const [[v]] = (await rows("SELECT version() AS v")) as [[string]];
+    const [[n]] = (await rows("SELECT version['number'] AS n FROM sys.nodes")) as [[string]];
+    assert.match(v, new RegExp(`^CrateDB ${n.replaceAll(".", "\\.")}`));
+  });
+
+  test("current_user is the authenticated user", async () => {
+    assert.deepEqual(await rows("SELECT current_user AS u"), [[endpoint().username]]);
+  });
+});
+
+describe("identifier rules by version", () => {
+  test("before 6.2, `_`-prefixed lowercase names are rejected as system column patterns", async (c) => {
+    if (!simulatorOnly(c)) return;
+    const headers = { [SIM_VERSION_HEADER]: "6.1.2" };
+    const name = `${s}."legacy"`;
+    const e = await fails(`CREATE TABLE ${name} ("_fivetran_synced" TIMESTAMP)`, [], { headers });
+    assert.equal(e.code, 4008);
+    assert.match(e.message, /"_fivetran_synced" conflicts with system column pattern/);
+    await ok(`CREATE TABLE ${name} ("__fivetran_synced" TIMESTAMP, "_Foo" INT, "_foo1" INT)`, [], {
+      headers,
+    });
+    await ok(`DROP TABLE ${name}`);
+  });
+
+  test("before 6.2, CREATE SCHEMA does not exist", async (c) => {
+    if (!simulatorOnly(c)) return;
+    const e = await fails(`CREATE SCHEMA ${q(uniqueSchema("x"))}`, [], {
+      headers: { [SIM_VERSION_HEADER]: "6.1.2" },
+    });
+    assert.equal(e.code, 4000);
+  });
+});
+
+describe("sessions", () => {
+  test("the first Default-Schema of a connection wins; later ones on the same connection are ignored", async () => {
+    const url = endpoint().url;
+    const first = new Client(url, { pipelining: 1 });
+    try {
+      const r1 = await sql("SELECT count(*) AS n FROM m", [], {
+        url,
+        dispatcher: first,
+        headers: { "default-schema": schema },
+      });
+      assert.equal(r1.status, 200, r1.text);
+      const r2 = await sql("SELECT count(*) AS n FROM m", [], {
+        url,
+        dispatcher: first,
+        headers: { "default-schema": "doc" },
+      });
+      assert.equal(r2.status, 200, r2.text);
+    } finally {
+      await first.close();
+    }
+    const second = new Client(url, { pipelining: 1 });
+    try {
+      const r3 = await sql("SELECT count(*) AS n FROM m", [], {
+        url,
+        dispatcher: second,
+        headers: { "default-schema": "doc" },
+      });
+      assert.equal(r3.status, 404);
+    } finally {
+      await second.close();
+    }
+  });
+});

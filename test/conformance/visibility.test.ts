@@ -1,0 +1,125 @@
+/**
+ * Near-real-time visibility (cratedb.md §4.6). On a real cluster the periodic refresh (1 s by
+ * default) may make rows visible sooner, so these tests create their tables with
+ * `refresh_interval = 0` (periodic refresh off) to get the same answers from both.
+ */
+import assert from "node:assert/strict";
+import { after, describe, test } from "node:test";
+import { uniqueSchema } from "../helpers/cratedb.ts";
+import { bulk, ok, q, rows, sql } from "./http.ts";
+
+const schema = uniqueSchema("conf_vis");
+const s = q(schema);
+const created: string[] = [];
+async function table(name: string, columns = "id INT PRIMARY KEY, v TEXT"): Promise<string> {
+  created.push(name);
+  const t = `${s}.${q(name)}`;
+  await ok(`CREATE TABLE ${t} (${columns}) WITH (refresh_interval = 0)`);
+  return t;
+}
+
+after(async () => {
+  for (const n of created) await sql(`DROP TABLE IF EXISTS ${s}.${q(n)}`);
+});
+
+describe("rows written since the last REFRESH", () => {
+  test("are invisible to count(*) and plain searches until REFRESH TABLE", async () => {
+    const t = await table("count");
+    await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'a'), (2, 'b')`);
+    assert.deepEqual(await rows(`SELECT count(*) FROM ${t}`), [[0]]);
+    assert.deepEqual(await rows(`SELECT id FROM ${t} WHERE v = 'a'`), []);
+    const r = await ok(`REFRESH TABLE ${t}`);
+    assert.equal(r.rowcount, 1);
+    assert.deepEqual(await rows(`SELECT count(*) FROM ${t}`), [[2]]);
+  });
+
+  test("are visible to a lookup by the full primary key (real-time get)", async () => {
+    const t = await table("get");
+    await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'a')`);
+    assert.deepEqual(await rows(`SELECT v FROM ${t} WHERE id = ?`, [1]), [["a"]]);
+  });
+
+  test("are missed by DELETE without WHERE", async () => {
+    const t = await table("deleteall");
+    await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'a')`);
+    await ok(`REFRESH TABLE ${t}`);
+    await ok(`INSERT INTO ${t} (id, v) VALUES (2, 'b')`);
+    const r = await ok(`DELETE FROM ${t}`);
+    assert.equal(r.rowcount, 1);
+    await ok(`REFRESH TABLE ${t}`);
+    assert.deepEqual(await rows(`SELECT id FROM ${t}`), [[2]]);
+  });
+
+  test("are missed by UPDATE and DELETE with a non-key condition but hit by key equality", async () => {
+    const t = await table("modify", "id INT PRIMARY KEY, v TEXT, active BOOLEAN");
+    await ok(`INSERT INTO ${t} (id, v, active) VALUES (1, 'a', true)`);
+    assert.equal((await ok(`UPDATE ${t} SET v = 'x' WHERE active = true`)).rowcount, 0);
+    assert.equal((await ok(`UPDATE ${t} SET v = 'y' WHERE id = 1`)).rowcount, 1);
+    assert.equal((await ok(`DELETE FROM ${t} WHERE id = 1 AND active = true`)).rowcount, 0);
+    assert.equal((await ok(`DELETE FROM ${t} WHERE id = 1`)).rowcount, 1);
+  });
+
+  test("are missed as the source of INSERT … SELECT", async () => {
+    const src = await table("src");
+    const dst = await table("dst");
+    await ok(`INSERT INTO ${src} (id, v) VALUES (1, 'a')`);
+    assert.equal((await ok(`INSERT INTO ${dst} (id, v) SELECT id, v FROM ${src}`)).rowcount, 0);
+    await ok(`REFRESH TABLE ${src}`);
+    assert.equal((await ok(`INSERT INTO ${dst} (id, v) SELECT id, v FROM ${src}`)).rowcount, 1);
+  });
+
+  test("unrefreshed updates show the old version to searches and unrefreshed deletes stay visible", async () => {
+    const t = await table("versions");
+    await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'old'), (2, 'gone')`);
+    await ok(`REFRESH TABLE ${t}`);
+    await ok(`UPDATE ${t} SET v = 'new' WHERE id = 1`);
+    await ok(`DELETE FROM ${t} WHERE id = 2`);
+    assert.deepEqual(await rows(`SELECT id, v FROM ${t} ORDER BY id`), [
+      [1, "old"],
+      [2, "gone"],
+    ]);
+    assert.deepEqual(await rows(`SELECT v FROM ${t} WHERE id = 1`), [["new"]]);
+    await ok(`REFRESH TABLE ${t}`);
+    assert.deepEqual(await rows(`SELECT id, v FROM ${t} ORDER BY id`), [[1, "new"]]);
+  });
+
+  test("duplicate detection and ON CONFLICT are real-time", async () => {
+    const t = await table("conflict");
+    await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'a')`);
+    assert.equal((await sql(`INSERT INTO ${t} (id, v) VALUES (1, 'b')`)).status, 409);
+    const r = await ok(
+      `INSERT INTO ${t} (id, v) VALUES (1, 'c') ON CONFLICT (id) DO UPDATE SET v = excluded.v`,
+    );
+    assert.equal(r.rowcount, 1);
+    assert.deepEqual(await rows(`SELECT v FROM ${t} WHERE id = 1`), [["c"]]);
+  });
+
+  test("bulk DELETE by key sees unrefreshed rows", async () => {
+    const t = await table("bulkdel");
+    await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'a')`);
+    const r = await bulk(`DELETE FROM ${t} WHERE id = ?`, [[1]]);
+    assert.deepEqual(r.json.results, [{ rowcount: 1 }]);
+  });
+
+  test("REFRESH of several tables counts them; an unknown one fails the statement", async () => {
+    const a = await table("ra");
+    const b = await table("rb");
+    assert.equal((await ok(`REFRESH TABLE ${a}, ${b}`)).rowcount, 2);
+    assert.equal((await sql(`REFRESH TABLE ${a}, ${s}."nope"`)).status, 404);
+  });
+
+  test("visibility survives RENAME, ADD COLUMN and SWAP", async () => {
+    const t = await table("survive");
+    const other = await table("survive_other");
+    await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'a')`);
+    await ok(`ALTER TABLE ${t} ADD COLUMN extra INT`);
+    created.push("survive2");
+    await ok(`ALTER TABLE ${t} RENAME TO "survive2"`);
+    const renamed = `${s}."survive2"`;
+    assert.deepEqual(await rows(`SELECT count(*) FROM ${renamed}`), [[0]]);
+    await ok(`ALTER CLUSTER SWAP TABLE ${renamed} TO ${other}`);
+    assert.deepEqual(await rows(`SELECT count(*) FROM ${other}`), [[0]]);
+    await ok(`REFRESH TABLE ${other}`);
+    assert.deepEqual(await rows(`SELECT id, v, extra FROM ${other}`), [[1, "a", null]]);
+  });
+});
