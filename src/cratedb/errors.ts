@@ -215,6 +215,11 @@ function classifyNetwork(errorCode: string): Classification {
     case "UND_ERR_ABORTED":
     case "ABORT_ERR":
       return { code: "CRATEDB_ABORTED", kind: "transient", retry: "never" };
+    // Our pool was closed under the request (configuration replaced, shutdown): repeating on
+    // the same pool cannot succeed; the next RPC gets a fresh client.
+    case "UND_ERR_CLOSED":
+    case "UND_ERR_DESTROYED":
+      return { code: "CRATEDB_CLIENT_CLOSED", kind: "transient", retry: "never" };
     default:
       if (isTlsErrorCode(errorCode)) {
         return {
