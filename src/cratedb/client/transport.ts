@@ -77,6 +77,10 @@ export class Transport {
     };
   }
 
+  get retryPolicy(): RetryPolicy {
+    return this.#retry;
+  }
+
   /** Sends the request to the next available node, retrying what `classify` allows. */
   async send(request: HttpRequest, options: SendOptions = {}): Promise<HttpResponse> {
     this.inFlight++;

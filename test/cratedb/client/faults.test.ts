@@ -322,3 +322,51 @@ test("GET / on every node reports versions and the unreachable ones", async () =
   assert.equal(probes[1]!.error?.code, "CRATEDB_UNREACHABLE");
   assert.equal(n.requests[0]!.method, "GET");
 });
+
+test("bulk items that failed for a passing reason are sent again on their own", async () => {
+  let round = 0;
+  const n = await node((req, res) => {
+    round++;
+    json(res, 200, {
+      cols: [],
+      results: (req.body?.bulk_args ?? []).map((r) =>
+        round === 1 && Number(r[0]) % 3 === 0
+          ? {
+              rowcount: -2,
+              error: { code: 5002, message: "UnavailableShardsException[primary shard not active]" },
+            }
+          : { rowcount: 1 },
+      ),
+    });
+  });
+  const rows = Array.from({ length: 10 }, (_, i) => [i]);
+  const result = await client([n.url]).bulk(
+    "INSERT INTO t VALUES (?) ON CONFLICT (id) DO UPDATE SET id = id",
+    rows,
+  );
+  assert.equal(result.rowcount, 10);
+  assert.deepEqual(
+    result.results.map((r) => r.rowcount),
+    Array(10).fill(1),
+  );
+  assert.equal(n.requests.length, 2);
+  assert.deepEqual(n.requests[1]!.body?.bulk_args, [[0], [3], [6], [9]]);
+});
+
+test("bulk items with an open outcome are not sent again for a non-idempotent statement", async () => {
+  const n = await node((req, res) =>
+    json(res, 200, {
+      cols: [],
+      results: (req.body?.bulk_args ?? []).map(() => ({
+        rowcount: -2,
+        error: { code: 5002, message: "UnavailableShardsException[primary shard not active]" },
+      })),
+    }),
+  );
+  const error = await rejection(
+    client([n.url]).bulk("INSERT INTO t VALUES (?)", [[1], [2]], { idempotent: false }),
+  );
+  assert.equal(error.code, "CRATEDB_SHARDS_FAILED");
+  assert.match(error.message, /2 of 2 rows in one request failed; the first is item 0 \(0-based\) of 2/);
+  assert.equal(n.requests.length, 1);
+});
