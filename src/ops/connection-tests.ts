@@ -65,17 +65,22 @@ async function checkConnect(client: CrateClient, signal?: AbortSignal): Promise<
     failures.length === probes.length
       ? "any CrateDB node"
       : `${failures.length} of ${probes.length} CrateDB nodes`;
-  return `Could not connect to ${which}: ${list}. Check the URL and port (usually 4200), that CrateDB is running, and that firewalls or IP allow-lists let Fivetran reach it.`;
+  // Advice that fits every failure once, in the order they were listed.
+  const hints = [...new Set(failures.map((p) => (p.error!.hint ?? REACH_HINT).replace(/\.$/, "")))];
+  return `Could not connect to ${which}: ${list}. ${hints.join(". ")}.`;
 }
+
+const REACH_HINT =
+  "Check the URL and port (usually 4200), that CrateDB is running, and that firewalls or IP allow-lists let Fivetran reach it.";
 
 /** A node that answered with an auth or privilege refusal is reachable; that is for the next test. */
 function answered(error: CrateDbError): boolean {
   return error.code === "CRATEDB_AUTH" || error.code === "CRATEDB_PRIVILEGE";
 }
 
+/** What went wrong at a node, without the node's URL the list already names. */
 function reason(error: CrateDbError): string {
-  // Network messages start with the node URL, which the list already names.
-  return error.message.replace(/^https?:\/\/\S+?: /, "");
+  return error.summary.replace(/^https?:\/\/\S+?:? /, "");
 }
 
 async function checkAuthenticate(client: CrateClient, signal?: AbortSignal): Promise<string | undefined> {
@@ -95,7 +100,8 @@ async function checkVersion(client: CrateClient, signal?: AbortSignal): Promise<
   const probes = await client.probeNodes({ signal });
   const failed = probes.find((p) => p.error !== undefined);
   if (failed?.error !== undefined) {
-    return `Could not read the CrateDB version of ${failed.url}: ${reason(failed.error)}`;
+    const { hint } = failed.error;
+    return `Could not read the CrateDB version of ${failed.url}: ${reason(failed.error)}.${hint === undefined ? "" : ` ${hint}`}`;
   }
   const lowest = lowestVersion(probes);
   if (lowest === undefined) return undefined;

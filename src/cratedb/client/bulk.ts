@@ -162,14 +162,9 @@ function bulkItemError(
     exception: exceptionName(message),
   });
   const text = scrubMessage(message, flatValues(bulkArgs[position] ?? []));
-  const hint = classification.hint === undefined ? "" : ` ${classification.hint}`;
-  return new CrateDbError(
-    classification,
-    `CrateDB rejected rows: ${where}: CrateDB error ${code}: ${text}.${hint}`,
-    {
-      crateCode: code,
-      httpStatus: 200,
-      crateMessage: text,
-    },
-  );
+  return new CrateDbError(classification, `CrateDB rejected rows: ${where}: CrateDB error ${code}: ${text}`, {
+    crateCode: code,
+    httpStatus: 200,
+    crateMessage: text,
+  });
 }
