@@ -1,7 +1,31 @@
 /**
  * Runs once per `npm test` before any test file (node --test-global-setup).
- * The CrateDB simulator is started here so that all integration test files share one instance.
+ * Starts the one CrateDB simulator all integration test files share (one PGlite per run), unless
+ * CRATEDB_URL points the suite at a real CrateDB. Test files run as child processes of the
+ * runner and inherit the environment set here; test/helpers/cratedb.ts reads it.
  */
-export async function globalSetup(): Promise<void> {}
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Simulator, startSimulator } from "./simulator/simulator.ts";
 
-export async function globalTeardown(): Promise<void> {}
+let sim: Simulator | undefined;
+let dir: string | undefined;
+
+export async function globalSetup(): Promise<void> {
+  if (process.env["CRATEDB_URL"]) return;
+  sim = await startSimulator({ tls: true });
+  process.env["CRATEDB_SIM_URL"] = sim.url;
+  if (sim.httpsUrl && sim.caPem) {
+    dir = mkdtempSync(join(tmpdir(), "cratedb-sim-"));
+    const ca = join(dir, "ca.pem");
+    writeFileSync(ca, sim.caPem);
+    process.env["CRATEDB_SIM_HTTPS_URL"] = sim.httpsUrl;
+    process.env["CRATEDB_SIM_CA_FILE"] = ca;
+  }
+}
+
+export async function globalTeardown(): Promise<void> {
+  await sim?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,323 @@
+/**
+ * INSERT … VALUES / INSERT … SELECT with CrateDB's partial-success semantics (cratedb.md §4.1–4.3):
+ * a multi-row insert skips rows that fail at the shard (duplicate key, NULL key) and reports the
+ * rows written; a single-row failure is an error. PG aborts a whole statement on the first
+ * failing row, so a failed multi-row statement is replayed row by row.
+ */
+import { column, type SimColumn, type SimTable } from "./catalog.ts";
+import { coerce } from "./coerce.ts";
+import type { Ctx } from "./context.ts";
+import type { Bound, DmlOutcome, Prepared } from "./dml.ts";
+import {
+  checkTextLimit,
+  checkWritable,
+  expandStar,
+  isRowLevel,
+  pkNullError,
+  readAlias,
+  throwUnknownColumn,
+} from "./dml-common.ts";
+import { invalidColumnName, parseError, SimError, syntaxError } from "./errors.ts";
+import type { JsonValue } from "./json.ts";
+import { SYSTEM_COLUMNS } from "./names.ts";
+import type { PgResult } from "./pg.ts";
+import { ParamSink, quoteIdent, readName, resolveRelation, translate } from "./rewrite.ts";
+import { expandSelectStars } from "./select.ts";
+import { closeParen, findTopLevel, isPunct, isWord, render, splitTopLevel, type Tok } from "./tokens.ts";
+import { pgType } from "./types.ts";
+
+type Value = { kind: "param"; text: string | null } | { kind: "expr"; toks: Tok[] };
+
+interface Row {
+  values: Value[];
+  /** A failure known before execution (NULL key, oversized text): a row-level error. */
+  failure?: SimError;
+}
+
+export function prepareInsert(ctx: Ctx, toks: readonly Tok[]): Prepared {
+  if (!isWord(toks[1], "into"))
+    throw syntaxError(`line 1:8: mismatched input '${toks[1]?.text ?? "<EOF>"}' expecting 'INTO'`);
+  const { parts, next } = readName(toks, 2);
+  const { schema, name } = resolveRelation(ctx, parts);
+  ctx.privileges.require(ctx.session.user, "DML", schema, name);
+  const table = ctx.catalog.get(schema, name);
+  checkWritable(table, "INSERT");
+  const a = readAlias(toks, next, ["values", "select", "on", "returning"]);
+  let i = a.next;
+  let cols: SimColumn[];
+  if (isPunct(toks[i], "(") && !isWord(toks[i + 1], "select")) {
+    const close = closeParen(toks, i);
+    cols = splitTopLevel(toks.slice(i + 1, close)).map((p) => {
+      const n = p[0]!.value;
+      if (SYSTEM_COLUMNS.has(n)) throw invalidColumnName(`"${n}" Cannot write to system column`);
+      return column(table, n) ?? throwUnknownColumn(n);
+    });
+    const names = new Set(cols.map((c) => c.name));
+    if (names.size !== cols.length) throw parseError("column reference is specified more than once");
+    i = close + 1;
+  } else cols = [...table.columns];
+
+  const conflictAt = findTopLevel(toks, i, "on");
+  const returningAt = findTopLevel(toks, i, "returning");
+  const sourceEnd = [conflictAt, returningAt, toks.length]
+    .filter((x) => x >= 0)
+    .reduce((x, y) => Math.min(x, y));
+  const source = toks.slice(i, sourceEnd);
+  const conflict =
+    conflictAt >= 0 ? toks.slice(conflictAt, returningAt >= 0 ? returningAt : toks.length) : [];
+  const returning =
+    returningAt >= 0 ? toks.slice(returningAt + 1).filter((t) => !isPunct(t, ";")) : undefined;
+  const onConflict = parseOnConflict(table, conflict);
+  const alias = a.alias ?? table.name;
+  const target = `${table.live} AS ${quoteIdent(alias)}`;
+  const colList = cols.map((c) => quoteIdent(c.pg)).join(", ");
+
+  const renderTail = (args: readonly JsonValue[], sink: ParamSink): string => {
+    let s = "";
+    if (onConflict.kind === "nothing") s += " ON CONFLICT DO NOTHING";
+    if (onConflict.kind === "update") {
+      const set = translate(ctx, onConflict.set, args, sink, { search: () => false, extraColumns: [table] });
+      s += ` ON CONFLICT (${table.pk.map((k) => quoteIdent(column(table, k)!.pg)).join(", ")}) DO UPDATE SET ${render(set)}`;
+    }
+    if (returning) {
+      const r = translate(ctx, expandStar(returning, table, alias), args, sink, {
+        search: () => false,
+        extraColumns: [table],
+      });
+      s += ` RETURNING ${render(r)}`;
+    }
+    return s;
+  };
+
+  if (isWord(source[0], "values")) {
+    const tuples = splitTopLevel(source.slice(1)).map((tup) => {
+      if (!isPunct(tup[0], "(") || closeParen(tup, 0) !== tup.length - 1)
+        throw syntaxError("line 1:1: mismatched input in VALUES");
+      return splitTopLevel(tup.slice(1, -1));
+    });
+    for (const tup of tuples) {
+      if (tup.length !== cols.length) {
+        throw parseError(
+          `INSERT statement contains a VALUES clause with too ${tup.length > cols.length ? "many" : "few"} elements`,
+        );
+      }
+    }
+    return {
+      returnsRows: returning !== undefined,
+      bind(args) {
+        const rows: Row[] = tuples.map((tup) => bindRow(table, cols, tup, args));
+        const build = (subset: readonly Row[]) => {
+          const sink = new ParamSink();
+          const values = subset.map(
+            (r) =>
+              `(${r.values
+                .map((v) =>
+                  v.kind === "param"
+                    ? render([sink.add(v.text)])
+                    : render(
+                        translate(ctx, v.toks, args, sink, { search: () => false, extraColumns: [table] }),
+                      ),
+                )
+                .join(", ")})`,
+          );
+          const sql = `INSERT INTO ${target} (${colList}) VALUES ${values.join(", ")}${renderTail(args, sink)}`;
+          return { sql, sink };
+        };
+        return {
+          run: () => runRows(ctx, table, rows, build),
+        };
+      },
+    };
+  }
+  if (isWord(source[0], "select") || isPunct(source[0], "(")) {
+    return {
+      returnsRows: returning !== undefined,
+      bind(args) {
+        const sink = new ParamSink();
+        const refs: import("./rewrite.ts").TableRef[] = [];
+        const sel = translate(ctx, source, args, sink, { search: () => true }, refs);
+        const selectSql = render(expandSelectStars(sel, refs));
+        return {
+          run: async () => {
+            const sqlAll = `INSERT INTO ${target} (${colList}) ${selectSql}${renderTail(args, sink)}`;
+            try {
+              const r = await ctx.pg.query(sqlAll, sink.params, sink.types);
+              return done(table, r);
+            } catch (e) {
+              if (!isRowLevel(e) || returning) throw e;
+            }
+            // Replay row by row so failing rows are skipped (§4.2).
+            const src = await ctx.pg.query(selectSql, sink.params, sink.types);
+            let n = 0;
+            for (const row of src.rows) {
+              const s2 = new ParamSink();
+              const vals = row.map((v, k) => `${render([s2.add(v)])}::${pgType(cols[k]!.type)}`);
+              try {
+                const r = await ctx.pg.query(
+                  `INSERT INTO ${target} (${colList}) VALUES (${vals.join(", ")})${renderTail(args, s2)}`,
+                  s2.params,
+                  s2.types,
+                );
+                n += r.affected;
+              } catch (e) {
+                if (!isRowLevel(e)) throw e;
+              }
+            }
+            if (n > 0) table.dirty = true;
+            return { rowcount: n };
+          },
+        };
+      },
+    };
+  }
+  throw syntaxError(
+    `line 1:${(source[0]?.pos ?? 0) + 1}: mismatched input '${source[0]?.text ?? "<EOF>"}' expecting {'VALUES', 'SELECT'}`,
+  );
+}
+
+function bindRow(
+  table: SimTable,
+  cols: readonly SimColumn[],
+  tup: readonly Tok[][],
+  args: readonly JsonValue[],
+): Row {
+  const row: Row = { values: [] };
+  tup.forEach((v, k) => {
+    const c = cols[k]!;
+    if (v.length === 1 && v[0]!.kind === "param") {
+      const a = args[v[0]!.param!];
+      if (a === undefined)
+        throw parseError(
+          `The query contains a parameter placeholder $${v[0]!.param! + 1}, but there are only ${args.length} parameter values`,
+        );
+      const text = coerce(a, c.type);
+      row.values.push({ kind: "param", text });
+      if (text === null && table.pk.includes(c.name)) row.failure ??= pkNullError();
+      try {
+        checkTextLimit(c, text);
+      } catch (e) {
+        row.failure ??= e as SimError;
+      }
+    } else if (v.length === 1 && isWord(v[0], "null")) {
+      row.values.push({ kind: "param", text: null });
+      if (table.pk.includes(c.name)) row.failure ??= pkNullError();
+    } else row.values.push({ kind: "expr", toks: v });
+  });
+  return row;
+}
+
+async function runRows(
+  ctx: Ctx,
+  table: SimTable,
+  rows: readonly Row[],
+  build: (subset: readonly Row[]) => { sql: string; sink: ParamSink },
+): Promise<DmlOutcome> {
+  if (rows.length === 1 && rows[0]!.failure) throw rows[0]!.failure;
+  const ok = rows.filter((r) => !r.failure);
+  if (rows.length === 1 || ok.length === rows.length) {
+    const { sql, sink } = build(rows);
+    try {
+      return done(table, await ctx.pg.query(sql, sink.params, sink.types));
+    } catch (e) {
+      if (
+        rows.length === 1 ||
+        !(isRowLevel(e) || (e instanceof SimError && e.text.includes("cannot affect row a second time")))
+      ) {
+        throw notNullKey(table, e);
+      }
+    }
+  }
+  // Replay row by row: rows failing at the shard are skipped, the rest written (§4.1).
+  let n = 0;
+  const returned: (readonly (string | null)[])[] = [];
+  let fields: PgResult["fields"] = [];
+  for (const r of ok) {
+    const { sql, sink } = build([r]);
+    try {
+      const res = await ctx.pg.query(sql, sink.params, sink.types);
+      n += res.affected;
+      fields = res.fields;
+      returned.push(...res.rows);
+    } catch (e) {
+      if (!isRowLevel(e) && !(e instanceof SimError && e.code === 5000 && e.text.startsWith("23"))) throw e;
+    }
+  }
+  if (n > 0) table.dirty = true;
+  return { rowcount: n, result: { fields, rows: returned, affected: n } };
+}
+
+function done(table: SimTable, r: PgResult): DmlOutcome {
+  if (r.affected > 0) table.dirty = true;
+  return { rowcount: r.affected, result: r };
+}
+
+/** PG reports NULL keys as NOT NULL violations; CrateDB has its own message for them. */
+export function notNullKey(table: SimTable, e: unknown): unknown {
+  if (e instanceof SimError && e.code === 4000) {
+    const m = /^"(.*)" must not be null$/.exec(e.text);
+    const c = m ? table.columns.find((x) => x.pg === m[1]) : undefined;
+    if (c && table.pk.includes(c.name)) return pkNullError();
+    if (c) return parseError(`"${c.name}" must not be null`);
+  }
+  return e;
+}
+
+type OnConflict = { kind: "none" } | { kind: "nothing" } | { kind: "update"; set: Tok[] };
+
+function parseOnConflict(table: SimTable, toks: readonly Tok[]): OnConflict {
+  if (toks.length === 0) return { kind: "none" };
+  if (!isWord(toks[1], "conflict")) throw syntaxError(`line 1:${toks[1]?.pos ?? 0}: mismatched input`);
+  let i = 2;
+  let target: string[] | undefined;
+  if (isPunct(toks[i], "(")) {
+    const close = closeParen(toks, i);
+    target = splitTopLevel(toks.slice(i + 1, close)).map((p) => p[0]!.value);
+    i = close + 1;
+  }
+  if (!isWord(toks[i], "do"))
+    throw syntaxError(`line 1:${(toks[i]?.pos ?? 0) + 1}: mismatched input, expecting 'DO'`);
+  if (isWord(toks[i + 1], "nothing")) {
+    if (target) checkTarget(table, target);
+    return { kind: "nothing" };
+  }
+  if (!isWord(toks[i + 1], "update") || !isWord(toks[i + 2], "set"))
+    throw syntaxError("line 1:1: expecting DO UPDATE SET");
+  if (!target) throw syntaxError("line 1:1: ON CONFLICT DO UPDATE requires a conflict target");
+  checkTarget(table, target);
+  const set = toks.slice(i + 3).filter((t) => !isPunct(t, ";"));
+  if (set.length === 0) throw syntaxError("line 1:1: mismatched input '<EOF>' expecting identifier");
+  for (const a of splitTopLevel(set)) {
+    const n = a[0]!.value;
+    if (table.pk.includes(n))
+      throw new SimError(
+        4003,
+        "ColumnValidationException",
+        `Validation failed for ${n}: Updating a primary key is not supported`,
+      );
+    if (table.clusteredBy === n)
+      throw new SimError(
+        4003,
+        "ColumnValidationException",
+        `Validation failed for ${n}: Updating a clustered-by column is not supported`,
+      );
+    if (!column(table, n)) throwUnknownColumn(n);
+  }
+  return { kind: "update", set };
+}
+
+function checkTarget(table: SimTable, target: readonly string[]): void {
+  if (target.length !== table.pk.length) {
+    throw parseError(
+      `Number of conflict targets (${JSON.stringify(target).replaceAll('"', "")}) did not match the number of primary key columns (${JSON.stringify(table.pk).replaceAll('"', "")})`,
+    );
+  }
+  for (const t of target) {
+    if (!table.pk.includes(t)) {
+      throw parseError(
+        `Conflict target (${t}) did not match the primary key columns (${JSON.stringify(table.pk).replaceAll('"', "")})`,
+      );
+    }
+  }
+}
+
+export type { Bound };

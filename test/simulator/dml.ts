@@ -1,0 +1,21 @@
+/** The prepared-statement shape shared by INSERT, UPDATE and DELETE (single and bulk execution). */
+import type { JsonValue } from "./json.ts";
+import type { PgResult } from "./pg.ts";
+
+export interface DmlOutcome {
+  readonly rowcount: number;
+  /** Rows of `RETURNING`. */
+  readonly result?: PgResult;
+  /** A by-primary-key UPDATE/DELETE found no row for a non-null key (bulk → 40411, §1.9). */
+  readonly missingKey?: string;
+}
+
+export interface Bound {
+  run(): Promise<DmlOutcome>;
+}
+
+export interface Prepared {
+  readonly returnsRows: boolean;
+  /** Analysis of one arg set: throws analysis errors (casts, unknown columns), never touches data. */
+  bind(args: readonly JsonValue[]): Bound;
+}

@@ -1,0 +1,222 @@
+/**
+ * Statement dispatch: recognises the statement kind by its leading keywords, runs simple and bulk
+ * requests one at a time (PGlite is a single connection, and CrateDB statements are atomic per
+ * statement here), and shapes outcomes for the envelope.
+ */
+import { Catalog } from "./catalog.ts";
+import type { Ctx, Session, StatementResult, VersionRules } from "./context.ts";
+import { count } from "./context.ts";
+import { alterTable, optimize, refresh, refreshTable, swapTable } from "./ddl-alter.ts";
+import { createSchema, createTable, dropSchema, dropTable } from "./ddl-create.ts";
+import type { Prepared } from "./dml.ts";
+import { isRowLevel } from "./dml-common.ts";
+import { prepareInsert } from "./dml-insert.ts";
+import { prepareDelete, prepareUpdate } from "./dml-modify.ts";
+import { parseError, SimError, syntaxError, unsupported } from "./errors.ts";
+import type { JsonValue } from "./json.ts";
+import { METADATA_DDL } from "./metadata.ts";
+import { Pg } from "./pg.ts";
+import { Privileges } from "./privileges.ts";
+import { rowsResult, select, showCreate } from "./select.ts";
+import { isPunct, isWord, type Tok, tokenize, where } from "./tokens.ts";
+import { alterUser, createUser, dropUser, privilegeStatement } from "./users.ts";
+
+export const STATEMENT_MAX_LENGTH = 262144;
+/** Bulk item errors beyond this many carry no `error` payload (cratedb.md §1.9: 10 per shard). */
+const MAX_ITEM_ERRORS = 10;
+
+export type BulkItem = { rowcount: number; error?: { code: number; message: string } };
+export type Outcome = StatementResult | { kind: "bulk"; results: BulkItem[] };
+
+export interface EngineOptions {
+  readonly users: Readonly<Record<string, string | undefined>>;
+  readonly version: VersionRules;
+}
+
+export class Engine {
+  readonly pg: Pg;
+  readonly catalog = new Catalog();
+  readonly privileges: Privileges;
+  readonly version: VersionRules;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(pg: Pg, options: EngineOptions) {
+    this.pg = pg;
+    this.privileges = new Privileges(options.users);
+    this.version = options.version;
+  }
+
+  static async start(options: EngineOptions): Promise<Engine> {
+    const pg = await Pg.start();
+    await pg.exec(METADATA_DDL);
+    return new Engine(pg, options);
+  }
+
+  /** Runs `fn` after every earlier request has finished. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Refreshes every table with unrefreshed writes (the optional auto-refresh timer). */
+  refreshAll(): Promise<void> {
+    return this.exclusive(async () => {
+      const ctx = this.ctx({ user: "crate", schema: "doc" });
+      for (const t of this.catalog.all()) await refreshTable(ctx, t);
+    });
+  }
+
+  private ctx(session: Session, version: VersionRules = this.version): Ctx {
+    return { pg: this.pg, catalog: this.catalog, privileges: this.privileges, session, version };
+  }
+
+  execute(
+    stmt: string,
+    args: readonly JsonValue[] | undefined,
+    bulkArgs: readonly JsonValue[][] | undefined,
+    session: Session,
+    version?: VersionRules,
+  ): Promise<Outcome> {
+    return this.exclusive(() => this.run(stmt, args, bulkArgs, session, version));
+  }
+
+  private async run(
+    stmt: string,
+    args: readonly JsonValue[] | undefined,
+    bulkArgs: readonly JsonValue[][] | undefined,
+    session: Session,
+    version: VersionRules | undefined,
+  ): Promise<Outcome> {
+    if (stmt.length > STATEMENT_MAX_LENGTH) {
+      throw parseError(
+        `Statement exceeds \`statement_max_length\` (${STATEMENT_MAX_LENGTH} allowed, ${stmt.length} provided). Try replacing inline values with parameter placeholders (\`?\`)`,
+      );
+    }
+    const toks = tokenize(stmt);
+    const semi = toks.findIndex((t) => isPunct(t, ";"));
+    if (semi >= 0 && semi < toks.length - 1) {
+      const t = toks[semi + 1]!;
+      throw syntaxError(`${where(stmt, t.pos)}: mismatched input '${t.text}' expecting <EOF>`);
+    }
+    if (toks.length === 0 || (toks.length === 1 && semi === 0))
+      throw syntaxError("line 1:1: mismatched input '<EOF>'");
+    const ctx = this.ctx(session, version);
+    const dml = this.prepareDml(ctx, toks);
+    if (bulkArgs !== undefined) {
+      if (dml?.returnsRows || isWord(toks[0], "select", "with", "show")) {
+        throw unsupported("Bulk operations for statements that return result sets is not supported");
+      }
+      if (dml) return runBulk(dml, bulkArgs);
+      const results: BulkItem[] = [];
+      for (const a of bulkArgs) {
+        const r = await this.dispatch(ctx, toks, a);
+        results.push({ rowcount: r.kind === "count" ? r.rowcount : -2 });
+      }
+      return { kind: "bulk", results };
+    }
+    if (dml) {
+      const r = await dml.bind(args ?? []).run();
+      return dml.returnsRows && r.result ? rowsResult(r.result) : count(r.rowcount);
+    }
+    return this.dispatch(ctx, toks, args ?? []);
+  }
+
+  private prepareDml(ctx: Ctx, toks: readonly Tok[]): Prepared | undefined {
+    if (isWord(toks[0], "insert")) return prepareInsert(ctx, toks);
+    if (isWord(toks[0], "update")) return prepareUpdate(ctx, toks);
+    if (isWord(toks[0], "delete")) return prepareDelete(ctx, toks);
+    return undefined;
+  }
+
+  private async dispatch(
+    ctx: Ctx,
+    toks: readonly Tok[],
+    args: readonly JsonValue[],
+  ): Promise<StatementResult> {
+    const [a, b] = toks;
+    const first = a!.value;
+    const second = b?.value;
+    switch (first) {
+      case "select":
+      case "with":
+        return select(ctx, toks, args);
+      case "create":
+        if (second === "table") return createTable(ctx, toks, args);
+        if (second === "schema") return createSchema(ctx, toks);
+        if (second === "user" || second === "role") return createUser(ctx, toks, args);
+        break;
+      case "drop":
+        if (second === "table") return dropTable(ctx, toks);
+        if (second === "schema") return dropSchema(ctx, toks);
+        if (second === "user" || second === "role") return dropUser(ctx, toks);
+        break;
+      case "alter":
+        if (second === "table") return alterTable(ctx, toks, args);
+        if (second === "cluster") return swapTable(ctx, toks, args);
+        if (second === "user" || second === "role") return alterUser(ctx, toks, args);
+        break;
+      case "refresh":
+        return refresh(ctx, toks);
+      case "optimize":
+        return optimize(ctx, toks);
+      case "show":
+        return showCreate(ctx, toks);
+      case "grant":
+      case "revoke":
+      case "deny":
+        return privilegeStatement(ctx, toks);
+      case "begin":
+      case "start":
+      case "commit":
+      case "end":
+        // No transactions in CrateDB: accepted as no-ops (§4.8).
+        return count(0);
+      case "set":
+        if (second === "global") ctx.privileges.requireSuperuserOrAl(ctx.session.user);
+        return count(0);
+      case "reset":
+        return count(0);
+      default:
+        break;
+    }
+    throw syntaxError(
+      `line 1:${a!.pos + 1}: mismatched input '${a!.text}' expecting {'SELECT', 'DEALLOCATE', 'FETCH', 'END', 'WITH', 'CREATE', 'ALTER', 'KILL', 'CLOSE', 'BEGIN', 'START', 'COMMIT', 'ANALYZE', 'DISCARD', 'EXPLAIN', 'SHOW', 'OPTIMIZE', 'REFRESH', 'RESTORE', 'DROP', 'INSERT', 'VALUES', 'DELETE', 'UPDATE', 'SET', 'RESET', 'COPY', 'GRANT', 'DENY', 'REVOKE', 'DECLARE'}`,
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.pg.close();
+  }
+}
+
+/** Analysis of every item first (its errors fail the whole request), then per-item execution (§1.9). */
+async function runBulk(dml: Prepared, bulkArgs: readonly JsonValue[][]): Promise<Outcome> {
+  const bound = bulkArgs.map((a) => dml.bind(a));
+  const results: BulkItem[] = [];
+  let errors = 0;
+  for (const b of bound) {
+    try {
+      const r = await b.run();
+      if (r.missingKey !== undefined) {
+        results.push(
+          itemError(
+            new SimError(40411, "DocumentMissingException", `[${r.missingKey}]: document missing`),
+            errors++,
+          ),
+        );
+      } else results.push({ rowcount: r.rowcount });
+    } catch (e) {
+      if (!isRowLevel(e) && !(e instanceof SimError && e.code === 5000)) throw e;
+      results.push(itemError(e as SimError, errors++));
+    }
+  }
+  return { kind: "bulk", results };
+}
+
+function itemError(e: SimError, n: number): BulkItem {
+  return n < MAX_ITEM_ERRORS
+    ? { rowcount: -2, error: { code: e.code, message: e.message } }
+    : { rowcount: -2 };
+}

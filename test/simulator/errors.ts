@@ -1,0 +1,55 @@
+/**
+ * CrateDB's error envelope: `{"error":{"message":"Name[text]","code":N}}` with the HTTP status
+ * derived from the code range (cratedb.md §1.7, §1.8).
+ */
+export class SimError extends Error {
+  readonly code: number;
+  readonly exception: string;
+  readonly text: string;
+  constructor(code: number, exception: string, text: string) {
+    super(`${exception}[${text}]`);
+    this.code = code;
+    this.exception = exception;
+    this.text = text;
+  }
+}
+
+export function httpStatusForCode(code: number): number {
+  const s = String(code);
+  if (s.startsWith("401")) return 401;
+  if (s.startsWith("403")) return 403;
+  if (s.startsWith("404")) return 404;
+  if (s.startsWith("409")) return 409;
+  if (s.startsWith("429")) return 429;
+  if (s.startsWith("503")) return 503;
+  if (s.startsWith("500")) return 500;
+  if (s.startsWith("40")) return 400;
+  return 500;
+}
+
+export const parseError = (text: string) => new SimError(4000, "SQLParseException", text);
+export const syntaxError = (text: string) => new SimError(4000, "ParsingException", text);
+export const unsupported = (text: string) => new SimError(4004, "UnsupportedFeatureException", text);
+export const invalidColumnName = (text: string) => new SimError(4008, "InvalidColumnNameException", text);
+export const relationUnknown = (fqn: string) =>
+  new SimError(4041, "RelationUnknown", `Relation '${fqn}' unknown`);
+export const schemaUnknown = (schema: string) =>
+  new SimError(4045, "SchemaUnknownException", `Schema '${schema}' unknown`);
+export const columnUnknown = (name: string) =>
+  new SimError(4043, "ColumnUnknownException", `Column ${name} unknown`);
+export const relationExists = (fqn: string) =>
+  new SimError(4093, "RelationAlreadyExists", `Relation '${fqn}' already exists.`);
+export const duplicateKey = () =>
+  new SimError(4091, "DuplicateKeyException", "A document with the same primary key exists already");
+export const operationNotAllowed = (fqn: string, op: string) =>
+  new SimError(
+    4007,
+    "OperationOnInaccessibleRelationException",
+    `The relation "${fqn}" doesn't support or allow ${op} operations`,
+  );
+export const missingPrivilege = (type: string, user: string) =>
+  new SimError(4011, "MissingPrivilegeException", `Missing '${type}' privilege for user '${user}'`);
+export const documentMissing = (fqn: string, id: string) =>
+  new SimError(40411, "DocumentMissingException", `[${fqn}]: document missing [${id}]`);
+export const castError = (value: string, type: string) =>
+  parseError(`Cannot cast value \`${value}\` to type \`${type}\``);

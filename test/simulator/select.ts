@@ -1,0 +1,119 @@
+/** SELECT and SHOW CREATE TABLE (cratedb.md §4.6 visibility, §5). */
+import type { Ctx, StatementResult } from "./context.ts";
+import { isPkLookup } from "./dml-common.ts";
+import { syntaxError } from "./errors.ts";
+import type { JsonValue } from "./json.ts";
+import { materialise, showCreateTable } from "./metadata.ts";
+import { cellJson } from "./output.ts";
+import type { PgResult } from "./pg.ts";
+import { ParamSink, quoteIdent, readName, resolveRelation, type TableRef, translate } from "./rewrite.ts";
+import { findTopLevel, isName, isPunct, isWord, raw, render, type Tok } from "./tokens.ts";
+import { colTypeForOid } from "./types.ts";
+
+const CLAUSE_END = [
+  "group",
+  "order",
+  "limit",
+  "offset",
+  "having",
+  "for",
+  "union",
+  "except",
+  "intersect",
+  "window",
+];
+
+export async function select(
+  ctx: Ctx,
+  all: readonly Tok[],
+  args: readonly JsonValue[],
+): Promise<StatementResult> {
+  const toks = isPunct(all[all.length - 1], ";") ? all.slice(0, -1) : all;
+  const live = liveLookupTable(ctx, toks);
+  const sink = new ParamSink();
+  const refs: TableRef[] = [];
+  const out = translate(ctx, toks, args, sink, { search: (t) => t !== live }, refs);
+  await materialise(ctx, refs);
+  const sql = render(expandSelectStars(out, refs));
+  return rowsResult(await ctx.pg.query(sql, sink.params, sink.types));
+}
+
+export function rowsResult(r: PgResult): StatementResult {
+  return {
+    kind: "rows",
+    cols: r.fields.map((f) => f.name),
+    colTypes: r.fields.map((f) => colTypeForOid(f.dataTypeID)),
+    rows: r.rows.map((row) => row.map((v, i) => cellJson(v, r.fields[i]!.dataTypeID))),
+  };
+}
+
+/** The table a SELECT reads by full primary key (real-time Get), if it has that shape. */
+function liveLookupTable(ctx: Ctx, toks: readonly Tok[]) {
+  if (toks.filter((t) => isWord(t, "select")).length !== 1) return undefined;
+  const from = findTopLevel(toks, 0, "from");
+  if (from < 0 || !isName(toks[from + 1])) return undefined;
+  const { parts, next } = readName(toks, from + 1);
+  const { schema, name } = resolveRelation(ctx, parts);
+  const table = ctx.catalog.find(schema, name);
+  if (!table) return undefined;
+  let i = next;
+  let alias = table.name;
+  if (isWord(toks[i], "as")) i++;
+  if (isName(toks[i]) && !isWord(toks[i], "where", ...CLAUSE_END)) {
+    alias = toks[i]!.value;
+    i++;
+  }
+  if (!isWord(toks[i], "where")) return undefined;
+  const end = findTopLevel(toks, i + 1, ...CLAUSE_END);
+  const where = toks.slice(i + 1, end < 0 ? toks.length : end);
+  return isPkLookup(table, where, alias) ? table : undefined;
+}
+
+/** `*` and `alias.*` in the outermost select list → visible columns (the hidden row id stays hidden). */
+export function expandSelectStars(toks: readonly Tok[], refs: readonly TableRef[]): Tok[] {
+  const minDepth = Math.min(...refs.map((r) => r.depth));
+  const top = refs.filter((r) => r.depth === minDepth);
+  const cols = (r: TableRef) =>
+    r.table
+      ? r.table.columns.map((c) => `${quoteIdent(r.alias)}.${quoteIdent(c.pg)}`).join(", ")
+      : `${quoteIdent(r.alias)}.*`;
+  const out: Tok[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]!;
+    if (t.kind === "op" && t.value === "*" && top.length > 0) {
+      const prev = toks[i - 1];
+      const next = toks[i + 1];
+      const atListItem = isWord(prev, "select", "distinct") || isPunct(prev, ",");
+      const endsItem = next === undefined || isPunct(next, ",") || isWord(next, "from");
+      if (atListItem && endsItem) {
+        out.push(raw(top.map(cols).join(", ")));
+        continue;
+      }
+      if (isPunct(prev, ".") && isName(toks[i - 2]) && endsItem) {
+        const r = top.find((x) => x.alias === toks[i - 2]!.value);
+        if (r?.table) {
+          out.splice(out.length - 2, 2);
+          out.push(raw(cols(r)));
+          continue;
+        }
+      }
+    }
+    out.push(t);
+  }
+  return out;
+}
+
+export function showCreate(ctx: Ctx, toks: readonly Tok[]): StatementResult {
+  if (!isWord(toks[1], "create") || !isWord(toks[2], "table"))
+    throw syntaxError("line 1:6: mismatched input, expecting 'CREATE'");
+  const { parts } = readName(toks, 3);
+  const { schema, name } = resolveRelation(ctx, parts);
+  ctx.privileges.require(ctx.session.user, "DQL", schema, name);
+  const t = ctx.catalog.get(schema, name);
+  return {
+    kind: "rows",
+    cols: [`SHOW CREATE TABLE ${schema}.${name}`],
+    colTypes: [4],
+    rows: [[JSON.stringify(showCreateTable(t))]],
+  };
+}
