@@ -58,13 +58,15 @@ describe("one port serves every protocol", () => {
     }
   }
 
-  test("a gRPC-Web client over HTTP/1.1 gets the capabilities", async () => {
-    const client = createClient(
-      DestinationConnector,
-      createGrpcWebTransport({ baseUrl: t.baseUrl, httpVersion: "1.1" }),
-    );
-    assert.equal((await client.capabilities({})).batchFileFormat, BatchFileFormat.CSV);
-  });
+  for (const httpVersion of ["1.1", "2"] as const) {
+    test(`a gRPC-Web client over HTTP/${httpVersion} gets the capabilities`, async () => {
+      const client = createClient(
+        DestinationConnector,
+        createGrpcWebTransport({ baseUrl: t.baseUrl, httpVersion }),
+      );
+      assert.equal((await client.capabilities({})).batchFileFormat, BatchFileFormat.CSV);
+    });
+  }
 
   test("a plain HTTP/1.1 JSON POST, byte for byte as curl sends it, gets the form as JSON", async () => {
     const raw = await rawHttp(
