@@ -1,0 +1,176 @@
+/**
+ * Command-line and environment parsing, kept pure: (argv, env) in, options or a usage error out.
+ * Every flag has an environment variable; a flag given on the command line wins over it.
+ */
+import { type LogLevel, parseLogLevel } from "../log.ts";
+import type { BatchFileFormatName } from "../rpc/handlers/capabilities.ts";
+
+export interface CliOptions {
+  readonly port: number;
+  /** Unset: all interfaces, IPv6 and IPv4. */
+  readonly host: string | undefined;
+  readonly maxWorkers: number;
+  readonly logLevel: LogLevel;
+  readonly batchFileFormat: BatchFileFormatName;
+  readonly shutdownTimeoutMs: number;
+}
+
+export type CliCommand =
+  | { readonly kind: "run"; readonly options: CliOptions }
+  | { readonly kind: "help" }
+  | { readonly kind: "version" };
+
+/** A bad flag or value; the message is one line for stderr, and the process exits with status 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export const DEFAULTS = {
+  port: 50052,
+  maxWorkers: 8,
+  logLevel: "INFO",
+  batchFileFormat: "csv",
+  shutdownTimeoutSeconds: 30,
+} as const;
+
+interface FlagSpec {
+  readonly env: string;
+  readonly value: string;
+  readonly help: string;
+}
+
+/** Value flags, their environment variables and help lines (the README's table mirrors this). */
+export const FLAGS = {
+  port: {
+    env: "CRATEDB_DESTINATION_PORT",
+    value: "<port>",
+    help: `TCP port to listen on, 0 for any free port (default ${DEFAULTS.port})`,
+  },
+  host: {
+    env: "CRATEDB_DESTINATION_HOST",
+    value: "<address>",
+    help: "address to listen on (default: all interfaces, IPv6 and IPv4)",
+  },
+  "max-workers": {
+    env: "CRATEDB_DESTINATION_MAX_WORKERS",
+    value: "<n>",
+    help: `RPCs processed at once; further calls wait in arrival order (default ${DEFAULTS.maxWorkers})`,
+  },
+  "log-level": {
+    env: "CRATEDB_DESTINATION_LOG_LEVEL",
+    value: "<level>",
+    help: `lowest level logged: INFO, WARNING or SEVERE (default ${DEFAULTS.logLevel})`,
+  },
+  "batch-file-format": {
+    env: "CRATEDB_DESTINATION_BATCH_FILE_FORMAT",
+    value: "<csv|parquet>",
+    help: `batch file format requested from Fivetran (default ${DEFAULTS.batchFileFormat})`,
+  },
+  "shutdown-timeout": {
+    env: "CRATEDB_DESTINATION_SHUTDOWN_TIMEOUT",
+    value: "<seconds>",
+    help: `on SIGTERM/SIGINT, how long running calls may finish before they are aborted (default ${DEFAULTS.shutdownTimeoutSeconds})`,
+  },
+} as const satisfies Record<string, FlagSpec>;
+
+type FlagName = keyof typeof FLAGS;
+const isFlag = (name: string): name is FlagName => Object.hasOwn(FLAGS, name);
+
+export function parseCli(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): CliCommand {
+  const given = new Map<FlagName, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--help" || arg === "-h") return { kind: "help" };
+    if (arg === "--version" || arg === "-V") return { kind: "version" };
+    if (!arg.startsWith("--"))
+      throw new UsageError(`unexpected argument ${JSON.stringify(arg)} (see --help)`);
+    const eq = arg.indexOf("=");
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    if (!isFlag(name)) throw new UsageError(`unknown option --${name} (see --help)`);
+    let value: string | undefined;
+    if (eq !== -1) {
+      value = arg.slice(eq + 1);
+    } else {
+      value = argv[i + 1];
+      if (value === undefined || value.startsWith("--"))
+        throw new UsageError(`--${name} needs a value ${FLAGS[name].value}`);
+      i++;
+    }
+    given.set(name, value);
+  }
+
+  // Flags win over the environment; an empty environment variable counts as unset.
+  const raw = (name: FlagName): { text: string; from: string } | undefined => {
+    const flag = given.get(name);
+    if (flag !== undefined) return { text: flag, from: `--${name}` };
+    const fromEnv = env[FLAGS[name].env];
+    return fromEnv === undefined || fromEnv === "" ? undefined : { text: fromEnv, from: FLAGS[name].env };
+  };
+
+  return {
+    kind: "run",
+    options: {
+      port: parseOr(raw("port"), DEFAULTS.port, (t) => integerIn(t, 0, 65_535)),
+      host: parseOr(raw("host"), undefined, (t) => (t.trim() === "" ? undefined : t.trim())),
+      maxWorkers: parseOr(raw("max-workers"), DEFAULTS.maxWorkers, (t) => integerIn(t, 1, 1_024)),
+      logLevel: parseOr(raw("log-level"), DEFAULTS.logLevel, (t) => {
+        const level = parseLogLevel(t);
+        if (level === undefined) throw new Error("expected INFO, WARNING or SEVERE");
+        return level;
+      }),
+      batchFileFormat: parseOr(raw("batch-file-format"), DEFAULTS.batchFileFormat, (t) => {
+        const format = t.trim().toLowerCase();
+        if (format !== "csv" && format !== "parquet") throw new Error("expected csv or parquet");
+        return format;
+      }),
+      shutdownTimeoutMs: parseOr(raw("shutdown-timeout"), DEFAULTS.shutdownTimeoutSeconds * 1000, (t) => {
+        if (!/^\s*\d+(\.\d+)?\s*$/.test(t)) throw new Error("expected a number of seconds ≥ 0");
+        const ms = Math.round(Number(t) * 1000);
+        if (ms > 86_400_000) throw new Error("expected at most 86400 seconds");
+        return ms;
+      }),
+    },
+  };
+}
+
+function parseOr<T>(
+  raw: { text: string; from: string } | undefined,
+  fallback: T,
+  parse: (text: string) => T,
+): T {
+  if (raw === undefined) return fallback;
+  try {
+    return parse(raw.text);
+  } catch (err) {
+    throw new UsageError(
+      `invalid value ${JSON.stringify(raw.text)} for ${raw.from}: ${(err as Error).message}`,
+    );
+  }
+}
+
+function integerIn(text: string, min: number, max: number): number {
+  if (!/^\s*\d+\s*$/.test(text)) throw new Error(`expected an integer from ${min} to ${max}`);
+  const n = Number(text);
+  if (n < min || n > max) throw new Error(`expected an integer from ${min} to ${max}`);
+  return n;
+}
+
+export function usage(): string {
+  const lines = [
+    "Usage: cratedb-fivetran-destination [options]",
+    "",
+    "Fivetran destination for CrateDB: serves fivetran_sdk.v2.DestinationConnector over gRPC, Connect and gRPC-Web on one port.",
+    "",
+    "Options (each also read from the environment variable shown; the flag wins):",
+  ];
+  for (const [name, spec] of Object.entries(FLAGS)) {
+    lines.push(`  --${name} ${spec.value}`.padEnd(40) + spec.help);
+    lines.push(`${"".padEnd(40)}env ${spec.env}`);
+  }
+  lines.push(`  --help, -h`.padEnd(40) + "print this help and exit");
+  lines.push(`  --version, -V`.padEnd(40) + "print the version and exit");
+  return `${lines.join("\n")}\n`;
+}

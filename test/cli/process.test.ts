@@ -1,0 +1,182 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import net from "node:net";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { Health } from "../../gen/grpc/health/v1/health_pb.ts";
+import * as v1 from "../../gen/grpc/reflection/v1/reflection_pb.ts";
+import pkg from "../../package.json" with { type: "json" };
+import { grpcClient, grpcUnary, until } from "../rpc/server-fixture.ts";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const MAIN = "src/main.ts";
+
+interface Proc {
+  readonly child: ChildProcess;
+  readonly stdout: string[];
+  readonly stderr: string[];
+  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function launch(args: string[], env: Record<string, string> = {}, entry = MAIN): Proc {
+  const child = spawn(process.execPath, [entry, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const collect = (into: string[]) => {
+    let partial = "";
+    return (chunk: Buffer) => {
+      const parts = (partial + chunk.toString("utf8")).split("\n");
+      partial = parts.pop()!;
+      into.push(...parts);
+    };
+  };
+  child.stdout!.on("data", collect(stdout));
+  child.stderr!.on("data", collect(stderr));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  return { child, stdout, stderr, exit };
+}
+
+/** Waits for the "listening" log line and returns the port it names. */
+async function listeningPort(p: Proc): Promise<number> {
+  let port: number | undefined;
+  await until(() => {
+    for (const line of p.stdout) {
+      const m = /listening on .*:(\d+) /.exec((JSON.parse(line) as { message: string }).message);
+      if (m) port = Number(m[1]);
+    }
+    return port !== undefined || p.child.exitCode !== null;
+  });
+  assert.ok(port !== undefined, `server did not start: ${p.stderr.join("\n")}${p.stdout.join("\n")}`);
+  return port;
+}
+
+test("--version prints the package version", async () => {
+  const p = launch(["--version"]);
+  assert.deepEqual(await p.exit, { code: 0, signal: null });
+  assert.deepEqual(p.stdout, [pkg.version]);
+});
+
+test("the bin shim runs the same entry point", async () => {
+  const p = launch(["--version"], {}, "bin/cratedb-fivetran-destination.js");
+  assert.deepEqual(await p.exit, { code: 0, signal: null });
+  assert.deepEqual(p.stdout, [pkg.version]);
+});
+
+test("--help lists every option with its environment variable", async () => {
+  const p = launch(["--help"]);
+  assert.deepEqual(await p.exit, { code: 0, signal: null });
+  const text = p.stdout.join("\n");
+  for (const flag of [
+    "--port",
+    "--host",
+    "--max-workers",
+    "--log-level",
+    "--batch-file-format",
+    "--shutdown-timeout",
+  ]) {
+    assert.ok(text.includes(flag), flag);
+  }
+  assert.ok(text.includes("CRATEDB_DESTINATION_PORT"));
+});
+
+test("an unknown flag exits with status 2 and one line on stderr", async () => {
+  const p = launch(["--prot", "50052"]);
+  assert.deepEqual(await p.exit, { code: 2, signal: null });
+  assert.deepEqual(p.stderr, ["cratedb-fivetran-destination: unknown option --prot (see --help)"]);
+  assert.deepEqual(p.stdout, []);
+});
+
+test("a bad value from the environment exits with status 2 naming the variable", async () => {
+  const p = launch([], { CRATEDB_DESTINATION_BATCH_FILE_FORMAT: "avro" });
+  assert.deepEqual(await p.exit, { code: 2, signal: null });
+  assert.equal(p.stderr.length, 1);
+  assert.match(p.stderr[0]!, /CRATEDB_DESTINATION_BATCH_FILE_FORMAT: expected csv or parquet$/);
+});
+
+test("the server answers, then exits 0 on SIGTERM, logging only JSON lines", async () => {
+  const p = launch(["--port", "0", "--host", "127.0.0.1"]);
+  const port = await listeningPort(p);
+  const client = grpcClient(port);
+  try {
+    assert.equal((await grpcUnary(client, Health.method.check, {})).status, 1);
+  } finally {
+    client.close();
+  }
+  p.child.kill("SIGTERM");
+  assert.deepEqual(await p.exit, { code: 0, signal: null });
+  assert.deepEqual(p.stderr, []);
+  for (const line of p.stdout) {
+    const parsed = JSON.parse(line) as Record<string, string>;
+    assert.deepEqual(Object.keys(parsed), ["level", "message", "message-origin"]);
+    assert.ok(["INFO", "WARNING", "SEVERE"].includes(parsed.level!));
+    assert.equal(parsed["message-origin"], "sdk_destination");
+  }
+  assert.match(p.stdout[0]!, /listening on 127\.0\.0\.1:\d+ version=\d+\.\d+\.\d+/);
+});
+
+/** Opens a reflection stream and keeps it open: a call in flight that only the client ends. */
+async function openStream(port: number) {
+  const client = grpcClient(port);
+  const call = client.makeBidiStreamRequest(
+    "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+    (m: v1.ServerReflectionRequest) => Buffer.from(toBinary(v1.ServerReflectionRequestSchema, m)),
+    (b: Buffer) => fromBinary(v1.ServerReflectionResponseSchema, b),
+  );
+  call.on("error", () => {});
+  const first = new Promise((resolve) => call.once("data", resolve));
+  call.write(
+    create(v1.ServerReflectionRequestSchema, { messageRequest: { case: "listServices", value: "" } }),
+  );
+  await first;
+  return client;
+}
+
+test("a second signal during shutdown exits at once", async () => {
+  const p = launch(["--port", "0", "--host", "127.0.0.1", "--shutdown-timeout", "600"]);
+  const port = await listeningPort(p);
+  const client = await openStream(port);
+  try {
+    p.child.kill("SIGTERM");
+    await until(() => p.stdout.some((l) => l.includes("SIGTERM received")));
+    assert.equal(p.child.exitCode, null, "still waiting for the open call");
+    p.child.kill("SIGINT");
+    assert.deepEqual(await p.exit, { code: 130, signal: null });
+  } finally {
+    client.close();
+  }
+});
+
+test("when the shutdown deadline passes the server aborts running calls and still exits 0", async () => {
+  const p = launch(["--port", "0", "--host", "127.0.0.1", "--shutdown-timeout=0.1"]);
+  const port = await listeningPort(p);
+  const client = await openStream(port);
+  try {
+    p.child.kill("SIGINT");
+    assert.deepEqual(await p.exit, { code: 0, signal: null });
+    assert.ok(p.stdout.some((l) => l.includes("running calls were aborted")));
+  } finally {
+    client.close();
+  }
+});
+
+test("a port already in use exits 1 with a SEVERE line saying so", async () => {
+  const blocker = net.createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+  const port = (blocker.address() as net.AddressInfo).port;
+  try {
+    const p = launch(["--port", String(port), "--host", "127.0.0.1"]);
+    assert.deepEqual(await p.exit, { code: 1, signal: null });
+    const last = JSON.parse(p.stdout.at(-1)!) as { level: string; message: string };
+    assert.equal(last.level, "SEVERE");
+    assert.match(last.message, /port is in use/);
+  } finally {
+    blocker.close();
+  }
+});
