@@ -161,11 +161,12 @@ async function checkPermissions(client: CrateClient, signal?: AbortSignal): Prom
   let step: keyof typeof STEPS = "create";
   let created = false;
   try {
-    const run = async (next: keyof typeof STEPS, sql: Sql) => {
+    // CREATE, INSERT and ADD COLUMN would fail if run twice, so an open outcome is not retried.
+    const run = async (next: keyof typeof STEPS, sql: Sql, idempotent = true) => {
       step = next;
-      return client.sql(sql.stmt, sql.args, { signal });
+      return client.sql(sql.stmt, sql.args, { signal, idempotent });
     };
-    await run("create", createProbeTable(table));
+    await run("create", createProbeTable(table), false);
     created = true;
     step = "insert";
     await client.bulk(
@@ -174,11 +175,11 @@ async function checkPermissions(client: CrateClient, signal?: AbortSignal): Prom
         [1, BIG, "probe"],
         [2, -BIG - 1n, "probe"],
       ],
-      { signal },
+      { signal, idempotent: false },
     );
     await run("refresh", refreshProbeTable(table));
     const { rows } = await run("read", selectProbeRows(table));
-    await run("alter", alterProbeTable(table));
+    await run("alter", alterProbeTable(table), false);
     await run("delete", deleteProbeRow(table, 2));
     await run("drop", dropProbeTable(table));
     created = false;
@@ -198,9 +199,10 @@ async function checkPermissions(client: CrateClient, signal?: AbortSignal): Prom
     throw error;
   } finally {
     if (created) {
-      // Clean up after a failure too; a probe table left behind is named in the log.
+      // Clean up after a failure too, even a cancelled one (hence no signal); a probe table
+      // left behind is named in the log.
       const drop = dropProbeTable(table);
-      await client.sql(drop.stmt, drop.args, { signal }).catch(() => {
+      await client.sql(drop.stmt, drop.args).catch(() => {
         warning(
           `The connection test could not drop its probe table "${table.schema}"."${table.table}"; drop it by hand.`,
         );
