@@ -33,21 +33,36 @@ export class CrateDbError extends DestinationError {
   readonly httpStatus: number | undefined;
   readonly retry: Retry;
   readonly nodeDown: boolean;
-  /** CrateDB's own message (scrubbed), without our hint. */
+  /** CrateDB's own message (scrubbed), when it sent one. */
   readonly crateMessage: string | undefined;
+  /** What went wrong, without the advice; `message` is this plus `hint`. */
+  readonly summary: string;
+  /** What to check or do, when there is advice to give. */
+  readonly hint: string | undefined;
 
   constructor(
     classification: Classification,
-    message: string,
-    details: { crateCode?: number; httpStatus?: number; crateMessage?: string; cause?: unknown } = {},
+    summary: string,
+    details: {
+      crateCode?: number;
+      httpStatus?: number;
+      crateMessage?: string;
+      hint?: string;
+      cause?: unknown;
+    } = {},
   ) {
-    super(classification.code, classification.kind, message, { cause: details.cause });
+    const hint = details.hint ?? classification.hint;
+    super(classification.code, classification.kind, hint === undefined ? summary : `${summary}. ${hint}`, {
+      cause: details.cause,
+    });
     this.name = "CrateDbError";
     this.crateCode = details.crateCode;
     this.httpStatus = details.httpStatus;
     this.retry = classification.retry;
     this.nodeDown = classification.nodeDown ?? false;
     this.crateMessage = details.crateMessage;
+    this.summary = summary;
+    this.hint = hint;
   }
 }
 
@@ -215,6 +230,11 @@ function classifyNetwork(errorCode: string): Classification {
     case "UND_ERR_ABORTED":
     case "ABORT_ERR":
       return { code: "CRATEDB_ABORTED", kind: "transient", retry: "never" };
+    // Our pool was closed under the request (configuration replaced, shutdown): repeating on
+    // the same pool cannot succeed; the next RPC gets a fresh client.
+    case "UND_ERR_CLOSED":
+    case "UND_ERR_DESTROYED":
+      return { code: "CRATEDB_CLIENT_CLOSED", kind: "transient", retry: "never" };
     default:
       if (isTlsErrorCode(errorCode)) {
         return {

@@ -65,17 +65,22 @@ async function checkConnect(client: CrateClient, signal?: AbortSignal): Promise<
     failures.length === probes.length
       ? "any CrateDB node"
       : `${failures.length} of ${probes.length} CrateDB nodes`;
-  return `Could not connect to ${which}: ${list}. Check the URL and port (usually 4200), that CrateDB is running, and that firewalls or IP allow-lists let Fivetran reach it.`;
+  // Advice that fits every failure once, in the order they were listed.
+  const hints = [...new Set(failures.map((p) => (p.error!.hint ?? REACH_HINT).replace(/\.$/, "")))];
+  return `Could not connect to ${which}: ${list}. ${hints.join(". ")}.`;
 }
+
+const REACH_HINT =
+  "Check the URL and port (usually 4200), that CrateDB is running, and that firewalls or IP allow-lists let Fivetran reach it.";
 
 /** A node that answered with an auth or privilege refusal is reachable; that is for the next test. */
 function answered(error: CrateDbError): boolean {
   return error.code === "CRATEDB_AUTH" || error.code === "CRATEDB_PRIVILEGE";
 }
 
+/** What went wrong at a node, without the node's URL the list already names. */
 function reason(error: CrateDbError): string {
-  // Network messages start with the node URL, which the list already names.
-  return error.message.replace(/^https?:\/\/\S+?: /, "");
+  return error.summary.replace(/^https?:\/\/\S+?:? /, "");
 }
 
 async function checkAuthenticate(client: CrateClient, signal?: AbortSignal): Promise<string | undefined> {
@@ -95,7 +100,8 @@ async function checkVersion(client: CrateClient, signal?: AbortSignal): Promise<
   const probes = await client.probeNodes({ signal });
   const failed = probes.find((p) => p.error !== undefined);
   if (failed?.error !== undefined) {
-    return `Could not read the CrateDB version of ${failed.url}: ${reason(failed.error)}`;
+    const { hint } = failed.error;
+    return `Could not read the CrateDB version of ${failed.url}: ${reason(failed.error)}.${hint === undefined ? "" : ` ${hint}`}`;
   }
   const lowest = lowestVersion(probes);
   if (lowest === undefined) return undefined;
@@ -155,11 +161,12 @@ async function checkPermissions(client: CrateClient, signal?: AbortSignal): Prom
   let step: keyof typeof STEPS = "create";
   let created = false;
   try {
-    const run = async (next: keyof typeof STEPS, sql: Sql) => {
+    // CREATE, INSERT and ADD COLUMN would fail if run twice, so an open outcome is not retried.
+    const run = async (next: keyof typeof STEPS, sql: Sql, idempotent = true) => {
       step = next;
-      return client.sql(sql.stmt, sql.args, { signal });
+      return client.sql(sql.stmt, sql.args, { signal, idempotent });
     };
-    await run("create", createProbeTable(table));
+    await run("create", createProbeTable(table), false);
     created = true;
     step = "insert";
     await client.bulk(
@@ -168,11 +175,11 @@ async function checkPermissions(client: CrateClient, signal?: AbortSignal): Prom
         [1, BIG, "probe"],
         [2, -BIG - 1n, "probe"],
       ],
-      { signal },
+      { signal, idempotent: false },
     );
     await run("refresh", refreshProbeTable(table));
     const { rows } = await run("read", selectProbeRows(table));
-    await run("alter", alterProbeTable(table));
+    await run("alter", alterProbeTable(table), false);
     await run("delete", deleteProbeRow(table, 2));
     await run("drop", dropProbeTable(table));
     created = false;
@@ -192,9 +199,10 @@ async function checkPermissions(client: CrateClient, signal?: AbortSignal): Prom
     throw error;
   } finally {
     if (created) {
-      // Clean up after a failure too; a probe table left behind is named in the log.
+      // Clean up after a failure too, even a cancelled one (hence no signal); a probe table
+      // left behind is named in the log.
       const drop = dropProbeTable(table);
-      await client.sql(drop.stmt, drop.args, { signal }).catch(() => {
+      await client.sql(drop.stmt, drop.args).catch(() => {
         warning(
           `The connection test could not drop its probe table "${table.schema}"."${table.table}"; drop it by hand.`,
         );

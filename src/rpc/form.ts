@@ -89,7 +89,7 @@ const advancedFields: FormFieldInit[] = [
   text(
     FIELD.refreshInterval,
     "Refresh interval (ms)",
-    "refresh_interval for tables this destination creates. The destination refreshes explicitly where it must, so this only affects how soon other readers see new rows. Empty: CrateDB's default (1000).",
+    "refresh_interval for tables this destination creates. The destination refreshes explicitly where it must, so this only affects how soon other readers see new rows. Empty: CrateDB's default (1000); allowed 0 (no periodic refresh) to 3600000.",
   ),
 ];
 
@@ -97,13 +97,13 @@ const fields: FormFieldInit[] = [
   text(
     FIELD.url,
     "CrateDB URL",
-    "HTTP(S) address of your CrateDB cluster, e.g. https://my-cluster.eks1.eu-west-1.aws.cratedb.net:4200. List several nodes of one cluster separated by commas. A SQLAlchemy-style URL (crate://user:password@host:4200?ssl=true) is accepted too.",
+    "HTTP(S) address of your CrateDB cluster, e.g. https://my-cluster.eks1.eu-west-1.aws.cratedb.net:4200. List several nodes of one cluster separated by commas. Without a scheme, https:// and port 4200 are assumed. A SQLAlchemy-style URL (crate://user:password@host:4200?ssl=true) is accepted too.",
     { required: true, placeholder: "https://my-cluster.eks1.eu-west-1.aws.cratedb.net:4200" },
   ),
   text(
     FIELD.username,
     "Username",
-    "CrateDB user the destination connects as. It needs DQL, DML and DDL privileges on the schemas Fivetran writes to.",
+    "CrateDB user the destination connects as. It needs the DQL, DML and DDL privileges at cluster level, because Fivetran creates a schema per connector (GRANT DQL, DML, DDL TO <user>).",
     { defaultValue: "crate", placeholder: "crate" },
   ),
   {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import http2 from "node:http2";
 import net from "node:net";
 import { after, before, describe, test } from "node:test";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
@@ -57,13 +58,15 @@ describe("one port serves every protocol", () => {
     }
   }
 
-  test("a gRPC-Web client over HTTP/1.1 gets the capabilities", async () => {
-    const client = createClient(
-      DestinationConnector,
-      createGrpcWebTransport({ baseUrl: t.baseUrl, httpVersion: "1.1" }),
-    );
-    assert.equal((await client.capabilities({})).batchFileFormat, BatchFileFormat.CSV);
-  });
+  for (const httpVersion of ["1.1", "2"] as const) {
+    test(`a gRPC-Web client over HTTP/${httpVersion} gets the capabilities`, async () => {
+      const client = createClient(
+        DestinationConnector,
+        createGrpcWebTransport({ baseUrl: t.baseUrl, httpVersion }),
+      );
+      assert.equal((await client.capabilities({})).batchFileFormat, BatchFileFormat.CSV);
+    });
+  }
 
   test("a plain HTTP/1.1 JSON POST, byte for byte as curl sends it, gets the form as JSON", async () => {
     const raw = await rawHttp(
@@ -102,6 +105,33 @@ describe("one port serves every protocol", () => {
   test("bytes that are neither HTTP/1.1 nor HTTP/2 get 400 Bad Request", async () => {
     const raw = await rawHttp(t.port, "\x16\x03\x01 not http at all\r\n\r\n");
     assert.match(raw, /^HTTP\/1\.1 400 Bad Request/);
+  });
+
+  test("a gRPC message announced above 128 MiB is refused with RESOURCE_EXHAUSTED before its body arrives", async () => {
+    const session = http2.connect(t.baseUrl);
+    try {
+      const stream = session.request({
+        ":method": "POST",
+        ":path": "/fivetran_sdk.v2.DestinationConnector/WriteBatch",
+        "content-type": "application/grpc",
+        te: "trailers",
+      });
+      // Only the 5-byte envelope header: not compressed, length 128 MiB + 1.
+      const header = Buffer.alloc(5);
+      header.writeUInt32BE(128 * 1024 * 1024 + 1, 1);
+      stream.end(header);
+      const trailers = await new Promise<http2.IncomingHttpHeaders>((resolve, reject) => {
+        stream.on("trailers", resolve);
+        stream.on("response", (headers) => {
+          if (headers["grpc-status"] !== undefined) resolve(headers); // trailers-only answer
+        });
+        stream.on("error", reject);
+        stream.resume();
+      });
+      assert.equal(trailers["grpc-status"], "8"); // RESOURCE_EXHAUSTED
+    } finally {
+      session.close();
+    }
   });
 
   test("an unknown path gets 404 over HTTP/1.1", async () => {

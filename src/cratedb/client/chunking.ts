@@ -40,3 +40,8 @@ export function* chunkBulk(
     yield { start, count: parts.length, body: Buffer.from(head + parts.join(",") + tail) };
   }
 }
+
+/** The body of one bulk request over the given, already chosen arg sets. */
+export function bulkBody(stmt: string, rows: readonly (readonly SqlValue[])[]): Buffer {
+  return Buffer.from(`{"stmt":${JSON.stringify(stmt)},"bulk_args":[${rows.map(stringifyRow).join(",")}]}`);
+}

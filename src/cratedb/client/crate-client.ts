@@ -4,9 +4,8 @@
  * asked for, and exact parsing already keeps every number intact.
  */
 
-import { CrateDbError, classify, exceptionName, scrubMessage } from "../errors.ts";
+import { CrateDbError } from "../errors.ts";
 import type {
-  BulkItemResult,
   BulkOptions,
   BulkResult,
   RequestOptions,
@@ -14,10 +13,10 @@ import type {
   SqlResult,
   SqlValue,
 } from "../sql-client.ts";
-import { type BulkChunk, chunkBulk } from "./chunking.ts";
-import { parseExactJson, stringifyExact } from "./exact-json.ts";
-import type { Node } from "./nodes.ts";
+import { runBulk } from "./bulk.ts";
+import { stringifyExact } from "./exact-json.ts";
 import type { CrateClientOptions } from "./options.ts";
+import { badResponse, flatValues, parseResponse } from "./response.ts";
 import { type HttpResponse, responseError, type SendOptions, Transport } from "./transport.ts";
 
 export interface CrateRequestOptions extends RequestOptions {
@@ -91,27 +90,12 @@ export class CrateClient implements SqlClient {
     bulkArgs: readonly (readonly SqlValue[])[],
     options: CrateBulkOptions = {},
   ): Promise<BulkResult> {
-    const results: BulkItemResult[] = new Array(bulkArgs.length);
-    const chunks = chunkBulk(this.#tag + stmt, bulkArgs, this.#shared.options.chunkBytes);
-    let failure: unknown;
-    let failed = false;
-    const worker = async (): Promise<void> => {
-      while (!failed) {
-        const next = chunks.next();
-        if (next.done) return;
-        try {
-          await this.#sendChunk(next.value, bulkArgs, results, options);
-        } catch (error) {
-          if (!failed) failure = error;
-          failed = true;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: this.#shared.options.concurrency }, worker));
-    if (failed) throw failure;
-    let rowcount = 0;
-    for (const item of results) if (item.rowcount > 0) rowcount += item.rowcount;
-    return { rowcount, results };
+    return runBulk(this.#tag + stmt, bulkArgs, options, {
+      chunkBytes: this.#shared.options.chunkBytes,
+      concurrency: this.#shared.options.concurrency,
+      retry: this.#shared.transport.retryPolicy,
+      post: (body, values) => this.#post(body, options, values),
+    });
   }
 
   /** `GET /` on every node once (no retries): who answers, and with which version. */
@@ -153,46 +137,6 @@ export class CrateClient implements SqlClient {
     return this.#shared.transport.lastActive;
   }
 
-  async #sendChunk(
-    chunk: BulkChunk,
-    bulkArgs: readonly (readonly SqlValue[])[],
-    results: BulkItemResult[],
-    options: CrateBulkOptions,
-  ): Promise<void> {
-    const slice = () => flatValues(bulkArgs.slice(chunk.start, chunk.start + chunk.count).flat());
-    const response = await this.#post(chunk.body, options, slice);
-    const parsed = parseResponse(response) as { results?: unknown };
-    const items = parsed.results;
-    if (!Array.isArray(items) || items.length !== chunk.count) {
-      throw badResponse(response.node, `a bulk result without one entry per arg set (${chunk.count})`);
-    }
-    let firstFailure = -1;
-    let failures = 0;
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i] as BulkItemResult;
-      if (item.rowcount === -2 && options.missingRowIsOk && item.error?.code === 40411) {
-        results[chunk.start + i] = { rowcount: 0 };
-        continue;
-      }
-      results[chunk.start + i] = item;
-      if (item.rowcount === -2) {
-        failures++;
-        if (firstFailure < 0) firstFailure = i;
-      }
-    }
-    if (firstFailure >= 0) {
-      const position = chunk.start + firstFailure;
-      throw bulkItemError(
-        items[firstFailure] as BulkItemResult,
-        position,
-        failures,
-        chunk,
-        bulkArgs,
-        options,
-      );
-    }
-  }
-
   #post(body: Buffer, options: CrateRequestOptions, values: () => Iterable<unknown>): Promise<HttpResponse> {
     const send: SendOptions = {
       signal: options.signal,
@@ -201,70 +145,6 @@ export class CrateClient implements SqlClient {
       values,
     };
     return this.#shared.transport.send({ method: "POST", path: "/_sql", body }, send);
-  }
-}
-
-function bulkItemError(
-  item: BulkItemResult,
-  position: number,
-  failures: number,
-  chunk: BulkChunk,
-  bulkArgs: readonly (readonly SqlValue[])[],
-  options: CrateBulkOptions,
-): CrateDbError {
-  const keys = options.keyColumns?.length
-    ? ` (key columns ${options.keyColumns.map((c) => `"${c}"`).join(", ")})`
-    : "";
-  const where = `${failures} of ${chunk.count} rows in bulk items ${chunk.start}–${chunk.start + chunk.count - 1} failed; the first is item ${position} (0-based) of ${bulkArgs.length}${keys}`;
-  if (item.error === undefined) {
-    return new CrateDbError(
-      { code: "CRATEDB_BULK_ITEM_FAILED", kind: "bug", retry: "never" },
-      `CrateDB rejected rows without details: ${where}. CrateDB reports details for the first 10 failures per shard only.`,
-    );
-  }
-  const { code, message } = item.error;
-  const classification = classify({
-    type: "response",
-    httpStatus: 200,
-    crateCode: code,
-    exception: exceptionName(message),
-  });
-  const text = scrubMessage(message, flatValues(bulkArgs[position] ?? []));
-  const hint = classification.hint === undefined ? "" : ` ${classification.hint}`;
-  return new CrateDbError(
-    classification,
-    `CrateDB rejected rows: ${where}: CrateDB error ${code}: ${text}.${hint}`,
-    {
-      crateCode: code,
-      httpStatus: 200,
-    },
-  );
-}
-
-function parseResponse(response: HttpResponse): unknown {
-  try {
-    return parseExactJson(response.text);
-  } catch (cause) {
-    throw badResponse(response.node, "a body that is not JSON", cause);
-  }
-}
-
-function badResponse(node: Node, what: string, cause?: unknown): CrateDbError {
-  return new CrateDbError(
-    {
-      code: "CRATEDB_NOT_CRATEDB",
-      kind: "user",
-      retry: "never",
-    },
-    `${node.url} answered with ${what}; check that the URL points at a CrateDB HTTP endpoint (usually port 4200).`,
-    { cause },
-  );
-}
-
-function* flatValues(values: readonly unknown[]): Generator<unknown> {
-  for (const value of values) {
-    if (Array.isArray(value)) yield* flatValues(value);
-    else yield value;
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { Pool } from "undici";
 import { warning } from "../../log.ts";
-import { type Classification, CrateDbError, classify, exceptionName, scrubMessage } from "../errors.ts";
+import { CrateDbError, classify, exceptionName, scrubMessage } from "../errors.ts";
 import { backoffDelay, sleep } from "./backoff.ts";
 import { createConnector } from "./connector.ts";
 import { type Node, NodeList } from "./nodes.ts";
@@ -75,6 +75,10 @@ export class Transport {
       authorization: `Basic ${credentials}`,
       "user-agent": USER_AGENT,
     };
+  }
+
+  get retryPolicy(): RetryPolicy {
+    return this.#retry;
   }
 
   /** Sends the request to the next available node, retrying what `classify` allows. */
@@ -158,7 +162,13 @@ function networkError(caught: unknown, node: Node, options: CrateClientOptions):
   const code = errorCode(caught);
   const classification = classify({ type: "network", errorCode: code });
   const what = networkReason(code, caught, options);
-  return new CrateDbError(classification, withHint(`${node.url}: ${what}`, classification), {
+  // A plain-http request to an HTTPS port is dropped without an answer by some servers.
+  const httpToTls =
+    classification.code === "CRATEDB_CONNECTION_LOST" && node.url.startsWith("http:")
+      ? { hint: "If the node serves HTTPS, the URL must start with https://." }
+      : {};
+  return new CrateDbError(classification, `${node.url}: ${what}`, {
+    ...httpToTls,
     cause: caught,
   });
 }
@@ -192,14 +202,13 @@ function networkReason(code: string, caught: unknown, options: CrateClientOption
       return "connection reset";
     case "UND_ERR_SOCKET":
       return "connection closed by the server";
-    default:
-      // TLS and other socket errors carry Node's own short text (no data of ours).
-      return caught instanceof Error ? `${caught.message} (${code})` : code;
+    default: {
+      // TLS and other socket errors carry Node's own text (no data of ours); its first clause
+      // says it, the rest is advice for Node users, not ours.
+      const text = caught instanceof Error ? (caught.message.split(";")[0] ?? "") : "";
+      return text === "" ? code : `${text} (${code})`;
+    }
   }
-}
-
-function withHint(message: string, classification: Classification): string {
-  return classification.hint === undefined ? message : `${message}. ${classification.hint}`;
 }
 
 /** Error for a non-200 response: CrateDB's JSON error, or the HTTP status for plain ones. */
@@ -211,13 +220,9 @@ export function responseError(response: HttpResponse, options: SendOptions = {})
     const classification = classify({ type: "response", httpStatus: status });
     // Plain-text bodies are CrateDB's auth and handler messages; other servers' pages are cut.
     const body = text.trim() === "" ? "" : `: ${scrubMessage(text.trim().slice(0, 300), values)}`;
-    return new CrateDbError(
-      classification,
-      withHint(`${node.url} answered HTTP ${status}${body}`, classification),
-      {
-        httpStatus: status,
-      },
-    );
+    return new CrateDbError(classification, `${node.url} answered HTTP ${status}${body}`, {
+      httpStatus: status,
+    });
   }
   const classification = classify({
     type: "response",
@@ -227,7 +232,7 @@ export function responseError(response: HttpResponse, options: SendOptions = {})
   });
   const crateMessage = scrubMessage(parsed.message, values);
   const message = `CrateDB error ${parsed.code}: ${crateMessage}`;
-  return new CrateDbError(classification, withHint(message, classification), {
+  return new CrateDbError(classification, message, {
     crateCode: parsed.code,
     httpStatus: status,
     crateMessage,

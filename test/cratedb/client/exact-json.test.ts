@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
+  mayHoldInexactNumber,
   parseExactJson,
   sameDecimal,
   stringifyExact,
@@ -73,4 +74,18 @@ test("nested values with bigints serialize exactly", () => {
 
 test("0.1 survives a round trip through args and results", () => {
   assert.deepEqual(parseExactJson(stringifyRow([0.1, 0.2, 1 / 3])), [0.1, 0.2, 1 / 3]);
+});
+
+test("the pre-scan finds every run of 16 digits or dots, wherever it starts", () => {
+  const run = "1234567890.12345";
+  for (let offset = 0; offset < 40; offset++) {
+    const text = `${"x".repeat(offset)}${run}${"y".repeat(40 - offset)}`;
+    assert.ok(mayHoldInexactNumber(text), `missed at offset ${offset}`);
+    assert.ok(
+      !mayHoldInexactNumber(text.replace("1234567890.12345", "1234567890.1234")),
+      `false hit at ${offset}`,
+    );
+  }
+  assert.ok(mayHoldInexactNumber("[1e-400]"));
+  assert.ok(!mayHoldInexactNumber("[1e-40, 123456789012345]"));
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { after, test } from "node:test";
 import { CrateClient } from "../../../src/cratedb/client/crate-client.ts";
 import type { CrateClientOptions } from "../../../src/cratedb/client/options.ts";
@@ -321,4 +322,78 @@ test("GET / on every node reports versions and the unreachable ones", async () =
   assert.equal(probes[0]!.version, "6.2.4");
   assert.equal(probes[1]!.error?.code, "CRATEDB_UNREACHABLE");
   assert.equal(n.requests[0]!.method, "GET");
+});
+
+test("bulk items that failed for a passing reason are sent again on their own", async () => {
+  let round = 0;
+  const n = await node((req, res) => {
+    round++;
+    json(res, 200, {
+      cols: [],
+      results: (req.body?.bulk_args ?? []).map((r) =>
+        round === 1 && Number(r[0]) % 3 === 0
+          ? {
+              rowcount: -2,
+              error: { code: 5002, message: "UnavailableShardsException[primary shard not active]" },
+            }
+          : { rowcount: 1 },
+      ),
+    });
+  });
+  const rows = Array.from({ length: 10 }, (_, i) => [i]);
+  const result = await client([n.url]).bulk(
+    "INSERT INTO t VALUES (?) ON CONFLICT (id) DO UPDATE SET id = id",
+    rows,
+  );
+  assert.equal(result.rowcount, 10);
+  assert.deepEqual(
+    result.results.map((r) => r.rowcount),
+    Array(10).fill(1),
+  );
+  assert.equal(n.requests.length, 2);
+  assert.deepEqual(n.requests[1]!.body?.bulk_args, [[0], [3], [6], [9]]);
+});
+
+test("bulk items with an open outcome are not sent again for a non-idempotent statement", async () => {
+  const n = await node((req, res) =>
+    json(res, 200, {
+      cols: [],
+      results: (req.body?.bulk_args ?? []).map(() => ({
+        rowcount: -2,
+        error: { code: 5002, message: "UnavailableShardsException[primary shard not active]" },
+      })),
+    }),
+  );
+  const error = await rejection(
+    client([n.url]).bulk("INSERT INTO t VALUES (?)", [[1], [2]], { idempotent: false }),
+  );
+  assert.equal(error.code, "CRATEDB_SHARDS_FAILED");
+  assert.match(error.message, /2 of 2 rows in one request failed; the first is item 0 \(0-based\) of 2/);
+  assert.equal(n.requests.length, 1);
+});
+
+test("a node that accepts TCP but never completes the TLS handshake times out and the next node takes over", async () => {
+  const silent = createNetServer(() => {});
+  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  const sockets = new Set<import("node:net").Socket>();
+  silent.on("connection", (s) => sockets.add(s));
+  const n = await node((_req, res) => rowcountOk(res, 5));
+  try {
+    const silentUrl = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const c = client([silentUrl, n.url], { connectTimeoutMs: 150 });
+    assert.equal((await c.sql("SELECT 1")).rowcount, 5);
+    // undici checks connect timeouts on a coarse (~1 s) timer; one attempt keeps this test short.
+    const once = { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, totalMs: 1000 };
+    const error = await rejection(
+      client([silentUrl], { connectTimeoutMs: 150, retry: once }).sql("SELECT 1"),
+    );
+    assert.equal(error.code, "CRATEDB_UNREACHABLE");
+    assert.match(
+      error.message,
+      new RegExp(`^Could not reach CrateDB \\(${silentUrl}: no connection within 0.15 s`),
+    );
+  } finally {
+    for (const s of sockets) s.destroy();
+    silent.close();
+  }
 });

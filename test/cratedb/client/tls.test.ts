@@ -50,7 +50,10 @@ test("https with verification and no CA fails with a TLS error saying what to do
     assert.ok(error instanceof CrateDbError);
     assert.equal(error.code, "CRATEDB_TLS");
     assert.equal(error.kind, "user");
-    assert.match(error.message, /self-signed certificate/);
+    assert.match(
+      error.summary,
+      /^https:\/\/127\.0\.0\.1:\d+: self-signed certificate \(DEPTH_ZERO_SELF_SIGNED_CERT\)$/,
+    );
     assert.match(error.message, /supply the CA certificate/);
     return true;
   });
@@ -67,4 +70,24 @@ test("https without verification connects and warns on every new connection", as
   const warnings = lines.map((l) => JSON.parse(l)).filter((l) => l.level === "WARNING");
   assert.equal(warnings.length, 1);
   assert.match(warnings[0].message, /TLS certificate verification is off/);
+});
+
+test("plain http to an https port suggests https://", async () => {
+  const c = new CrateClient({
+    urls: [url.replace("https:", "http:")],
+    username: "crate",
+    password: "",
+    verifyTls: true,
+    chunkBytes: 1 << 20,
+    concurrency: 1,
+    connectTimeoutMs: 2000,
+    requestTimeoutMs: 2000,
+    retry: { maxAttempts: 1 },
+  });
+  clients.push(c);
+  await assert.rejects(c.sql("SELECT 1"), (error) => {
+    assert.ok(error instanceof CrateDbError);
+    assert.match(error.message, /If the node serves HTTPS, the URL must start with https:\/\//);
+    return true;
+  });
 });

@@ -1,0 +1,170 @@
+/**
+ * One statement over many arg sets: chunks by size, a bounded number in flight, every item's
+ * result checked. Items that failed for a passing reason (shards unavailable during a restart,
+ * cluster busy) are sent again on their own when the statement is idempotent; any other failed
+ * item fails the call, named by position and key column names — never by its values.
+ */
+import { warning } from "../../log.ts";
+import { CrateDbError, classify, exceptionName, scrubMessage } from "../errors.ts";
+import type { BulkItemResult, BulkOptions, BulkResult, SqlValue } from "../sql-client.ts";
+import { backoffDelay, sleep } from "./backoff.ts";
+import { bulkBody, chunkBulk } from "./chunking.ts";
+import type { RetryPolicy } from "./options.ts";
+import { flatValues, parseResponse } from "./response.ts";
+import { abortedError, type HttpResponse } from "./transport.ts";
+
+export interface BulkContext {
+  readonly chunkBytes: number;
+  readonly concurrency: number;
+  readonly retry: RetryPolicy;
+  readonly post: (body: Buffer, values: () => Iterable<unknown>) => Promise<HttpResponse>;
+}
+
+export interface BulkRunOptions extends BulkOptions {
+  readonly idempotent?: boolean;
+}
+
+type Args = readonly (readonly SqlValue[])[];
+
+export async function runBulk(
+  stmt: string,
+  bulkArgs: Args,
+  options: BulkRunOptions,
+  context: BulkContext,
+): Promise<BulkResult> {
+  const results: BulkItemResult[] = new Array(bulkArgs.length);
+  const chunks = chunkBulk(stmt, bulkArgs, context.chunkBytes);
+  let failure: unknown;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed) {
+      const next = chunks.next();
+      if (next.done) return;
+      const positions = Array.from({ length: next.value.count }, (_, i) => next.value.start + i);
+      try {
+        await sendChunk(stmt, next.value.body, positions, bulkArgs, results, options, context);
+      } catch (error) {
+        if (!failed) failure = error;
+        failed = true;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: context.concurrency }, worker));
+  if (failed) throw failure;
+  let rowcount = 0;
+  for (const item of results) if (item.rowcount > 0) rowcount += item.rowcount;
+  return { rowcount, results };
+}
+
+async function sendChunk(
+  stmt: string,
+  firstBody: Buffer,
+  firstPositions: readonly number[],
+  bulkArgs: Args,
+  results: BulkItemResult[],
+  options: BulkRunOptions,
+  context: BulkContext,
+): Promise<void> {
+  let body = firstBody;
+  let positions = firstPositions;
+  for (let round = 1; ; round++) {
+    const current = positions;
+    const response = await context.post(body, () => flatValues(current.map((p) => bulkArgs[p])));
+    const items = (parseResponse(response) as { results?: unknown }).results;
+    if (!Array.isArray(items) || items.length !== current.length) {
+      throw new CrateDbError(
+        { code: "CRATEDB_NOT_CRATEDB", kind: "bug", retry: "never" },
+        `${response.node.url} answered a bulk request without one result per arg set (${current.length})`,
+      );
+    }
+    const failedFinally: number[] = [];
+    const again: number[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as BulkItemResult;
+      const position = current[i]!;
+      if (item.rowcount === -2 && options.missingRowIsOk && item.error?.code === 40411) {
+        results[position] = { rowcount: 0 };
+        continue;
+      }
+      results[position] = item;
+      if (item.rowcount !== -2) continue;
+      if (repeatable(item, options)) again.push(position);
+      else failedFinally.push(position);
+    }
+    const firstFailed = failedFinally[0] ?? (round >= context.retry.maxAttempts ? again[0] : undefined);
+    if (firstFailed !== undefined) {
+      throw bulkItemError(
+        results[firstFailed]!,
+        firstFailed,
+        failedFinally.length + again.length,
+        current.length,
+        bulkArgs,
+        options,
+      );
+    }
+    if (again.length === 0) return;
+    const delay = backoffDelay(context.retry, round);
+    warning(
+      `CrateDB could not apply ${again.length} of ${current.length} bulk items for a passing reason (${describeItem(results[again[0]!]!)}); sending them again, attempt ${round + 1} of ${context.retry.maxAttempts} in ${delay} ms`,
+    );
+    try {
+      await sleep(delay, options.signal);
+    } catch (reason) {
+      throw abortedError(reason);
+    }
+    positions = again;
+    body = bulkBody(
+      stmt,
+      again.map((p) => bulkArgs[p]!),
+    );
+  }
+}
+
+/** An item error that may pass, for a statement that may run twice. */
+function repeatable(item: BulkItemResult, options: BulkRunOptions): boolean {
+  if (item.error === undefined) return false;
+  const { retry } = classify({
+    type: "response",
+    httpStatus: 200,
+    crateCode: item.error.code,
+    exception: exceptionName(item.error.message),
+  });
+  return retry === "safe" || (retry === "if-idempotent" && (options.idempotent ?? true));
+}
+
+function describeItem(item: BulkItemResult): string {
+  return item.error === undefined ? "no details" : `CrateDB error ${item.error.code}`;
+}
+
+function bulkItemError(
+  item: BulkItemResult,
+  position: number,
+  failures: number,
+  sent: number,
+  bulkArgs: Args,
+  options: BulkOptions,
+): CrateDbError {
+  const keys = options.keyColumns?.length
+    ? ` (key columns ${options.keyColumns.map((c) => `"${c}"`).join(", ")})`
+    : "";
+  const where = `${failures} of ${sent} rows in one request failed; the first is item ${position} (0-based) of ${bulkArgs.length}${keys}`;
+  if (item.error === undefined) {
+    return new CrateDbError(
+      { code: "CRATEDB_BULK_ITEM_FAILED", kind: "bug", retry: "never" },
+      `CrateDB rejected rows without details: ${where}. CrateDB reports details for the first 10 failures per shard only.`,
+    );
+  }
+  const { code, message } = item.error;
+  const classification = classify({
+    type: "response",
+    httpStatus: 200,
+    crateCode: code,
+    exception: exceptionName(message),
+  });
+  const text = scrubMessage(message, flatValues(bulkArgs[position] ?? []));
+  return new CrateDbError(classification, `CrateDB rejected rows: ${where}: CrateDB error ${code}: ${text}`, {
+    crateCode: code,
+    httpStatus: 200,
+    crateMessage: text,
+  });
+}
