@@ -84,6 +84,28 @@ describe("CreateTable and DescribeTable", () => {
     );
   });
 
+  test("table settings from the configuration are applied", async () => {
+    const ref = { schema, table: "with_settings" };
+    await createTable(
+      client,
+      ref,
+      { name: ref.table, columns: [col("id", "INT", true)] },
+      {
+        shards: 2,
+        replicas: "0",
+        refreshIntervalMs: 5000,
+      },
+    );
+    const result = await client.sql(
+      "SELECT number_of_shards, number_of_replicas, settings FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+      [schema, ref.table],
+    );
+    const [shards, replicas, settings] = result.rows[0] ?? [];
+    assert.equal(Number(shards), 2);
+    assert.equal(replicas, "0");
+    assert.equal(Number((settings as { refresh_interval?: unknown }).refresh_interval), 5000);
+  });
+
   test("a missing table or schema is not found", async () => {
     assert.equal(await describeTable(client, { schema, table: "nope" }), undefined);
     assert.equal(await describeTable(client, { schema: uniqueSchema("ops_none"), table: "nope" }), undefined);
@@ -165,6 +187,8 @@ describe("CreateTable and DescribeTable", () => {
     await client.sql(
       `CREATE TABLE ${qualified(ref)} ("k" INTEGER PRIMARY KEY, "n" NUMERIC(12, 3), "t" TEXT, "ts" TIMESTAMP WITHOUT TIME ZONE, "o" OBJECT(DYNAMIC), "d" DOUBLE PRECISION)`,
     );
+    // Object keys become sub-columns in information_schema; they are not columns of their own.
+    await client.sql(`INSERT INTO ${qualified(ref)} ("k", "o") VALUES (?, ?)`, [1, { a: 1, b: { c: "x" } }]);
     assert.deepEqual(await describeTable(client, ref), {
       name: ref.table,
       columns: [

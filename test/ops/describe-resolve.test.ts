@@ -78,3 +78,38 @@ describe("describing columns from type records", () => {
     assert.ok(!sameDefinition(a, [a[0]!, { ...a[1]!, primaryKey: false }]));
   });
 });
+
+describe("reading the physical table", () => {
+  test("object sub-columns listed by information_schema are not reported as columns", async () => {
+    const { readPhysicalTable } = await import("../../src/cratedb/catalog.ts");
+    const answers: Record<string, unknown[][]> = {
+      "information_schema.tables": [
+        ["BASE TABLE", { blocks: { write: true }, refresh_interval: 1000 }, 4, "0-1"],
+      ],
+      "information_schema.columns": [
+        ["k", "integer", 32, "NO"],
+        ["o", "object", null, "YES"],
+        ["o['a']", "bigint", 64, "YES"],
+        ["o['b']['c']", "text", null, "YES"],
+      ],
+      "information_schema.key_column_usage": [["k"]],
+    };
+    const fake = {
+      async sql(stmt: string) {
+        const key = Object.keys(answers).find((k) => stmt.includes(k)) ?? "";
+        return { cols: [], rows: answers[key] ?? [], rowcount: 0 };
+      },
+      async bulk() {
+        return { rowcount: 0, results: [] };
+      },
+    };
+    const table = await readPhysicalTable(fake, { schema: "s", table: "t" });
+    assert.deepEqual(
+      table?.columns.map((c) => c.name),
+      ["k", "o"],
+    );
+    assert.equal(table?.writeBlocked, true);
+    assert.deepEqual(table?.settings, { shards: 4, replicas: "0-1" });
+    assert.deepEqual(table?.primaryKey, ["k"]);
+  });
+});
