@@ -48,7 +48,9 @@ function physicalType(column: DescribedColumn): CrateType | undefined {
   const { dataType, numericPrecision } = column.physical;
   if (!KNOWN.has(dataType)) return undefined;
   if (dataType === "numeric") {
-    return { dataType, precision: numericPrecision ?? 38, scale: column.decimal?.scale ?? 0 };
+    // Scale unknown (SHOW CREATE TABLE didn't tell): left out, so every conversion is checked.
+    const scale = column.decimal?.scale;
+    return { dataType, precision: numericPrecision ?? 38, ...(scale !== undefined ? { scale } : {}) };
   }
   if (dataType === "text") {
     // Whether it is indexed is what this destination created it with; information_schema can't say.

@@ -56,6 +56,8 @@ describe("the conversion matrix", () => {
     assert.equal(kind(conversionFor(d(10, 2), d(9, 2))), "convert+check");
     assert.equal(kind(conversionFor(d(38, 10), typed("DECIMAL"))), "relabel");
     assert.equal(kind(conversionFor(d(10, 2), d(50, 2))), "convert+check");
+    const unknownScale = { type: "DECIMAL" as const, crate: { dataType: "numeric" as const, precision: 10 } };
+    assert.equal(kind(conversionFor(unknownScale, d(12, 2))), "convert+check");
   });
 
   test("a narrowing check compares against the target's range as args", () => {

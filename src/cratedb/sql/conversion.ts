@@ -147,9 +147,9 @@ function toNumeric(from: TypedColumn, to: TypedColumn): Conversion {
   const s = to.crate.scale ?? 0;
   const expr = (c: string): string => `CAST(${c} AS NUMERIC(${p}, ${s}))`;
   if (f === "int" && (INT_DIGITS[from.crate.dataType] ?? 99) <= p - s) return { kind: "convert", expr };
-  if (f === "numeric") {
+  if (f === "numeric" && from.crate.scale !== undefined) {
     const fp = from.crate.precision ?? 38;
-    const fs = from.crate.scale ?? 0;
+    const fs = from.crate.scale;
     if (s >= fs && p - s >= fp - fs) return { kind: "convert", expr };
   }
   return { kind: "convert", expr, lossy: notMatching(decimalPattern(p, s), text) };
