@@ -81,6 +81,38 @@ describe("Truncate", () => {
     );
   });
 
+  test("hostile table and column names are quoted end to end", async () => {
+    const ref = { schema, table: 'Trunc "select" ü' };
+    await createTable(
+      client,
+      ref,
+      {
+        name: ref.table,
+        columns: [col('i"d', "INT", true), col("synced at", "UTC_DATETIME"), col("Gone?", "BOOLEAN")],
+      },
+      {},
+    );
+    await insertRows(
+      client,
+      ref,
+      ['i"d', "synced at", "Gone?"],
+      [
+        [1, CUTOFF - 1, false],
+        [2, CUTOFF, false],
+      ],
+    );
+    await truncate(client, {
+      ref,
+      syncedColumn: "synced at",
+      deleteBeforeMs: CUTOFF,
+      softDeletedColumn: "Gone?",
+    });
+    assert.deepEqual(await selectRows(client, ref, ['i"d', "Gone?"]), [
+      [1, true],
+      [2, false],
+    ]);
+  });
+
   test("a missing table or schema is a success and creates nothing", async () => {
     await truncate(client, { ref: { schema, table: "missing" }, syncedColumn: "", deleteBeforeMs: CUTOFF });
     const other = uniqueSchema("ops_trunc_none");
