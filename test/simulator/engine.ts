@@ -8,7 +8,7 @@ import type { Ctx, Session, StatementResult, VersionRules } from "./context.ts";
 import { count } from "./context.ts";
 import { alterTable, optimize, refresh, refreshTable, swapTable } from "./ddl-alter.ts";
 import { createSchema, createTable, dropSchema, dropTable } from "./ddl-create.ts";
-import type { Prepared } from "./dml.ts";
+import type { Bound, Prepared } from "./dml.ts";
 import { isRowLevel } from "./dml-common.ts";
 import { prepareInsert } from "./dml-insert.ts";
 import { prepareDelete, prepareUpdate } from "./dml-modify.ts";
@@ -195,7 +195,24 @@ export class Engine {
 async function runBulk(dml: Prepared, bulkArgs: readonly JsonValue[][]): Promise<Outcome> {
   const bound = bulkArgs.map((a) => dml.bind(a));
   const results: BulkItem[] = [];
-  let errors = 0;
+  const BATCH = 500;
+  if (dml.runBatch && bound.length > 1) {
+    for (let i = 0; i < bound.length; i += BATCH) {
+      const chunk = bound.slice(i, i + BATCH);
+      const counts = await dml.runBatch(chunk);
+      if (counts === undefined) {
+        results.push(...(await runItems(chunk, results)));
+      } else results.push(...counts.map((rowcount) => ({ rowcount })));
+    }
+    return { kind: "bulk", results };
+  }
+  results.push(...(await runItems(bound, results)));
+  return { kind: "bulk", results };
+}
+
+async function runItems(bound: readonly Bound[], before: readonly BulkItem[]): Promise<BulkItem[]> {
+  const results: BulkItem[] = [];
+  let errors = before.filter((r) => r.rowcount === -2).length;
   for (const b of bound) {
     try {
       const r = await b.run();
@@ -207,7 +224,7 @@ async function runBulk(dml: Prepared, bulkArgs: readonly JsonValue[][]): Promise
       results.push(itemError(e as SimError, errors++));
     }
   }
-  return { kind: "bulk", results };
+  return results;
 }
 
 function itemError(e: SimError, n: number): BulkItem {
