@@ -67,8 +67,8 @@ export class Engine {
     });
   }
 
-  private ctx(session: Session, version: VersionRules = this.version): Ctx {
-    return { pg: this.pg, catalog: this.catalog, privileges: this.privileges, session, version };
+  private ctx(session: Session, version: VersionRules = this.version, stmt = ""): Ctx {
+    return { pg: this.pg, catalog: this.catalog, privileges: this.privileges, session, version, stmt };
   }
 
   execute(
@@ -101,7 +101,7 @@ export class Engine {
     }
     if (toks.length === 0 || (toks.length === 1 && semi === 0))
       throw syntaxError("line 1:1: mismatched input '<EOF>'");
-    const ctx = this.ctx(session, version);
+    const ctx = this.ctx(session, version, stmt);
     const dml = this.prepareDml(ctx, toks);
     if (bulkArgs !== undefined) {
       if (dml?.returnsRows || isWord(toks[0], "select", "with", "show")) {
