@@ -174,6 +174,7 @@ export class Engine {
         return count(0);
       case "set":
         if (second === "global") ctx.privileges.requireSuperuserOrAl(ctx.session.user);
+        else setSession(ctx, toks);
         return count(0);
       case "reset":
         return count(0);
@@ -189,6 +190,16 @@ export class Engine {
     await this.queue;
     await this.pg.close();
   }
+}
+
+/** `SET [SESSION] search_path TO s` sticks to the connection's session like in CrateDB (§1.10). */
+function setSession(ctx: Ctx, toks: readonly Tok[]): void {
+  let i = isWord(toks[1], "session", "local") ? 2 : 1;
+  if (!isWord(toks[i], "search_path")) return;
+  i++;
+  if (isWord(toks[i], "to") || (toks[i]?.kind === "op" && toks[i]!.value === "=")) i++;
+  const t = toks[i];
+  if (t && (t.kind === "word" || t.kind === "ident" || t.kind === "string")) ctx.session.schema = t.value;
 }
 
 /** Analysis of every item first (its errors fail the whole request), then per-item execution (§1.9). */

@@ -152,6 +152,12 @@ export function translate(
   const parenWords: (string | undefined)[] = [];
   // Pass 1: table references, so placeholder typing can see every table in scope.
   const replaced = new Map<number, { end: number; toks: Tok[] }>();
+  const cteNames = new Set<string>();
+  for (let i = 0; i + 2 < toks.length; i++) {
+    if (isName(toks[i]) && isWord(toks[i + 1], "as") && isPunct(toks[i + 2], "(")) {
+      if (isWord(toks[i - 1], "with", "recursive") || isPunct(toks[i - 1], ",")) cteNames.add(toks[i]!.value);
+    }
+  }
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
     if (isPunct(t, "(")) parenWords.push(toks[i - 1]?.kind === "word" ? toks[i - 1]!.value : undefined);
@@ -161,6 +167,7 @@ export function translate(
     let j = i + 1;
     for (;;) {
       if (!isName(toks[j])) break;
+      if (cteNames.has(toks[j]!.value) && !isPunct(toks[j + 1], ".")) break;
       const start = j;
       const { parts, next } = readName(toks, j);
       j = next;
