@@ -324,3 +324,20 @@ describe("value conversion", () => {
     assert.deepEqual(await rows(`SELECT o FROM ${t} WHERE id = 2`), [[{ k: [1, 2] }]]);
   });
 });
+
+describe("text content", () => {
+  test("NUL characters and astral-plane characters in TEXT round-trip", async () => {
+    const t = await table("nul");
+    const v = "a\u0000b 😀 é";
+    await ok(`INSERT INTO ${t} (id, v) VALUES (?, ?)`, [1, v]);
+    assert.deepEqual(await rows(`SELECT v FROM ${t} WHERE id = 1`), [[v]]);
+  });
+
+  test("a read-blocked table refuses SELECT with 4007", async () => {
+    const t = await table("readblock");
+    await ok(`ALTER TABLE ${t} SET ("blocks.read" = true)`);
+    const e = await fails(`SELECT * FROM ${t}`);
+    assert.equal(e.code, 4007);
+    await ok(`ALTER TABLE ${t} SET ("blocks.read" = false)`);
+  });
+});

@@ -3,10 +3,10 @@
  * table references → internal live or snapshot tables, `?`/`$n` → typed PG parameters,
  * `col['k']` → `col->'k'`, CrateDB type names in casts, and functions PG answers differently.
  */
-import { column, type SimTable } from "./catalog.ts";
-import { coerce } from "./coerce.ts";
+import { blocked, column, fqn, type SimTable } from "./catalog.ts";
+import { coerce, escapeNul } from "./coerce.ts";
 import type { Ctx } from "./context.ts";
-import { parseError, relationUnknown, syntaxError } from "./errors.ts";
+import { operationNotAllowed, parseError, relationUnknown, syntaxError } from "./errors.ts";
 import { JsonNumber, type JsonValue, stringifyJson } from "./json.ts";
 import type { PrivType } from "./privileges.ts";
 import { isName, isPunct, isWord, raw, render, type Tok } from "./tokens.ts";
@@ -108,7 +108,7 @@ export function untypedParam(v: JsonValue): { text: string | null; oid: number }
   if (v === null) return { text: null, oid: 0 };
   if (typeof v === "boolean") return { text: v ? "true" : "false", oid: 16 };
   if (v instanceof JsonNumber) return { text: v.text, oid: v.integer ? 20 : 701 };
-  if (typeof v === "string") return { text: v, oid: 0 };
+  if (typeof v === "string") return { text: escapeNul(v), oid: 0 };
   if (Array.isArray(v)) {
     const items = v.map((x) => {
       const t = untypedParam(x).text;
@@ -289,6 +289,7 @@ function resolveRef(
   }
   ctx.privileges.require(ctx.session.user, opts.privilege ?? "DQL", schema, name);
   const table = ctx.catalog.get(schema, name);
+  if (blocked(table, "blocks.read")) throw operationNotAllowed(fqn(table), "READ");
   return { table, alias: alias ?? name };
 }
 
