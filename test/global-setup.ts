@@ -7,14 +7,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Simulator, startSimulator } from "./simulator/simulator.ts";
+import { opensslAvailable, type Simulator, startSimulator } from "./simulator/simulator.ts";
 
 let sim: Simulator | undefined;
 let dir: string | undefined;
 
 export async function globalSetup(): Promise<void> {
   if (process.env["CRATEDB_URL"]) return;
-  sim = await startSimulator({ tls: true });
+  sim = await startSimulator({ tls: opensslAvailable() });
   process.env["CRATEDB_SIM_URL"] = sim.url;
   if (sim.httpsUrl && sim.caPem) {
     dir = mkdtempSync(join(tmpdir(), "cratedb-sim-"));

@@ -110,6 +110,34 @@ describe("CREATE TABLE", () => {
     );
   });
 
+  test("unknown table settings are refused", async () => {
+    const e = await fails(`CREATE TABLE ${table("badsetting")} (id INT) WITH ("fivetran.type" = 'x')`);
+    assert.equal(e.code, 4000);
+    assert.match(
+      e.message,
+      /Invalid property "fivetran\.type" passed to \[ALTER \| CREATE\] TABLE statement/,
+    );
+  });
+
+  test("an unquoted reserved word cannot be a table name", async () => {
+    assert.equal((await fails(`CREATE TABLE ${s}.table (id INT)`)).code, 4000);
+  });
+
+  test("column names longer than 63 bytes round-trip", async () => {
+    const t = table("longnames");
+    const long = `c_${"x".repeat(120)}`;
+    await ok(`CREATE TABLE ${t} (id INT PRIMARY KEY, ${q(long)} TEXT)`);
+    await ok(`INSERT INTO ${t} (id, ${q(long)}) VALUES (?, ?)`, [1, "v"]);
+    await ok(`REFRESH TABLE ${t}`);
+    await ok(`UPDATE ${t} SET ${q(long)} = ? WHERE ${q(long)} = ? AND id = 1`, ["w", "v"]);
+    assert.deepEqual(await rows(`SELECT ${q(long)} AS v FROM ${t} WHERE id = 1`), [["w"]]);
+    const cols = await rows(
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = 'longnames' ORDER BY ordinal_position",
+      [schema],
+    );
+    assert.deepEqual(cols, [["id"], [long]]);
+  });
+
   test("WITH settings and CLUSTERED INTO n SHARDS show in information_schema.tables", async () => {
     const t = table("settings");
     await ok(

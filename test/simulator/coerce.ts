@@ -7,6 +7,13 @@ import { castError, invalidColumnName, parseError } from "./errors.ts";
 import { JsonNumber, type JsonValue, stringifyJson } from "./json.ts";
 import { type CrateType, castTypeName } from "./types.ts";
 
+/**
+ * PG text cannot hold NUL, CrateDB text can: NUL is stored as U+10FFFF (a noncharacter no real
+ * data uses) and turned back on output (output.ts).
+ */
+export const NUL_STAND_IN = "\u{10FFFF}";
+export const escapeNul = (s: string) => (s.includes("\0") ? s.replaceAll("\0", NUL_STAND_IN) : s);
+
 const TRUE = new Set(["t", "true", "y", "yes", "on", "1"]);
 const FALSE = new Set(["f", "false", "n", "no", "off", "0"]);
 
@@ -87,7 +94,7 @@ export function coerce(v: JsonValue, type: CrateType): string | null {
           throw parseError(`'${s}' is too long for the text type of length: ${type.length}`);
         }
       }
-      return s;
+      return escapeNul(s);
     }
     case "timestamp with time zone":
     case "timestamp without time zone":

@@ -22,6 +22,8 @@ export interface Ctx {
   readonly privileges: Privileges;
   readonly session: Session;
   readonly version: VersionRules;
+  /** The statement text as received (token positions index into it). */
+  readonly stmt: string;
 }
 
 /** A statement's outcome before it is put in the envelope. */

@@ -5,7 +5,13 @@
 import { blocked, column, DEFAULT_SETTINGS, fqn, ROWID, type SimTable } from "./catalog.ts";
 import type { Ctx, StatementResult } from "./context.ts";
 import { count } from "./context.ts";
-import { parseColumnDef, parseSettings, pgColumnDef, pgNameAllocator } from "./ddl-create.ts";
+import {
+  checkTableSetting,
+  parseColumnDef,
+  parseSettings,
+  pgColumnDef,
+  pgNameAllocator,
+} from "./ddl-create.ts";
 import { throwUnknownColumn } from "./dml-common.ts";
 import {
   operationNotAllowed,
@@ -75,6 +81,7 @@ export async function alterTable(
   if (isWord(op, "set") && isPunct(toks[next + 1], "(")) {
     const { settings } = parseSettings(toks, next + 1, args);
     for (const [k, v] of settings) {
+      checkTableSetting(k);
       if (k === "number_of_shards") throw unsupported("Changing the number of shards is not emulated");
       t.settings.set(k, k === "number_of_replicas" ? String(v) : v);
     }

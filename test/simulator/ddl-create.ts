@@ -56,6 +56,34 @@ function settingValue(v: readonly Tok[], args: readonly JsonValue[]): SettingVal
   return t.value;
 }
 
+/** Table settings CrateDB knows (others are refused); `blocks.*` and friends by prefix. */
+const TABLE_SETTINGS = new Set([
+  "number_of_replicas",
+  "number_of_shards",
+  "refresh_interval",
+  "column_policy",
+  "codec",
+  "max_ngram_diff",
+  "max_shingle_diff",
+  "number_of_routing_shards",
+  "mapping.total_fields.limit",
+  "mapping.depth.limit",
+  "mapping.nested_fields.limit",
+  "allocation.max_retries",
+  "unassigned.node_left.delayed_timeout",
+  "write.wait_for_active_shards",
+  "soft_deletes.retention_lease.period",
+  "merge.scheduler.max_thread_count",
+  "warmer.enabled",
+  "store.type",
+]);
+const TABLE_SETTING_PREFIXES = ["blocks.", "translog.", "routing.allocation."];
+
+export function checkTableSetting(key: string): void {
+  if (TABLE_SETTINGS.has(key) || TABLE_SETTING_PREFIXES.some((p) => key.startsWith(p))) return;
+  throw parseError(`Invalid property "${key}" passed to [ALTER | CREATE] TABLE statement`);
+}
+
 interface ParsedColumn {
   col: SimColumn;
   pk: boolean;
@@ -150,6 +178,7 @@ export async function createTable(
     i += 3;
   }
   const { parts, next } = readName(toks, i);
+  for (let k = i; k < next; k++) if (!isPunct(toks[k], ".")) nameOf(toks[k]);
   const { schema, name } = resolveRelation(ctx, parts);
   checkRelationName(schema, name);
   ctx.privileges.require(ctx.session.user, "DDL", schema);
@@ -217,7 +246,10 @@ export async function createTable(
       }
     } else if (isWord(toks[j], "with") && isPunct(toks[j + 1], "(")) {
       const parsed = parseSettings(toks, j + 1, args);
-      for (const [k, v] of parsed.settings) settings.set(k, v);
+      for (const [k, v] of parsed.settings) {
+        checkTableSetting(k);
+        settings.set(k, v);
+      }
       if (parsed.settings.has("number_of_shards")) shards = Number(parsed.settings.get("number_of_shards"));
       settings.delete("number_of_shards");
       j = parsed.next;

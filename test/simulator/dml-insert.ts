@@ -126,9 +126,36 @@ export function prepareInsert(ctx: Ctx, toks: readonly Tok[]): Prepared {
           const sql = `INSERT INTO ${target} (${colList}) VALUES ${values.join(", ")}${renderTail(args, sink)}`;
           return { sql, sink };
         };
+        const batchable = rows.every((r) => !r.failure && r.values.every((v) => v.kind === "param"));
         return {
           run: () => runRows(ctx, table, rows, build),
+          ...(batchable ? { batchRows: rows } : {}),
         };
+      },
+      // Bulk fast path: one combined statement when no item needs its own answer (no DO NOTHING,
+      // no RETURNING, no arguments in the conflict clause); any failure falls back to per item.
+      async runBatch(items) {
+        const tailHasParams = conflict.some((t) => t.kind === "param");
+        if (returning || onConflict.kind === "nothing" || tailHasParams) return undefined;
+        if (!items.every((b) => b.batchRows !== undefined)) return undefined;
+        const all = items.flatMap((b) => b.batchRows as Row[]);
+        const sink = new ParamSink();
+        const values = all.map(
+          (r) =>
+            `(${r.values.map((v) => render([sink.add((v as { text: string | null }).text)])).join(", ")})`,
+        );
+        try {
+          const res = await ctx.pg.query(
+            `INSERT INTO ${target} (${colList}) VALUES ${values.join(", ")}${renderTail([], sink)}`,
+            sink.params,
+            sink.types,
+          );
+          if (res.affected !== all.length) return undefined;
+        } catch {
+          return undefined;
+        }
+        if (all.length > 0) table.dirty = true;
+        return items.map((b) => (b.batchRows as Row[]).length);
       },
     };
   }

@@ -14,8 +14,18 @@ export interface Bound {
   run(): Promise<DmlOutcome>;
 }
 
+export interface BatchableBound extends Bound {
+  /** Rows of an INSERT item that can join a combined statement (all values are arguments). */
+  readonly batchRows?: unknown;
+}
+
 export interface Prepared {
   readonly returnsRows: boolean;
   /** Analysis of one arg set: throws analysis errors (casts, unknown columns), never touches data. */
-  bind(args: readonly JsonValue[]): Bound;
+  bind(args: readonly JsonValue[]): BatchableBound;
+  /**
+   * Optional fast path for bulks: runs all items as one statement and returns per-item row
+   * counts, or undefined when any item fails (the caller then runs items one by one).
+   */
+  runBatch?(items: readonly BatchableBound[]): Promise<number[] | undefined>;
 }

@@ -8,7 +8,7 @@ import type { Ctx, Session, StatementResult, VersionRules } from "./context.ts";
 import { count } from "./context.ts";
 import { alterTable, optimize, refresh, refreshTable, swapTable } from "./ddl-alter.ts";
 import { createSchema, createTable, dropSchema, dropTable } from "./ddl-create.ts";
-import type { Prepared } from "./dml.ts";
+import type { Bound, Prepared } from "./dml.ts";
 import { isRowLevel } from "./dml-common.ts";
 import { prepareInsert } from "./dml-insert.ts";
 import { prepareDelete, prepareUpdate } from "./dml-modify.ts";
@@ -67,8 +67,8 @@ export class Engine {
     });
   }
 
-  private ctx(session: Session, version: VersionRules = this.version): Ctx {
-    return { pg: this.pg, catalog: this.catalog, privileges: this.privileges, session, version };
+  private ctx(session: Session, version: VersionRules = this.version, stmt = ""): Ctx {
+    return { pg: this.pg, catalog: this.catalog, privileges: this.privileges, session, version, stmt };
   }
 
   execute(
@@ -101,7 +101,7 @@ export class Engine {
     }
     if (toks.length === 0 || (toks.length === 1 && semi === 0))
       throw syntaxError("line 1:1: mismatched input '<EOF>'");
-    const ctx = this.ctx(session, version);
+    const ctx = this.ctx(session, version, stmt);
     const dml = this.prepareDml(ctx, toks);
     if (bulkArgs !== undefined) {
       if (dml?.returnsRows || isWord(toks[0], "select", "with", "show")) {
@@ -174,6 +174,7 @@ export class Engine {
         return count(0);
       case "set":
         if (second === "global") ctx.privileges.requireSuperuserOrAl(ctx.session.user);
+        else setSession(ctx, toks);
         return count(0);
       case "reset":
         return count(0);
@@ -191,11 +192,38 @@ export class Engine {
   }
 }
 
+/** `SET [SESSION] search_path TO s` sticks to the connection's session like in CrateDB (§1.10). */
+function setSession(ctx: Ctx, toks: readonly Tok[]): void {
+  let i = isWord(toks[1], "session", "local") ? 2 : 1;
+  if (!isWord(toks[i], "search_path")) return;
+  i++;
+  if (isWord(toks[i], "to") || (toks[i]?.kind === "op" && toks[i]!.value === "=")) i++;
+  const t = toks[i];
+  if (t && (t.kind === "word" || t.kind === "ident" || t.kind === "string")) ctx.session.schema = t.value;
+}
+
 /** Analysis of every item first (its errors fail the whole request), then per-item execution (§1.9). */
 async function runBulk(dml: Prepared, bulkArgs: readonly JsonValue[][]): Promise<Outcome> {
   const bound = bulkArgs.map((a) => dml.bind(a));
   const results: BulkItem[] = [];
-  let errors = 0;
+  const BATCH = 500;
+  if (dml.runBatch && bound.length > 1) {
+    for (let i = 0; i < bound.length; i += BATCH) {
+      const chunk = bound.slice(i, i + BATCH);
+      const counts = await dml.runBatch(chunk);
+      if (counts === undefined) {
+        results.push(...(await runItems(chunk, results)));
+      } else results.push(...counts.map((rowcount) => ({ rowcount })));
+    }
+    return { kind: "bulk", results };
+  }
+  results.push(...(await runItems(bound, results)));
+  return { kind: "bulk", results };
+}
+
+async function runItems(bound: readonly Bound[], before: readonly BulkItem[]): Promise<BulkItem[]> {
+  const results: BulkItem[] = [];
+  let errors = before.filter((r) => r.rowcount === -2).length;
   for (const b of bound) {
     try {
       const r = await b.run();
@@ -207,7 +235,7 @@ async function runBulk(dml: Prepared, bulkArgs: readonly JsonValue[][]): Promise
       results.push(itemError(e as SimError, errors++));
     }
   }
-  return { kind: "bulk", results };
+  return results;
 }
 
 function itemError(e: SimError, n: number): BulkItem {

@@ -3,7 +3,7 @@
  * timestamps as epoch-ms integers, BIGINT/NUMERIC as exact number literals, jsonb as objects,
  * arrays as JSON arrays, booleans as JSON booleans.
  */
-import { parsePgTimestamp } from "./coerce.ts";
+import { NUL_STAND_IN, parsePgTimestamp } from "./coerce.ts";
 import { elementOid } from "./types.ts";
 
 const NUMBER_OIDS = new Set([20, 21, 23, 26, 700, 701, 1700]);
@@ -25,7 +25,7 @@ export function cellJson(text: string | null, oid: number): string {
     return `[${parsePgArray(text)
       .map((x) => cellJson(x, el))
       .join(",")}]`;
-  return JSON.stringify(text);
+  return JSON.stringify(text.includes(NUL_STAND_IN) ? text.replaceAll(NUL_STAND_IN, "\0") : text);
 }
 
 /** One-dimensional PG array literal → element texts (NULL → null). */

@@ -3,10 +3,10 @@
  * table references → internal live or snapshot tables, `?`/`$n` → typed PG parameters,
  * `col['k']` → `col->'k'`, CrateDB type names in casts, and functions PG answers differently.
  */
-import { column, type SimTable } from "./catalog.ts";
-import { coerce } from "./coerce.ts";
+import { blocked, column, fqn, type SimTable } from "./catalog.ts";
+import { coerce, escapeNul } from "./coerce.ts";
 import type { Ctx } from "./context.ts";
-import { parseError, relationUnknown, syntaxError } from "./errors.ts";
+import { operationNotAllowed, parseError, relationUnknown, syntaxError } from "./errors.ts";
 import { JsonNumber, type JsonValue, stringifyJson } from "./json.ts";
 import type { PrivType } from "./privileges.ts";
 import { isName, isPunct, isWord, raw, render, type Tok } from "./tokens.ts";
@@ -108,7 +108,7 @@ export function untypedParam(v: JsonValue): { text: string | null; oid: number }
   if (v === null) return { text: null, oid: 0 };
   if (typeof v === "boolean") return { text: v ? "true" : "false", oid: 16 };
   if (v instanceof JsonNumber) return { text: v.text, oid: v.integer ? 20 : 701 };
-  if (typeof v === "string") return { text: v, oid: 0 };
+  if (typeof v === "string") return { text: escapeNul(v), oid: 0 };
   if (Array.isArray(v)) {
     const items = v.map((x) => {
       const t = untypedParam(x).text;
@@ -152,6 +152,12 @@ export function translate(
   const parenWords: (string | undefined)[] = [];
   // Pass 1: table references, so placeholder typing can see every table in scope.
   const replaced = new Map<number, { end: number; toks: Tok[] }>();
+  const cteNames = new Set<string>();
+  for (let i = 0; i + 2 < toks.length; i++) {
+    if (isName(toks[i]) && isWord(toks[i + 1], "as") && isPunct(toks[i + 2], "(")) {
+      if (isWord(toks[i - 1], "with", "recursive") || isPunct(toks[i - 1], ",")) cteNames.add(toks[i]!.value);
+    }
+  }
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
     if (isPunct(t, "(")) parenWords.push(toks[i - 1]?.kind === "word" ? toks[i - 1]!.value : undefined);
@@ -161,6 +167,7 @@ export function translate(
     let j = i + 1;
     for (;;) {
       if (!isName(toks[j])) break;
+      if (cteNames.has(toks[j]!.value) && !isPunct(toks[j + 1], ".")) break;
       const start = j;
       const { parts, next } = readName(toks, j);
       j = next;
@@ -282,6 +289,7 @@ function resolveRef(
   }
   ctx.privileges.require(ctx.session.user, opts.privilege ?? "DQL", schema, name);
   const table = ctx.catalog.get(schema, name);
+  if (blocked(table, "blocks.read")) throw operationNotAllowed(fqn(table), "READ");
   return { table, alias: alias ?? name };
 }
 

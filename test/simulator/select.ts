@@ -7,7 +7,7 @@ import { materialise, showCreateTable } from "./metadata.ts";
 import { cellJson } from "./output.ts";
 import type { PgResult } from "./pg.ts";
 import { ParamSink, quoteIdent, readName, resolveRelation, type TableRef, translate } from "./rewrite.ts";
-import { findTopLevel, isName, isPunct, isWord, raw, render, type Tok } from "./tokens.ts";
+import { findTopLevel, isName, isPunct, isWord, raw, render, splitTopLevel, type Tok } from "./tokens.ts";
 import { colTypeForOid } from "./types.ts";
 
 const CLAUSE_END = [
@@ -35,7 +35,30 @@ export async function select(
   const out = translate(ctx, toks, args, sink, { search: (t) => t !== live }, refs);
   await materialise(ctx, refs);
   const sql = render(expandSelectStars(out, refs));
-  return rowsResult(await ctx.pg.query(sql, sink.params, sink.types));
+  const result = rowsResult(await ctx.pg.query(sql, sink.params, sink.types));
+  return result.kind === "rows" ? { ...result, cols: outputNames(ctx, toks, result.cols) } : result;
+}
+
+/**
+ * PG calls unnamed expressions `?column?`; CrateDB names them after their SQL text (§1.5).
+ * Only applied when the select list maps one-to-one onto the result columns.
+ */
+function outputNames(ctx: Ctx, toks: readonly Tok[], cols: readonly string[]): string[] {
+  if (!cols.includes("?column?") || !isWord(toks[0], "select")) return [...cols];
+  let start = 1;
+  if (isWord(toks[1], "distinct", "all")) start = 2;
+  const from = findTopLevel(toks, start, "from", ...CLAUSE_END, "where");
+  const items = splitTopLevel(toks.slice(start, from < 0 ? toks.length : from));
+  if (items.length !== cols.length || items.some((i) => i.some((t) => t.kind === "op" && t.value === "*"))) {
+    return [...cols];
+  }
+  return cols.map((c, i) => {
+    if (c !== "?column?") return c;
+    const item = items[i]!;
+    const first = item[0]!;
+    const last = item[item.length - 1]!;
+    return ctx.stmt.slice(first.pos, last.pos + last.text.length);
+  });
 }
 
 export function rowsResult(r: PgResult): StatementResult {

@@ -79,6 +79,16 @@ function selfSignedCertificate(): { key: string; cert: string } {
   }
 }
 
+/** TLS needs the `openssl` binary to make its certificate; test runs without it skip TLS. */
+export function opensslAvailable(): boolean {
+  try {
+    execFileSync("openssl", ["version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
