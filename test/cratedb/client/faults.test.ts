@@ -397,3 +397,35 @@ test("a node that accepts TCP but never completes the TLS handshake times out an
     silent.close();
   }
 });
+
+test("a row too large for CrateDB's request limit fails naming its position", async () => {
+  const n = await node((req, res) => {
+    if (req.raw.length > 1000) {
+      res.writeHead(413, { "content-length": "0" });
+      res.end();
+    } else bulkOk(req, res);
+  });
+  const rows = [["a"], ["b"], ["x".repeat(5000)], ["c"]];
+  const error = await rejection(
+    client([n.url], { chunkBytes: 200 }).bulk("INSERT INTO t VALUES (?)", rows, { keyColumns: ["id"] }),
+  );
+  assert.equal(error.code, "CRATEDB_REQUEST_TOO_LARGE");
+  assert.equal(error.kind, "user");
+  assert.match(
+    error.message,
+    /^Bulk item 2 \(0-based\) of 4 \(key columns "id"\) alone is \d+ bytes of JSON, more than CrateDB accepts/,
+  );
+  assert.ok(!error.message.includes("xxxx"));
+});
+
+test("a request-level rejection of a bulk names the items it carried", async () => {
+  const n = await node((_req, res) =>
+    crateError(res, 400, 4000, "SQLParseException[Cannot cast value `abc` to type `integer`]"),
+  );
+  const error = await rejection(client([n.url]).bulk("INSERT INTO t VALUES (?)", [[1], ["abc"]]));
+  assert.equal(error.crateCode, 4000);
+  assert.match(
+    error.message,
+    /^A bulk request \(bulk items 0–1 \(0-based\) of 2\) failed: CrateDB error 4000: SQLParseException\[Cannot cast value <value> to type `integer`\]/,
+  );
+});
