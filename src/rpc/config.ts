@@ -117,8 +117,16 @@ export function parseUrls(text: string | undefined): Endpoint {
     const url = parseOneUrl(hasScheme ? entry : `https://${entry}`);
     if (!hasScheme && url.port === "") url.port = "4200";
     if (url.username !== "") {
-      username = decodeURIComponent(url.username);
-      password = decodeURIComponent(url.password);
+      const user = decodeURIComponent(url.username);
+      const pass = decodeURIComponent(url.password);
+      if (username !== undefined && (user !== username || pass !== password)) {
+        throw invalid(
+          FIELD.url,
+          "holds different credentials for different nodes; use the Username and Password fields",
+        );
+      }
+      username = user;
+      password = pass;
     }
     urls.push(baseUrl(url));
   }

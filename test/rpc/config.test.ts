@@ -200,3 +200,9 @@ test("replica ranges CrateDB accepts pass", () => {
     assert.equal(parseConfiguration({ url: "db", number_of_replicas: replicas }).tables.replicas, replicas);
   }
 });
+
+test("different credentials in different node URLs are refused without repeating them", () => {
+  const error = configError({ url: "https://a:pw1@n1:4200,https://b:pw2@n2:4200" });
+  assert.match(error.message, /holds different credentials for different nodes/);
+  assert.ok(!error.message.includes("pw1") && !error.message.includes("pw2"));
+});
