@@ -218,8 +218,13 @@ export function responseError(response: HttpResponse, options: SendOptions = {})
   const values = options.values?.() ?? [];
   if (parsed === undefined) {
     const classification = classify({ type: "response", httpStatus: status });
-    // Plain-text bodies are CrateDB's auth and handler messages; other servers' pages are cut.
-    const body = text.trim() === "" ? "" : `: ${scrubMessage(text.trim().slice(0, 300), values)}`;
+    // Plain-text bodies are CrateDB's auth and handler messages, worth showing; JSON without an
+    // error object (GET / while the cluster is blocked) or a proxy's HTML page are not.
+    const trimmed = text.trim();
+    const body =
+      trimmed === "" || trimmed.startsWith("{") || trimmed.startsWith("<")
+        ? ""
+        : `: ${scrubMessage(trimmed.slice(0, 300), values)}`;
     return new CrateDbError(classification, `${node.url} answered HTTP ${status}${body}`, {
       httpStatus: status,
     });

@@ -429,3 +429,13 @@ test("a request-level rejection of a bulk names the items it carried", async () 
     /^A bulk request \(bulk items 0–1 \(0-based\) of 2\) failed: CrateDB error 4000: SQLParseException\[Cannot cast value <value> to type `integer`\]/,
   );
 });
+
+test("a proxy's HTML error page is not copied into the error", async () => {
+  const n = await node((_req, res) => {
+    res.writeHead(502, { "content-type": "text/html" });
+    res.end("<html><body><h1>502 Bad Gateway</h1></body></html>");
+  });
+  const error = await rejection(client([n.url], { retry: { maxAttempts: 1 } }).sql("SELECT 1"));
+  assert.equal(error.code, "CRATEDB_GATEWAY");
+  assert.equal(error.message, `${n.url} answered HTTP 502`);
+});
