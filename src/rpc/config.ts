@@ -29,6 +29,7 @@ const LABEL: Record<string, string> = {
   [FIELD.concurrency]: "Parallel requests",
   [FIELD.connectTimeout]: "Connect timeout (seconds)",
   [FIELD.requestTimeout]: "Request timeout (seconds)",
+  [FIELD.compressRequests]: "Compress requests",
   [FIELD.shards]: "Shards per new table",
   [FIELD.replicas]: "Replicas per new table",
   [FIELD.refreshInterval]: "Refresh interval (ms)",
@@ -74,6 +75,7 @@ export function parseConfiguration(configuration: Record<string, string>): Desti
     requestTimeoutMs:
       int(FIELD.requestTimeout, RANGES.requestTimeoutSeconds, CLIENT_DEFAULTS.requestTimeoutMs / 1000)! *
       1000,
+    compressRequests: parseBool(FIELD.compressRequests, advanced(FIELD.compressRequests), true),
   };
 
   const shards = int(FIELD.shards, SHARDS_RANGE);

@@ -439,3 +439,17 @@ test("a proxy's HTML error page is not copied into the error", async () => {
   assert.equal(error.code, "CRATEDB_GATEWAY");
   assert.equal(error.message, `${n.url} answered HTTP 502`);
 });
+
+test("large bodies travel gzip-compressed, small ones plain", async () => {
+  const n = await node((req, res) => (req.body?.bulk_args ? bulkOk(req, res) : rowcountOk(res)));
+  const rows = Array.from({ length: 2000 }, (_, i) => [i, "the same words again and again"]);
+  await client([n.url]).bulk("INSERT INTO t VALUES (?, ?)", rows);
+  await client([n.url]).sql("SELECT 1");
+  const [big, small] = n.requests;
+  assert.equal(big!.headers["content-encoding"], "gzip");
+  assert.deepEqual(big!.body?.bulk_args, rows);
+  assert.ok(big!.wireBytes * 5 < big!.raw.length, `${big!.wireBytes} vs ${big!.raw.length}`);
+  assert.equal(small!.headers["content-encoding"], undefined);
+  await client([n.url], { compressRequests: false }).bulk("INSERT INTO t VALUES (?, ?)", rows);
+  assert.equal(n.requests[2]!.headers["content-encoding"], undefined);
+});
