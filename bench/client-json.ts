@@ -1,8 +1,10 @@
 /**
  * Exact JSON on the client's hot paths: parsing result bodies (plain vs reviver path) and
- * serializing bulk arg sets (native fast path vs replacer path), plus chunking throughput.
+ * serializing bulk arg sets (native fast path vs replacer path), chunking throughput and the
+ * cost of gzip on a bulk body.
  * Run: npx node bench/client-json.ts
  */
+import { gzipSync } from "node:zlib";
 import { chunkBulk } from "../src/cratedb/client/chunking.ts";
 import { parseExactJson, stringifyRow } from "../src/cratedb/client/exact-json.ts";
 import type { SqlValue } from "../src/cratedb/sql-client.ts";
@@ -49,3 +51,12 @@ time("stringifyRow, rows with a bigint (replacer)", bytes, () => {
 time("chunkBulk into 1 MiB bodies", bytes, () => {
   for (const _ of chunkBulk("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", args, 1 << 20));
 });
+
+const [body] = [...chunkBulk("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", args, 8 << 20)];
+for (const level of [1, 6]) {
+  let size = 0;
+  time(`gzip level ${level} of one bulk body`, body!.body.length, () => {
+    size = gzipSync(body!.body, { level }).length;
+  });
+  console.log(`  ${body!.body.length} → ${size} bytes (${(body!.body.length / size).toFixed(1)}×)`);
+}

@@ -29,6 +29,7 @@ const LABEL: Record<string, string> = {
   [FIELD.concurrency]: "Parallel requests",
   [FIELD.connectTimeout]: "Connect timeout (seconds)",
   [FIELD.requestTimeout]: "Request timeout (seconds)",
+  [FIELD.compressRequests]: "Compress requests",
   [FIELD.shards]: "Shards per new table",
   [FIELD.replicas]: "Replicas per new table",
   [FIELD.refreshInterval]: "Refresh interval (ms)",
@@ -74,6 +75,7 @@ export function parseConfiguration(configuration: Record<string, string>): Desti
     requestTimeoutMs:
       int(FIELD.requestTimeout, RANGES.requestTimeoutSeconds, CLIENT_DEFAULTS.requestTimeoutMs / 1000)! *
       1000,
+    compressRequests: parseBool(FIELD.compressRequests, advanced(FIELD.compressRequests), true),
   };
 
   const shards = int(FIELD.shards, SHARDS_RANGE);
@@ -117,8 +119,16 @@ export function parseUrls(text: string | undefined): Endpoint {
     const url = parseOneUrl(hasScheme ? entry : `https://${entry}`);
     if (!hasScheme && url.port === "") url.port = "4200";
     if (url.username !== "") {
-      username = decodeURIComponent(url.username);
-      password = decodeURIComponent(url.password);
+      const user = decodeURIComponent(url.username);
+      const pass = decodeURIComponent(url.password);
+      if (username !== undefined && (user !== username || pass !== password)) {
+        throw invalid(
+          FIELD.url,
+          "holds different credentials for different nodes; use the Username and Password fields",
+        );
+      }
+      username = user;
+      password = pass;
     }
     urls.push(baseUrl(url));
   }

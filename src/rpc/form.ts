@@ -24,6 +24,7 @@ export const FIELD = {
   concurrency: "request_concurrency",
   connectTimeout: "connect_timeout_seconds",
   requestTimeout: "request_timeout_seconds",
+  compressRequests: "compress_requests",
   shards: "number_of_shards",
   replicas: "number_of_replicas",
   refreshInterval: "refresh_interval_ms",
@@ -76,6 +77,15 @@ const advancedFields: FormFieldInit[] = [
     "How long one SQL request may run before it is abandoned. Table rebuilds copy whole tables, so keep it generous. Default 600; allowed 5 to 86400.",
     { placeholder: "600" },
   ),
+  {
+    name: FIELD.compressRequests,
+    label: "Compress requests",
+    description:
+      "Send request bodies of 8 KiB and more gzip-compressed (level 1, typically 5–10× smaller, little CPU). Turn off only if something between the destination and CrateDB cannot pass compressed bodies.",
+    required: false,
+    defaultValue: "true",
+    type: { case: "toggleField", value: {} },
+  },
   text(
     FIELD.shards,
     "Shards per new table",

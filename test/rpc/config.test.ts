@@ -41,6 +41,7 @@ test("a plain https URL with defaults gives the default client and no table sett
       concurrency: 4,
       connectTimeoutMs: 10000,
       requestTimeoutMs: 600000,
+      compressRequests: true,
     },
     tables: {},
   });
@@ -138,6 +139,7 @@ test("advanced settings are parsed and converted to milliseconds", () => {
     number_of_shards: "6",
     number_of_replicas: "0-1",
     refresh_interval_ms: "0",
+    compress_requests: "false",
   });
   assert.deepEqual(
     [
@@ -148,6 +150,8 @@ test("advanced settings are parsed and converted to milliseconds", () => {
     ],
     [1048576, 8, 5000, 120000],
   );
+  assert.equal(config.client.compressRequests, false);
+  assert.deepEqual([config.client.chunkBytes], [1048576]);
   assert.deepEqual(config.tables, { shards: 6, replicas: "0-1", refreshIntervalMs: 0 });
 });
 
@@ -199,4 +203,10 @@ test("replica ranges CrateDB accepts pass", () => {
   for (const replicas of ["0", "1", "0-1", "1-all", "2-3"]) {
     assert.equal(parseConfiguration({ url: "db", number_of_replicas: replicas }).tables.replicas, replicas);
   }
+});
+
+test("different credentials in different node URLs are refused without repeating them", () => {
+  const error = configError({ url: "https://a:pw1@n1:4200,https://b:pw2@n2:4200" });
+  assert.match(error.message, /holds different credentials for different nodes/);
+  assert.ok(!error.message.includes("pw1") && !error.message.includes("pw2"));
 });

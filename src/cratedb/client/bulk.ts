@@ -69,7 +69,14 @@ async function sendChunk(
   let positions = firstPositions;
   for (let round = 1; ; round++) {
     const current = positions;
-    const response = await context.post(body, () => flatValues(current.map((p) => bulkArgs[p])));
+    let response: HttpResponse;
+    try {
+      response = await context.post(body, () => flatValues(current.map((p) => bulkArgs[p])));
+    } catch (error) {
+      throw error instanceof CrateDbError && error.kind !== "transient"
+        ? inRequest(error, current, body.length, bulkArgs.length, options)
+        : error;
+    }
     const items = (parseResponse(response) as { results?: unknown }).results;
     if (!Array.isArray(items) || items.length !== current.length) {
       throw new CrateDbError(
@@ -120,6 +127,44 @@ async function sendChunk(
   }
 }
 
+/**
+ * A whole-request failure (e.g. a value CrateDB cannot cast fails the request, not the item)
+ * says which items the request carried; a request too large for CrateDB says how large.
+ */
+function inRequest(
+  error: CrateDbError,
+  positions: readonly number[],
+  bytes: number,
+  total: number,
+  options: BulkOptions,
+): CrateDbError {
+  const first = positions[0]!;
+  const last = positions[positions.length - 1]!;
+  const items =
+    first === last
+      ? `bulk item ${first} (0-based) of ${total}`
+      : `bulk items ${first}–${last} (0-based) of ${total}`;
+  const summary =
+    error.code === "CRATEDB_REQUEST_TOO_LARGE" && positions.length === 1
+      ? `B${items.slice(1)}${keyNames(options)} alone is ${bytes} bytes of JSON, more than CrateDB accepts in one request (http.max_content_length): ${error.summary}`
+      : error.code === "CRATEDB_REQUEST_TOO_LARGE"
+        ? `A bulk request of ${bytes} bytes (${items}) was too large for CrateDB: ${error.summary}`
+        : `A bulk request (${items}) failed: ${error.summary}`;
+  return new CrateDbError({ code: error.code, kind: error.kind, retry: error.retry }, summary, {
+    ...(error.crateCode === undefined ? {} : { crateCode: error.crateCode }),
+    ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
+    ...(error.crateMessage === undefined ? {} : { crateMessage: error.crateMessage }),
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    cause: error,
+  });
+}
+
+function keyNames(options: BulkOptions): string {
+  return options.keyColumns?.length
+    ? ` (key columns ${options.keyColumns.map((c) => `"${c}"`).join(", ")})`
+    : "";
+}
+
 /** An item error that may pass, for a statement that may run twice. */
 function repeatable(item: BulkItemResult, options: BulkRunOptions): boolean {
   if (item.error === undefined) return false;
@@ -144,10 +189,7 @@ function bulkItemError(
   bulkArgs: Args,
   options: BulkOptions,
 ): CrateDbError {
-  const keys = options.keyColumns?.length
-    ? ` (key columns ${options.keyColumns.map((c) => `"${c}"`).join(", ")})`
-    : "";
-  const where = `${failures} of ${sent} rows in one request failed; the first is item ${position} (0-based) of ${bulkArgs.length}${keys}`;
+  const where = `${failures} of ${sent} rows in one request failed; the first is item ${position} (0-based) of ${bulkArgs.length}${keyNames(options)}`;
   if (item.error === undefined) {
     return new CrateDbError(
       { code: "CRATEDB_BULK_ITEM_FAILED", kind: "bug", retry: "never" },

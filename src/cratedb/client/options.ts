@@ -29,6 +29,8 @@ export interface CrateClientOptions {
   readonly concurrency: number;
   readonly connectTimeoutMs: number;
   readonly requestTimeoutMs: number;
+  /** Gzip request bodies of 8 KiB and more (default true). */
+  readonly compressRequests?: boolean;
   readonly retry?: Partial<RetryPolicy>;
   /** How long a node that failed to connect is skipped. */
   readonly nodeCooldownMs?: number;

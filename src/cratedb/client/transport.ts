@@ -21,6 +21,8 @@ export interface HttpRequest {
   /** Path after the node's prefix, e.g. `/_sql`. */
   readonly path: string;
   readonly body?: Buffer;
+  /** The body is gzip-compressed (CrateDB always accepts that, cratedb.md §1.2). */
+  readonly gzipped?: boolean;
 }
 
 export interface SendOptions {
@@ -47,6 +49,7 @@ export class Transport {
   readonly #options: CrateClientOptions;
   readonly #retry: RetryPolicy;
   readonly #headers: Record<string, string>;
+  readonly #gzipHeaders: Record<string, string>;
   /** Requests under way, and when the last one started: the registry closes idle clients. */
   inFlight = 0;
   lastActive = Date.now();
@@ -75,6 +78,7 @@ export class Transport {
       authorization: `Basic ${credentials}`,
       "user-agent": USER_AGENT,
     };
+    this.#gzipHeaders = { ...this.#headers, "content-encoding": "gzip" };
   }
 
   get retryPolicy(): RetryPolicy {
@@ -141,7 +145,7 @@ export class Transport {
       const { statusCode, body } = await pool.request({
         method: request.method,
         path: node.prefix + request.path,
-        headers: this.#headers,
+        headers: request.gzipped ? this.#gzipHeaders : this.#headers,
         body: request.body ?? null,
         signal: caller === undefined ? timeout : AbortSignal.any([caller, timeout]),
       });
@@ -218,8 +222,13 @@ export function responseError(response: HttpResponse, options: SendOptions = {})
   const values = options.values?.() ?? [];
   if (parsed === undefined) {
     const classification = classify({ type: "response", httpStatus: status });
-    // Plain-text bodies are CrateDB's auth and handler messages; other servers' pages are cut.
-    const body = text.trim() === "" ? "" : `: ${scrubMessage(text.trim().slice(0, 300), values)}`;
+    // Plain-text bodies are CrateDB's auth and handler messages, worth showing; JSON without an
+    // error object (GET / while the cluster is blocked) or a proxy's HTML page are not.
+    const trimmed = text.trim();
+    const body =
+      trimmed === "" || trimmed.startsWith("{") || trimmed.startsWith("<")
+        ? ""
+        : `: ${scrubMessage(trimmed.slice(0, 300), values)}`;
     return new CrateDbError(classification, `${node.url} answered HTTP ${status}${body}`, {
       httpStatus: status,
     });

@@ -4,13 +4,17 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { gunzipSync } from "node:zlib";
 
 export interface SeenRequest {
   readonly method: string;
   readonly url: string;
   readonly headers: IncomingMessage["headers"];
   readonly body: { stmt?: string; args?: unknown[]; bulk_args?: unknown[][] } | undefined;
+  /** The body as sent, decompressed. */
   readonly raw: string;
+  /** Bytes on the wire. */
+  readonly wireBytes: number;
 }
 
 export type Handler = (request: SeenRequest, res: ServerResponse, index: number) => void | Promise<void>;
@@ -29,14 +33,22 @@ export async function startFakeNode(handler: Handler): Promise<FakeNode> {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const raw = Buffer.concat(chunks).toString();
+      const bytes = Buffer.concat(chunks);
+      const raw = (req.headers["content-encoding"] === "gzip" ? gunzipSync(bytes) : bytes).toString();
       let body: SeenRequest["body"];
       try {
         body = raw === "" ? undefined : JSON.parse(raw);
       } catch {
         body = undefined;
       }
-      const seen = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body, raw };
+      const seen = {
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        body,
+        raw,
+        wireBytes: bytes.length,
+      };
       requests.push(seen);
       void node.handler(seen, res, requests.length - 1);
     });

@@ -397,3 +397,59 @@ test("a node that accepts TCP but never completes the TLS handshake times out an
     silent.close();
   }
 });
+
+test("a row too large for CrateDB's request limit fails naming its position", async () => {
+  const n = await node((req, res) => {
+    if (req.raw.length > 1000) {
+      res.writeHead(413, { "content-length": "0" });
+      res.end();
+    } else bulkOk(req, res);
+  });
+  const rows = [["a"], ["b"], ["x".repeat(5000)], ["c"]];
+  const error = await rejection(
+    client([n.url], { chunkBytes: 200 }).bulk("INSERT INTO t VALUES (?)", rows, { keyColumns: ["id"] }),
+  );
+  assert.equal(error.code, "CRATEDB_REQUEST_TOO_LARGE");
+  assert.equal(error.kind, "user");
+  assert.match(
+    error.message,
+    /^Bulk item 2 \(0-based\) of 4 \(key columns "id"\) alone is \d+ bytes of JSON, more than CrateDB accepts/,
+  );
+  assert.ok(!error.message.includes("xxxx"));
+});
+
+test("a request-level rejection of a bulk names the items it carried", async () => {
+  const n = await node((_req, res) =>
+    crateError(res, 400, 4000, "SQLParseException[Cannot cast value `abc` to type `integer`]"),
+  );
+  const error = await rejection(client([n.url]).bulk("INSERT INTO t VALUES (?)", [[1], ["abc"]]));
+  assert.equal(error.crateCode, 4000);
+  assert.match(
+    error.message,
+    /^A bulk request \(bulk items 0–1 \(0-based\) of 2\) failed: CrateDB error 4000: SQLParseException\[Cannot cast value <value> to type `integer`\]/,
+  );
+});
+
+test("a proxy's HTML error page is not copied into the error", async () => {
+  const n = await node((_req, res) => {
+    res.writeHead(502, { "content-type": "text/html" });
+    res.end("<html><body><h1>502 Bad Gateway</h1></body></html>");
+  });
+  const error = await rejection(client([n.url], { retry: { maxAttempts: 1 } }).sql("SELECT 1"));
+  assert.equal(error.code, "CRATEDB_GATEWAY");
+  assert.equal(error.message, `${n.url} answered HTTP 502`);
+});
+
+test("large bodies travel gzip-compressed, small ones plain", async () => {
+  const n = await node((req, res) => (req.body?.bulk_args ? bulkOk(req, res) : rowcountOk(res)));
+  const rows = Array.from({ length: 2000 }, (_, i) => [i, "the same words again and again"]);
+  await client([n.url]).bulk("INSERT INTO t VALUES (?, ?)", rows);
+  await client([n.url]).sql("SELECT 1");
+  const [big, small] = n.requests;
+  assert.equal(big!.headers["content-encoding"], "gzip");
+  assert.deepEqual(big!.body?.bulk_args, rows);
+  assert.ok(big!.wireBytes * 5 < big!.raw.length, `${big!.wireBytes} vs ${big!.raw.length}`);
+  assert.equal(small!.headers["content-encoding"], undefined);
+  await client([n.url], { compressRequests: false }).bulk("INSERT INTO t VALUES (?, ?)", rows);
+  assert.equal(n.requests[2]!.headers["content-encoding"], undefined);
+});
