@@ -60,16 +60,24 @@ const INT_DIGITS: Readonly<Record<string, number>> = { smallint: 5, integer: 10,
 
 const bound = (n: bigint): bigint | number => (Number.isSafeInteger(Number(n)) ? Number(n) : n);
 
+/**
+ * A whole-string pattern that means the same to CrateDB and PostgreSQL. CrateDB evaluates `~`
+ * with Lucene's regex engine (where `^` and `$` are literal characters) unless the pattern uses a
+ * Java-only escape such as `\A`, then with java.util.regex as a full match; PostgreSQL searches,
+ * so it needs the anchors. `\A … \Z` selects Java on CrateDB and anchors on both.
+ */
+const anchored = (body: string): string => `\\A${body}\\Z`;
+
 /** Decimal text with at most `p - s` integer digits and `s` significant fraction digits. */
 function decimalPattern(precision: number, scale: number): string {
   const intDigits = precision - scale;
   const intPart = intDigits > 0 ? `(0|[1-9][0-9]{0,${intDigits - 1}})` : "0?";
   const fraction = scale > 0 ? `(\\.[0-9]{0,${scale}}0*)?` : "(\\.0*)?";
-  return `^-?${intPart}${fraction}$`;
+  return anchored(`-?${intPart}${fraction}`);
 }
 
-const NAIVE_TIME_PATTERN = "^[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?$";
-const BASE64_PATTERN = "^[A-Za-z0-9+/]*={0,2}$";
+const NAIVE_TIME_PATTERN = anchored("[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?");
+const BASE64_PATTERN = anchored("[A-Za-z0-9+/]*={0,2}");
 
 const notMatching =
   (pattern: string, over: (c: string) => string = (c) => c): Predicate =>
@@ -125,7 +133,7 @@ function toInteger(from: TypedColumn, to: TypedColumn): Conversion {
   if (f === "boolean" || f === "timestamp")
     return { kind: "refused", reason: `${from.type} values are not numbers` };
   // Whole numbers only (a trailing ".0" is fine), within the target's range.
-  const whole = `^-?[0-9]{1,19}(\\.0*)?$`;
+  const whole = anchored("-?[0-9]{1,19}(\\.0*)?");
   return {
     kind: "convert",
     expr: (c) => `CAST(CAST(${c} AS NUMERIC(38, 0)) AS ${target})`,
