@@ -131,6 +131,7 @@ describe("CREATE TABLE", () => {
     await ok(`REFRESH TABLE ${t}`);
     await ok(`UPDATE ${t} SET ${q(long)} = ? WHERE ${q(long)} = ? AND id = 1`, ["w", "v"]);
     assert.deepEqual(await rows(`SELECT ${q(long)} AS v FROM ${t} WHERE id = 1`), [["w"]]);
+    assert.deepEqual((await ok(`SELECT * FROM ${t} WHERE id = 1`)).cols, ["id", long]);
     const cols = await rows(
       "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = 'longnames' ORDER BY ordinal_position",
       [schema],

@@ -341,3 +341,21 @@ describe("text content", () => {
     await ok(`ALTER TABLE ${t} SET ("blocks.read" = false)`);
   });
 });
+
+describe("argument typing", () => {
+  test("epoch-millisecond arguments compare with timestamps in =, BETWEEN, IN and = ANY", async () => {
+    const t = await table("argtypes", "id INT PRIMARY KEY, ts TIMESTAMP WITH TIME ZONE");
+    await ok(`INSERT INTO ${t} (id, ts) VALUES (1, ?), (2, ?)`, [1000, 2000]);
+    await ok(`REFRESH TABLE ${t}`);
+    assert.deepEqual(await rows(`SELECT id FROM ${t} WHERE ts = ?`, [1000]), [[1]]);
+    assert.deepEqual(
+      await rows(`SELECT id FROM ${t} WHERE ts BETWEEN ? AND ? ORDER BY id`, [0, "1970-01-01T00:00:01.500Z"]),
+      [[1]],
+    );
+    assert.deepEqual(await rows(`SELECT id FROM ${t} WHERE ts IN (?, ?) ORDER BY id`, [1000, 2000]), [
+      [1],
+      [2],
+    ]);
+    assert.deepEqual(await rows(`SELECT id FROM ${t} WHERE ts = ANY(?) ORDER BY id`, [[2000]]), [[2]]);
+  });
+});

@@ -4,6 +4,7 @@
  * RENAME and SWAP are catalogue edits and CrateDB's 255-byte names never hit PG's 63-byte limit.
  */
 import { relationUnknown, schemaUnknown } from "./errors.ts";
+import type { SubColumn } from "./objects.ts";
 import type { CrateType } from "./types.ts";
 
 export interface SimColumn {
@@ -16,6 +17,8 @@ export interface SimColumn {
   defaultExpr?: string;
   indexOff: boolean;
   columnstore: boolean;
+  /** Sub-columns of an OBJECT column: declared with `AS (…)` or discovered (DYNAMIC). */
+  subColumns?: SubColumn[];
 }
 
 export type SettingValue = string | number | boolean;

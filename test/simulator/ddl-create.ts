@@ -21,6 +21,7 @@ import {
 } from "./errors.ts";
 import { JsonNumber, type JsonValue } from "./json.ts";
 import { checkColumnName, checkRelationName, nameOf } from "./names.ts";
+import { declaredSubColumns } from "./objects.ts";
 import { ParamSink, quoteIdent, readName, resolveRelation, translate } from "./rewrite.ts";
 import { closeParen, isPunct, isWord, render, splitTopLevel, type Tok } from "./tokens.ts";
 import { canBePrimaryKey, checkStorable, parseType, pgType } from "./types.ts";
@@ -102,6 +103,7 @@ export function parseColumnDef(
   const { type, next } = parseType(toks, 1);
   checkStorable(type);
   const col: SimColumn = { name, pg: pgName(name), type, notNull: false, indexOff: false, columnstore: true };
+  if (type.base === "object") col.subColumns = declaredSubColumns(type);
   let pk = false;
   let nullable = false;
   let defaultToks: Tok[] | undefined;

@@ -20,6 +20,7 @@ import {
 import { invalidColumnName, parseError, rowLevel, SimError, syntaxError } from "./errors.ts";
 import { JsonNumber, type JsonValue } from "./json.ts";
 import { SYSTEM_COLUMNS } from "./names.ts";
+import { trackObject } from "./objects.ts";
 import type { PgResult } from "./pg.ts";
 import { ParamSink, quoteIdent, readName, resolveRelation, translate } from "./rewrite.ts";
 import { expandSelectStars } from "./select.ts";
@@ -224,6 +225,12 @@ function bindRow(
         );
       const text = coerce(a, c.type);
       row.values.push({ kind: "param", text });
+      try {
+        trackObject(c, a);
+      } catch (e) {
+        if (!isRowLevel(e)) throw e;
+        row.failure ??= e;
+      }
       if (text === null && table.pk.includes(c.name)) row.failure ??= pkNullError();
       try {
         checkTextLimit(c, text);

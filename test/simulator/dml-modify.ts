@@ -20,6 +20,7 @@ import { notNullKey } from "./dml-insert.ts";
 import { invalidColumnName, SimError, syntaxError } from "./errors.ts";
 import type { JsonValue } from "./json.ts";
 import { SYSTEM_COLUMNS } from "./names.ts";
+import { trackObject } from "./objects.ts";
 import { ParamSink, quoteIdent, readName, resolveRelation, translate } from "./rewrite.ts";
 import { findTopLevel, isPunct, isWord, render, splitTopLevel, type Tok } from "./tokens.ts";
 
@@ -79,6 +80,7 @@ export function prepareUpdate(ctx: Ctx, all: readonly Tok[]): Prepared {
         if (c && asg.length >= 3 && v.kind === "param" && args[v.param!] !== undefined) {
           try {
             checkTextLimit(c, coerce(args[v.param!]!, c.type));
+            trackObject(c, args[v.param!]!);
           } catch (e) {
             failure ??= e as SimError;
           }

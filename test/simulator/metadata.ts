@@ -5,6 +5,7 @@
  */
 import type { SettingValue, SimTable } from "./catalog.ts";
 import type { Ctx } from "./context.ts";
+import { subColumnName } from "./objects.ts";
 import type { TableRef } from "./rewrite.ts";
 import { dataTypeName, ddlTypeName } from "./types.ts";
 
@@ -99,7 +100,31 @@ function rowsFor(ctx: Ctx, virtual: string): Row[] {
       }));
     case "crate_is.columns":
       return tables.flatMap((t) =>
-        t.columns.map((c, i) => {
+        [
+          ...t.columns.map((c) => ({
+            c,
+            name: c.name,
+            type: c.type,
+            path: [] as readonly string[],
+            sub: false,
+          })),
+          ...t.columns.flatMap((c) =>
+            (c.subColumns ?? []).map((sc) => ({
+              c,
+              name: subColumnName(c, sc),
+              type: sc.type,
+              path: sc.path,
+              sub: true,
+            })),
+          ),
+        ].map(({ c: top, name, type, path, sub }, i) => {
+          const c = {
+            ...top,
+            name,
+            type,
+            notNull: sub ? false : top.notNull,
+            defaultExpr: sub ? undefined : top.defaultExpr,
+          };
           const [precision, radix] = numericPrecision(c.type);
           const isTs = c.type.base.startsWith("timestamp");
           return {
@@ -122,8 +147,8 @@ function rowsFor(ctx: Ctx, virtual: string): Row[] {
             generation_expression: null,
             is_identity: false,
             column_details: {
-              name: c.name,
-              path: [],
+              name: top.name,
+              path,
               ...(c.type.base === "object" ? { policy: c.type.policy ?? "dynamic" } : {}),
               oid: i + 1,
             },

@@ -322,6 +322,20 @@ function paramContextType(
   }
   if (isWord(next, "as") && isWord(toks[i - 2], "cast") && isPunct(prev, "("))
     return parseTypeSafe(toks, i + 2);
+  // `col BETWEEN ? AND ?`
+  if (isWord(prev, "between")) return lookup(toks[i - 2]);
+  if (isWord(prev, "and") && toks[i - 2]?.kind === "param" && isWord(toks[i - 3], "between"))
+    return lookup(toks[i - 4]);
+  // `col = ANY(?)`
+  if (
+    isPunct(prev, "(") &&
+    isWord(toks[i - 2], "any", "all") &&
+    toks[i - 3]?.kind === "op" &&
+    isPunct(next, ")")
+  ) {
+    const ty = lookup(toks[i - 4]);
+    if (ty) return { base: "array", inner: ty };
+  }
   // `col IN (?, ?, …)`
   let j = i - 1;
   while (isPunct(toks[j], ",") && toks[j - 1]?.kind === "param") j -= 2;

@@ -36,7 +36,15 @@ export async function select(
   await materialise(ctx, refs);
   const sql = render(expandSelectStars(out, refs));
   const result = rowsResult(await ctx.pg.query(sql, sink.params, sink.types));
-  return result.kind === "rows" ? { ...result, cols: outputNames(ctx, toks, result.cols) } : result;
+  if (result.kind !== "rows") return result;
+  // Columns with internal PG names (CrateDB names over 63 bytes) are reported by their CrateDB name.
+  const internal = new Map(
+    refs.flatMap(
+      (r) => r.table?.columns.filter((c) => c.pg !== c.name).map((c) => [c.pg, c.name] as const) ?? [],
+    ),
+  );
+  const cols = outputNames(ctx, toks, result.cols).map((c) => internal.get(c) ?? c);
+  return { ...result, cols };
 }
 
 /**

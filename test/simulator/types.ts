@@ -36,6 +36,8 @@ export interface CrateType {
   readonly length?: number;
   readonly policy?: ObjectPolicy;
   readonly inner?: CrateType;
+  /** Sub-columns declared with `OBJECT … AS (name type, …)`. */
+  readonly fields?: readonly { readonly name: string; readonly type: CrateType }[];
 }
 
 const SIMPLE: Record<string, BaseType> = {
@@ -146,17 +148,24 @@ export function parseType(toks: readonly Tok[], start: number): { type: CrateTyp
       policy = p;
       i += 3;
     }
+    const fields: { name: string; type: CrateType }[] = [];
     if (isWord(toks[i], "as") && isPunct(toks[i + 1], "(")) {
-      // Sub-column definitions are accepted but not modelled (docs/simulator.md).
-      let depth = 0;
+      i += 2;
+      while (!isPunct(toks[i], ")")) {
+        const n = toks[i];
+        if (n === undefined || (n.kind !== "word" && n.kind !== "ident")) {
+          throw syntaxError(
+            `line 1:${(n?.pos ?? 0) + 1}: mismatched input '${n?.text ?? "<EOF>"}' expecting identifier`,
+          );
+        }
+        const sub = parseType(toks, i + 1);
+        fields.push({ name: n.value, type: sub.type });
+        i = sub.next;
+        if (isPunct(toks[i], ",")) i++;
+      }
       i++;
-      do {
-        if (isPunct(toks[i], "(")) depth++;
-        if (isPunct(toks[i], ")")) depth--;
-        i++;
-      } while (depth > 0 && i < toks.length);
     }
-    type = { base: "object", policy };
+    type = { base: "object", policy, ...(fields.length ? { fields } : {}) };
   } else if (w === "array") {
     if (!isPunct(toks[i], "(")) throw syntaxError(`line 1:${t.pos + 1}: mismatched input 'array'`);
     const inner = parseType(toks, i + 1);
@@ -248,8 +257,12 @@ export function ddlTypeName(t: CrateType): string {
       return t.length === undefined ? "TEXT" : `VARCHAR(${t.length})`;
     case "character":
       return `CHARACTER(${t.length ?? 1})`;
-    case "object":
-      return `OBJECT(${(t.policy ?? "dynamic").toUpperCase()})`;
+    case "object": {
+      const fields = t.fields
+        ?.map((f) => `"${f.name.replaceAll('"', '""')}" ${ddlTypeName(f.type)}`)
+        .join(", ");
+      return `OBJECT(${(t.policy ?? "dynamic").toUpperCase()})${fields ? ` AS (${fields})` : ""}`;
+    }
     case "array":
       return `ARRAY(${ddlTypeName(t.inner!)})`;
     case "bit":
