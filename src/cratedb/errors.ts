@@ -67,7 +67,7 @@ export class CrateDbError extends DestinationError {
 }
 
 const PRIVILEGE_HINT =
-  "Grant the CrateDB user DQL, DML and DDL on the schemas Fivetran writes to (or ON CLUSTER), e.g. GRANT DQL, DML, DDL ON SCHEMA my_schema TO my_user.";
+  "Grant the CrateDB user DQL, DML and DDL at cluster level (GRANT DQL, DML, DDL TO <user>), or on every schema Fivetran writes to.";
 
 export type Failure =
   | {
@@ -118,7 +118,7 @@ function classifyCode(code: number, exception: string | undefined): Classificati
   if (code === 4010 || code === 4011) {
     return { code: "CRATEDB_PRIVILEGE", kind: "user", retry: "never", hint: PRIVILEGE_HINT };
   }
-  if (code === 4031 || (code >= 4032 && code <= 4037) || code === 4030) {
+  if (code >= 4030 && code <= 4037) {
     return {
       code: "CRATEDB_READ_ONLY",
       kind: "user",

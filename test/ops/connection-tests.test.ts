@@ -1,50 +1,14 @@
 import assert from "node:assert/strict";
-import { after, test } from "node:test";
-import { CrateClient } from "../../src/cratedb/client/crate-client.ts";
+import { test } from "node:test";
 import { DestinationError } from "../../src/errors.ts";
-import { setLogSink } from "../../src/log.ts";
 import { CONNECTION_TESTS, runConnectionTest } from "../../src/ops/connection-tests.ts";
 import { TEST } from "../../src/rpc/form.ts";
-import {
-  bulkOk,
-  crateError,
-  deadUrl,
-  type FakeNode,
-  type Handler,
-  json,
-  rowcountOk,
-  startFakeNode,
-} from "../cratedb/client/fake-node.ts";
+import { clientFixture } from "../cratedb/client/client-fixture.ts";
+import { bulkOk, crateError, deadUrl, type Handler, json, rowcountOk } from "../cratedb/client/fake-node.ts";
 
-setLogSink(() => {});
-const clients: CrateClient[] = [];
-const nodes: FakeNode[] = [];
-after(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await Promise.all(nodes.map((n) => n.kill()));
-});
-
-const connectTo = (urls: string[]) => () => {
-  const c = new CrateClient({
-    urls,
-    username: "fivetran",
-    password: "pw",
-    verifyTls: true,
-    chunkBytes: 1 << 20,
-    concurrency: 1,
-    connectTimeoutMs: 1000,
-    requestTimeoutMs: 2000,
-    retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, totalMs: 1000 },
-  });
-  clients.push(c);
-  return c;
-};
-
-async function node(handler: Handler): Promise<FakeNode> {
-  const n = await startFakeNode(handler);
-  nodes.push(n);
-  return n;
-}
+const { client, node } = clientFixture();
+const connectTo = (urls: string[]) => () =>
+  client(urls, { retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, totalMs: 1000 } });
 
 const root =
   (version: string): Handler =>

@@ -9,8 +9,11 @@ import type { CrateClientOptions } from "./options.ts";
 
 const MAX_CLIENTS = 8;
 const IDLE_MS = 10 * 60_000;
+/** An RPC may still hold a client the cache let go of; its pools close only after this. */
+const RETIRE_GRACE_MS = 10 * 60_000;
 
 const clients = new Map<string, CrateClient>();
+const retiring = new Set<CrateClient>();
 
 export function clientFor(options: CrateClientOptions): CrateClient {
   const key = optionsKey(options);
@@ -29,8 +32,9 @@ export function clientFor(options: CrateClientOptions): CrateClient {
 
 /** Closes every cached client (server shutdown, tests). */
 export async function closeAllClients(): Promise<void> {
-  const all = [...clients.values()];
+  const all = [...clients.values(), ...retiring];
   clients.clear();
+  retiring.clear();
   await Promise.all(all.map((c) => c.close()));
 }
 
@@ -40,8 +44,15 @@ function sweep(): void {
     const idle = client.inFlight === 0 && now - client.lastActive > IDLE_MS;
     if (idle || (clients.size >= MAX_CLIENTS && client.inFlight === 0)) {
       clients.delete(key);
-      // Pool.close() lets queued requests finish; RPCs that still hold this client fail fast.
-      void client.close();
+      // Pool.close() lets queued requests finish; the grace period covers RPCs between requests.
+      retiring.add(client);
+      setTimeout(
+        () => {
+          retiring.delete(client);
+          void client.close();
+        },
+        idle ? 0 : RETIRE_GRACE_MS,
+      ).unref();
     }
   }
 }

@@ -1,54 +1,10 @@
 import assert from "node:assert/strict";
 import { type AddressInfo, createServer as createNetServer } from "node:net";
-import { after, test } from "node:test";
-import { CrateClient } from "../../../src/cratedb/client/crate-client.ts";
-import type { CrateClientOptions } from "../../../src/cratedb/client/options.ts";
-import { CrateDbError } from "../../../src/cratedb/errors.ts";
-import { setLogSink } from "../../../src/log.ts";
-import { bulkOk, crateError, deadUrl, type FakeNode, json, rowcountOk, startFakeNode } from "./fake-node.ts";
+import { test } from "node:test";
+import { clientFixture, rejection } from "./client-fixture.ts";
+import { bulkOk, crateError, deadUrl, json, rowcountOk } from "./fake-node.ts";
 
-// Retry warnings are expected here; keep them out of the test output.
-setLogSink(() => {});
-
-const clients: CrateClient[] = [];
-const nodes: FakeNode[] = [];
-after(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await Promise.all(nodes.map((n) => n.kill()));
-});
-
-function client(urls: string[], overrides: Partial<CrateClientOptions> = {}): CrateClient {
-  const c = new CrateClient({
-    urls,
-    username: "fivetran",
-    password: "s3cret",
-    verifyTls: true,
-    chunkBytes: 1 << 20,
-    concurrency: 2,
-    connectTimeoutMs: 1000,
-    requestTimeoutMs: 2000,
-    retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5, totalMs: 5000 },
-    ...overrides,
-  });
-  clients.push(c);
-  return c;
-}
-
-async function node(handler: Parameters<typeof startFakeNode>[0]): Promise<FakeNode> {
-  const n = await startFakeNode(handler);
-  nodes.push(n);
-  return n;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<CrateDbError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof CrateDbError, `expected a CrateDbError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail("expected the call to fail");
-}
+const { client, node } = clientFixture();
 
 test("a statement is posted as JSON with basic auth and its result parsed", async () => {
   const n = await node((_req, res) =>
@@ -220,99 +176,6 @@ test("an echoed request body is not repeated in the error", async () => {
   assert.ok(!error.message.includes("very-private-value"), error.message);
 });
 
-test("bulk args are split by size, sent concurrently, and results come back in order", async () => {
-  const n = await node((req, res) =>
-    json(res, 200, {
-      cols: [],
-      results: (req.body?.bulk_args ?? []).map((r) => ({ rowcount: r[0] === 5 ? 0 : 1 })),
-    }),
-  );
-  const rows = Array.from({ length: 50 }, (_, i) => [i, "x".repeat(30)]);
-  const result = await client([n.url], { chunkBytes: 300 }).bulk("INSERT INTO t VALUES (?, ?)", rows);
-  assert.ok(n.requests.length > 5);
-  assert.ok(n.requests.every((r) => r.raw.length <= 300));
-  assert.equal(result.rowcount, 49);
-  assert.equal(result.results.length, 50);
-  assert.deepEqual(result.results[5], { rowcount: 0 });
-  assert.deepEqual(
-    n.requests.flatMap((r) => r.body?.bulk_args ?? []).sort((a, b) => Number(a[0]) - Number(b[0])),
-    rows,
-  );
-});
-
-test("a failed bulk item names its position and key columns, never its values", async () => {
-  const n = await node((req, res) =>
-    json(res, 200, {
-      cols: [],
-      results: (req.body?.bulk_args ?? []).map((r) =>
-        r[0] === "key-7"
-          ? {
-              rowcount: -2,
-              error: {
-                code: 4091,
-                message: "DuplicateKeyException[A document with the same primary key exists already: key-7]",
-              },
-            }
-          : { rowcount: 1 },
-      ),
-    }),
-  );
-  const rows = Array.from({ length: 10 }, (_, i) => [`key-${i}`, i]);
-  const error = await rejection(
-    client([n.url], { chunkBytes: 80 }).bulk("INSERT INTO t VALUES (?, ?)", rows, {
-      keyColumns: ["id", "region"],
-    }),
-  );
-  assert.equal(error.code, "CRATEDB_DUPLICATE_KEY");
-  assert.equal(error.crateCode, 4091);
-  assert.match(error.message, /the first is item 7 \(0-based\) of 10 \(key columns "id", "region"\)/);
-  assert.ok(!error.message.includes("key-7"), error.message);
-});
-
-test("missing rows of a bulk delete count as zero when that is expected", async () => {
-  const n = await node((req, res) =>
-    json(res, 200, {
-      cols: [],
-      results: (req.body?.bulk_args ?? []).map((r) =>
-        r[0] === 2
-          ? {
-              rowcount: -2,
-              error: { code: 40411, message: "DocumentMissingException[[2]: document missing]" },
-            }
-          : { rowcount: 1 },
-      ),
-    }),
-  );
-  const c = client([n.url]);
-  const rows = [[1], [2], [3]];
-  const result = await c.bulk("DELETE FROM t WHERE id = ?", rows, { missingRowIsOk: true });
-  assert.equal(result.rowcount, 2);
-  assert.deepEqual(result.results, [{ rowcount: 1 }, { rowcount: 0 }, { rowcount: 1 }]);
-  const error = await rejection(c.bulk("DELETE FROM t WHERE id = ?", rows));
-  assert.equal(error.crateCode, 40411);
-});
-
-test("a node dying mid-batch hands the remaining chunks to the healthy node", async () => {
-  const a = await node((req, res) => bulkOk(req, res));
-  const b = await node((req, res) => bulkOk(req, res));
-  a.handler = (req, res) => {
-    bulkOk(req, res);
-    if (a.requests.length === 2) void a.kill();
-  };
-  const rows = Array.from({ length: 40 }, (_, i) => [i]);
-  const result = await client([a.url, b.url], { chunkBytes: 60, concurrency: 1 }).bulk(
-    "INSERT INTO t VALUES (?)",
-    rows,
-  );
-  assert.equal(result.rowcount, 40);
-  const sent = [...a.requests, ...b.requests].flatMap((r) => r.body?.bulk_args ?? []).map((r) => r[0]);
-  assert.deepEqual(
-    [...new Set(sent)].sort((x, y) => Number(x) - Number(y)),
-    rows.map((r) => r[0]),
-  );
-  assert.ok(b.requests.length > a.requests.length);
-});
-
 test("GET / on every node reports versions and the unreachable ones", async () => {
   const n = await node((_req, res) =>
     json(res, 200, { ok: true, status: 200, version: { number: "6.2.4" } }),
@@ -322,54 +185,6 @@ test("GET / on every node reports versions and the unreachable ones", async () =
   assert.equal(probes[0]!.version, "6.2.4");
   assert.equal(probes[1]!.error?.code, "CRATEDB_UNREACHABLE");
   assert.equal(n.requests[0]!.method, "GET");
-});
-
-test("bulk items that failed for a passing reason are sent again on their own", async () => {
-  let round = 0;
-  const n = await node((req, res) => {
-    round++;
-    json(res, 200, {
-      cols: [],
-      results: (req.body?.bulk_args ?? []).map((r) =>
-        round === 1 && Number(r[0]) % 3 === 0
-          ? {
-              rowcount: -2,
-              error: { code: 5002, message: "UnavailableShardsException[primary shard not active]" },
-            }
-          : { rowcount: 1 },
-      ),
-    });
-  });
-  const rows = Array.from({ length: 10 }, (_, i) => [i]);
-  const result = await client([n.url]).bulk(
-    "INSERT INTO t VALUES (?) ON CONFLICT (id) DO UPDATE SET id = id",
-    rows,
-  );
-  assert.equal(result.rowcount, 10);
-  assert.deepEqual(
-    result.results.map((r) => r.rowcount),
-    Array(10).fill(1),
-  );
-  assert.equal(n.requests.length, 2);
-  assert.deepEqual(n.requests[1]!.body?.bulk_args, [[0], [3], [6], [9]]);
-});
-
-test("bulk items with an open outcome are not sent again for a non-idempotent statement", async () => {
-  const n = await node((req, res) =>
-    json(res, 200, {
-      cols: [],
-      results: (req.body?.bulk_args ?? []).map(() => ({
-        rowcount: -2,
-        error: { code: 5002, message: "UnavailableShardsException[primary shard not active]" },
-      })),
-    }),
-  );
-  const error = await rejection(
-    client([n.url]).bulk("INSERT INTO t VALUES (?)", [[1], [2]], { idempotent: false }),
-  );
-  assert.equal(error.code, "CRATEDB_SHARDS_FAILED");
-  assert.match(error.message, /2 of 2 rows in one request failed; the first is item 0 \(0-based\) of 2/);
-  assert.equal(n.requests.length, 1);
 });
 
 test("a node that accepts TCP but never completes the TLS handshake times out and the next node takes over", async () => {
@@ -398,38 +213,6 @@ test("a node that accepts TCP but never completes the TLS handshake times out an
   }
 });
 
-test("a row too large for CrateDB's request limit fails naming its position", async () => {
-  const n = await node((req, res) => {
-    if (req.raw.length > 1000) {
-      res.writeHead(413, { "content-length": "0" });
-      res.end();
-    } else bulkOk(req, res);
-  });
-  const rows = [["a"], ["b"], ["x".repeat(5000)], ["c"]];
-  const error = await rejection(
-    client([n.url], { chunkBytes: 200 }).bulk("INSERT INTO t VALUES (?)", rows, { keyColumns: ["id"] }),
-  );
-  assert.equal(error.code, "CRATEDB_REQUEST_TOO_LARGE");
-  assert.equal(error.kind, "user");
-  assert.match(
-    error.message,
-    /^Bulk item 2 \(0-based\) of 4 \(key columns "id"\) alone is \d+ bytes of JSON, more than CrateDB accepts/,
-  );
-  assert.ok(!error.message.includes("xxxx"));
-});
-
-test("a request-level rejection of a bulk names the items it carried", async () => {
-  const n = await node((_req, res) =>
-    crateError(res, 400, 4000, "SQLParseException[Cannot cast value `abc` to type `integer`]"),
-  );
-  const error = await rejection(client([n.url]).bulk("INSERT INTO t VALUES (?)", [[1], ["abc"]]));
-  assert.equal(error.crateCode, 4000);
-  assert.match(
-    error.message,
-    /^A bulk request \(bulk items 0–1 \(0-based\) of 2\) failed: CrateDB error 4000: SQLParseException\[Cannot cast value <value> to type `integer`\]/,
-  );
-});
-
 test("a proxy's HTML error page is not copied into the error", async () => {
   const n = await node((_req, res) => {
     res.writeHead(502, { "content-type": "text/html" });
@@ -438,18 +221,4 @@ test("a proxy's HTML error page is not copied into the error", async () => {
   const error = await rejection(client([n.url], { retry: { maxAttempts: 1 } }).sql("SELECT 1"));
   assert.equal(error.code, "CRATEDB_GATEWAY");
   assert.equal(error.message, `${n.url} answered HTTP 502`);
-});
-
-test("large bodies travel gzip-compressed, small ones plain", async () => {
-  const n = await node((req, res) => (req.body?.bulk_args ? bulkOk(req, res) : rowcountOk(res)));
-  const rows = Array.from({ length: 2000 }, (_, i) => [i, "the same words again and again"]);
-  await client([n.url]).bulk("INSERT INTO t VALUES (?, ?)", rows);
-  await client([n.url]).sql("SELECT 1");
-  const [big, small] = n.requests;
-  assert.equal(big!.headers["content-encoding"], "gzip");
-  assert.deepEqual(big!.body?.bulk_args, rows);
-  assert.ok(big!.wireBytes * 5 < big!.raw.length, `${big!.wireBytes} vs ${big!.raw.length}`);
-  assert.equal(small!.headers["content-encoding"], undefined);
-  await client([n.url], { compressRequests: false }).bulk("INSERT INTO t VALUES (?, ?)", rows);
-  assert.equal(n.requests[2]!.headers["content-encoding"], undefined);
 });
