@@ -235,6 +235,16 @@ function classifyNetwork(errorCode: string): Classification {
     case "UND_ERR_CLOSED":
     case "UND_ERR_DESTROYED":
       return { code: "CRATEDB_CLIENT_CLOSED", kind: "transient", retry: "never" };
+    // What a TLS client reads when the port speaks plain HTTP.
+    case "ERR_SSL_WRONG_VERSION_NUMBER":
+    case "ERR_SSL_PACKET_LENGTH_TOO_LONG":
+    case "ERR_SSL_HTTP_REQUEST":
+      return {
+        code: "CRATEDB_NOT_TLS",
+        kind: "user",
+        retry: "never",
+        hint: "The node does not serve HTTPS on this port: use an http:// URL for it (a URL without a scheme means https://).",
+      };
     default:
       if (isTlsErrorCode(errorCode)) {
         return {

@@ -206,10 +206,20 @@ function networkReason(code: string, caught: unknown, options: CrateClientOption
       return "connection reset";
     case "UND_ERR_SOCKET":
       return "connection closed by the server";
+    case "ERR_SSL_WRONG_VERSION_NUMBER":
+    case "ERR_SSL_PACKET_LENGTH_TOO_LONG":
+    case "ERR_SSL_HTTP_REQUEST":
+      return "no TLS on this port";
     default: {
       // TLS and other socket errors carry Node's own text (no data of ours); its first clause
       // says it, the rest is advice for Node users, not ours.
-      const text = caught instanceof Error ? (caught.message.split(";")[0] ?? "") : "";
+      const text =
+        caught instanceof Error
+          ? (caught.message.split(";")[0] ?? "")
+              .replace(/^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:/, "")
+              .split(":")[0]!
+              .trim()
+          : "";
       return text === "" ? code : `${text} (${code})`;
     }
   }

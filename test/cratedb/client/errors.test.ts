@@ -72,6 +72,7 @@ const cases: [Failure, string, string, string][] = [
   ],
   [{ type: "network", errorCode: "DEPTH_ZERO_SELF_SIGNED_CERT" }, "CRATEDB_TLS", "user", "never"],
   [{ type: "network", errorCode: "ERR_TLS_CERT_ALTNAME_INVALID" }, "CRATEDB_TLS", "user", "never"],
+  [{ type: "network", errorCode: "ERR_SSL_WRONG_VERSION_NUMBER" }, "CRATEDB_NOT_TLS", "user", "never"],
   [{ type: "network", errorCode: "UND_ERR_ABORTED" }, "CRATEDB_ABORTED", "transient", "never"],
   [{ type: "network", errorCode: "UND_ERR_CLOSED" }, "CRATEDB_CLIENT_CLOSED", "transient", "never"],
 ];

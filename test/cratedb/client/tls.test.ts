@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
@@ -90,4 +91,35 @@ test("plain http to an https port suggests https://", async () => {
     assert.match(error.message, /If the node serves HTTPS, the URL must start with https:\/\//);
     return true;
   });
+});
+
+test("https to a plain-http port says the node does not serve TLS there", async () => {
+  const plain = createHttpServer((_req, res) => res.end("{}"));
+  await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
+  const c = new CrateClient({
+    urls: [`https://127.0.0.1:${(plain.address() as AddressInfo).port}`],
+    username: "crate",
+    password: "",
+    verifyTls: true,
+    chunkBytes: 1 << 20,
+    concurrency: 1,
+    connectTimeoutMs: 2000,
+    requestTimeoutMs: 2000,
+    retry: { maxAttempts: 1 },
+  });
+  clients.push(c);
+  try {
+    await assert.rejects(c.sql("SELECT 1"), (error) => {
+      assert.ok(error instanceof CrateDbError);
+      assert.equal(error.code, "CRATEDB_NOT_TLS");
+      assert.match(
+        error.message,
+        /: no TLS on this port\. The node does not serve HTTPS on this port: use an http:\/\/ URL/,
+      );
+      return true;
+    });
+  } finally {
+    plain.closeAllConnections();
+    plain.close();
+  }
 });
