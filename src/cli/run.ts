@@ -3,6 +3,7 @@
  * gracefully on SIGTERM/SIGINT (a second signal exits at once).
  */
 import { constants } from "node:os";
+import { closeAllClients } from "../cratedb/client/registry.ts";
 import { info, setLogLevel, severe, warning } from "../log.ts";
 import { describeCause } from "../rpc/responses.ts";
 import { startServer } from "../rpc/server.ts";
@@ -75,17 +76,23 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
       `${signal} received; shutting down: no new connections, waiting up to ${options.shutdownTimeoutMs} ms` +
         ` for ${server.inFlight} running call(s)`,
     );
-    server.shutdown().then(
-      ({ aborted }) => {
-        if (aborted) warning("shutdown deadline passed; running calls were aborted");
-        info("shutdown complete");
-        process.exit(0);
-      },
-      (err: unknown) => {
-        severe(`shutdown failed: ${describeCause(err)}`);
-        process.exit(1);
-      },
-    );
+    server
+      .shutdown()
+      .then(async (result) => {
+        await closeAllClients();
+        return result;
+      })
+      .then(
+        ({ aborted }) => {
+          if (aborted) warning("shutdown deadline passed; running calls were aborted");
+          info("shutdown complete");
+          process.exit(0);
+        },
+        (err: unknown) => {
+          severe(`shutdown failed: ${describeCause(err)}`);
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);

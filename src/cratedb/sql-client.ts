@@ -26,6 +26,11 @@ export interface BulkItemResult {
 export interface RequestOptions {
   /** Aborts the request (RPC cancelled, server shutting down). */
   readonly signal?: AbortSignal;
+  /**
+   * Whether the statement may run twice without harm. A request whose outcome is unknown
+   * (connection lost after sending, timeout) is repeated only when this is true. Default true.
+   */
+  readonly idempotent?: boolean;
 }
 
 export interface BulkOptions extends RequestOptions {

@@ -3,10 +3,11 @@
  * took. Fields come from the request by name; the configuration map (it holds the password), keys
  * and file paths are never read.
  *
- *   rpc=CreateTable schema="tester" table="users" outcome=success duration_ms=12
+ *   rpc=CreateTable req=4f1c2a9b0e3d schema="tester" table="users" outcome=success duration_ms=12
  */
 import { Code, type Interceptor } from "@connectrpc/connect";
 import { type LogLevel, log } from "../log.ts";
+import { newRequestId, requestIdKey } from "./call-client.ts";
 import { toConnectError } from "./responses.ts";
 import { queuedMsKey } from "./worker-limit.ts";
 
@@ -75,6 +76,8 @@ export function callLogInterceptor(): Interceptor {
   return (next) => async (req) => {
     const started = performance.now();
     const rpc = req.method.name;
+    const requestId = newRequestId();
+    req.contextValues.set(requestIdKey, requestId);
     const target = req.stream ? "" : describeTarget(rpc, req.message);
     const timing = () => {
       const queued = req.contextValues.get(queuedMsKey);
@@ -92,6 +95,7 @@ export function callLogInterceptor(): Interceptor {
         level,
         line([
           `rpc=${rpc}`,
+          `req=${requestId}`,
           target,
           `outcome=${outcome}`,
           timing(),
@@ -105,6 +109,7 @@ export function callLogInterceptor(): Interceptor {
         status.code === Code.Internal || status.code === Code.Unknown ? "SEVERE" : "WARNING",
         line([
           `rpc=${rpc}`,
+          `req=${requestId}`,
           target,
           `outcome=error code=${Code[status.code]}`,
           timing(),

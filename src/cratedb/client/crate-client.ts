@@ -29,14 +29,8 @@ import { type HttpResponse, responseError, type SendOptions, Transport } from ".
 const GZIP_MIN_BYTES = 8192;
 const gzipAsync = promisify(gzip);
 
-export interface CrateRequestOptions extends RequestOptions {
-  /**
-   * Whether the statement may run twice without harm. When a request's outcome is unknown
-   * (connection lost after sending, timeout), it is only repeated if this is true. Default true:
-   * the destination's writes are upserts and its DDL is guarded (IF [NOT] EXISTS).
-   */
-  readonly idempotent?: boolean;
-}
+/** Kept as a name of its own for callers of the client; the options are those of SqlClient. */
+export type CrateRequestOptions = RequestOptions;
 
 export interface CrateBulkOptions extends BulkOptions, CrateRequestOptions {}
 

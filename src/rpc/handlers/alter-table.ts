@@ -4,8 +4,8 @@ import type {
   AlterTableRequest,
   AlterTableResponseSchema,
 } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
-import { clientFor } from "../../cratedb/client/registry.ts";
 import { alterTable as alter } from "../../ops/alter-table.ts";
+import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
 import { taskOr } from "../responses.ts";
 import { tableDefFromProto } from "../table-def-from-proto.ts";
@@ -22,7 +22,7 @@ export async function alterTable(
         req.table ?? { $typeName: "fivetran_sdk.v2.Table", name: "", columns: [] },
       );
       const ref = { schema: req.schemaName, table: def.name };
-      await alter(clientFor(config.client), ref, def, req.dropColumns, { signal: ctx.signal });
+      await alter(callClient(config, ctx), ref, def, req.dropColumns, { signal: ctx.signal });
       return { case: "success" as const, value: true };
     }),
   };

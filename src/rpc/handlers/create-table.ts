@@ -4,8 +4,8 @@ import type {
   CreateTableRequest,
   CreateTableResponseSchema,
 } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
-import { clientFor } from "../../cratedb/client/registry.ts";
 import { createTable as create } from "../../ops/create-table.ts";
+import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
 import { taskOr } from "../responses.ts";
 import { tableDefFromProto } from "../table-def-from-proto.ts";
@@ -22,7 +22,7 @@ export async function createTable(
         req.table ?? { $typeName: "fivetran_sdk.v2.Table", name: "", columns: [] },
       );
       const ref = { schema: req.schemaName, table: def.name };
-      await create(clientFor(config.client), ref, def, config.tables, { signal: ctx.signal });
+      await create(callClient(config, ctx), ref, def, config.tables, { signal: ctx.signal });
       return { case: "success" as const, value: true };
     }),
   };

@@ -4,8 +4,8 @@ import type {
   DescribeTableRequest,
   DescribeTableResponseSchema,
 } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
-import { clientFor } from "../../cratedb/client/registry.ts";
 import { describeTable as describe } from "../../ops/describe-table.ts";
+import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
 import { taskOr } from "../responses.ts";
 import { tableDefToProto } from "../table-def-from-proto.ts";
@@ -19,7 +19,7 @@ export async function describeTable(
     response: await taskOr(async () => {
       const config = parseConfiguration(req.configuration);
       const ref = { schema: req.schemaName, table: req.tableName };
-      const def = await describe(clientFor(config.client), ref, { signal: ctx.signal });
+      const def = await describe(callClient(config, ctx), ref, { signal: ctx.signal });
       return def === undefined
         ? { case: "notFound" as const, value: true }
         : { case: "table" as const, value: tableDefToProto(def) };

@@ -1,9 +1,10 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { HandlerContext } from "@connectrpc/connect";
 import type { TestRequest, TestResponseSchema } from "../../../gen/fivetran_sdk/v2/common_pb.ts";
-import { clientFor } from "../../cratedb/client/registry.ts";
 import { runConnectionTest } from "../../ops/connection-tests.ts";
+import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
+import { cutMessage } from "../responses.ts";
 
 /** Test: one connection test of the setup form; expected problems come back as `failure`. */
 export async function test(
@@ -12,10 +13,13 @@ export async function test(
 ): Promise<MessageInitShape<typeof TestResponseSchema>> {
   const failure = await runConnectionTest(
     req.name,
-    () => clientFor(parseConfiguration(req.configuration).client),
+    () => callClient(parseConfiguration(req.configuration), ctx),
     ctx.signal,
   );
   return {
-    response: failure === undefined ? { case: "success", value: true } : { case: "failure", value: failure },
+    response:
+      failure === undefined
+        ? { case: "success", value: true }
+        : { case: "failure", value: cutMessage(failure) },
   };
 }

@@ -4,8 +4,8 @@ import type {
   TruncateRequest,
   TruncateResponseSchema,
 } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
-import { clientFor } from "../../cratedb/client/registry.ts";
 import { timestampToMs, truncate as truncateRows } from "../../ops/truncate.ts";
+import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
 import { taskOr } from "../responses.ts";
 
@@ -19,7 +19,7 @@ export async function truncate(
       const config = parseConfiguration(req.configuration);
       const cutoff = req.utcDeleteBefore;
       await truncateRows(
-        clientFor(config.client),
+        callClient(config, ctx),
         {
           ref: { schema: req.schemaName, table: req.tableName },
           syncedColumn: req.syncedColumn,
