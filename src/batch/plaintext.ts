@@ -6,7 +6,7 @@ import { BatchFileError } from "./errors.ts";
 import type { BatchFormat, FileParams } from "./file-params.ts";
 
 /** Read size: large enough that per-chunk overhead vanishes, small enough to stay bounded. */
-const READ_CHUNK = 1 << 20;
+const READ_CHUNK = 1 << 18;
 
 export interface PlaintextOptions {
   readonly keys: ReadonlyMap<string, Uint8Array> | Readonly<Record<string, Uint8Array>>;
@@ -20,8 +20,8 @@ function keyFor(path: string, keys: PlaintextOptions["keys"]): Uint8Array | unde
 }
 
 /**
- * The plaintext of one batch file as Buffers: read (1 MiB) → AES-256-CBC → zstd / gzip /
- * nothing, with backpressure between the stages (each holds about 1 MiB). Nothing is written to
+ * The plaintext of one batch file as Buffers: read (256 KiB) → AES-256-CBC → zstd / gzip /
+ * nothing, with backpressure between the stages (each holds about 256 KiB). Nothing is written to
  * disk. Errors from any stage come out typed as `BatchFileError`; an abort as the signal's reason.
  */
 export async function* plaintextChunks(path: string, options: PlaintextOptions): AsyncGenerator<Buffer> {

@@ -7,7 +7,7 @@ import { plaintextChunks } from "./plaintext.ts";
 import { prefetched } from "./prefetch.ts";
 import type { RowChunk } from "./values.ts";
 
-export const DEFAULT_CHUNK_BYTES = 2 * 1024 * 1024;
+export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 
 export interface ReadBatchFileOptions {
   /** The table as the request describes it: column types pick the converters. */
@@ -16,7 +16,7 @@ export interface ReadBatchFileOptions {
   readonly keys: ReadonlyMap<string, Uint8Array> | Readonly<Record<string, Uint8Array>>;
   readonly fileParams: FileParams;
   readonly format: BatchFormat;
-  /** Target serialized size of each chunk (default 2 MiB); a chunk ends after the row crossing it. */
+  /** Target serialized size of each chunk (default 1 MiB); a chunk ends after the row crossing it. */
   readonly chunkBytes?: number;
   /**
    * Columns the file must contain (default: the primary key without `_fivetran_start`, and
