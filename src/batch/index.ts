@@ -1,3 +1,4 @@
+export { defaultRequiredColumns } from "./column-plan.ts";
 export { type BatchErrorCode, BatchFileError } from "./errors.ts";
 export type { BatchFormat, Compression, Encryption, FileParams } from "./file-params.ts";
 export { DEFAULT_CHUNK_BYTES, type ReadBatchFileOptions, readBatchFile } from "./read-batch-file.ts";
