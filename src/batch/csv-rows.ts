@@ -1,4 +1,3 @@
-import { StringDecoder } from "node:string_decoder";
 import type { TableDef } from "../table-def.ts";
 import { ChunkBuilder } from "./chunk-builder.ts";
 import { type ColumnPlan, planColumns } from "./column-plan.ts";
@@ -6,6 +5,7 @@ import { isTextType, type TextConverter, textConverter } from "./convert/convert
 import { CsvParser, CsvSyntaxError } from "./csv-parser.ts";
 import { BatchFileError, InvalidValue } from "./errors.ts";
 import type { FileParams } from "./file-params.ts";
+import { InvalidUtf8, Utf8Text } from "./utf8-text.ts";
 import { type BatchValue, type RowChunk, UNMODIFIED } from "./values.ts";
 
 export interface RowOptions {
@@ -37,7 +37,7 @@ export async function* csvRowChunks(
   bytes: AsyncIterable<Buffer>,
   options: RowOptions,
 ): AsyncGenerator<RowChunk> {
-  const decoder = new StringDecoder("utf8");
+  const decoder = new Utf8Text();
   const parser = new CsvParser();
   let converter: RecordConverter | undefined;
   let chunks: ChunkBuilder | undefined;
@@ -63,7 +63,13 @@ export async function* csvRowChunks(
     // they wait for a full GC; slices of 64 KiB die young (measured: RSS growth 3× smaller).
     for (let at = 0; buf === undefined ? at === 0 : at < buf.length; at += DECODE_SLICE) {
       const end = buf === undefined;
-      let text = end ? decoder.end() : decoder.write(buf.subarray(at, at + DECODE_SLICE));
+      let text: string;
+      try {
+        text = end ? decoder.end() : decoder.write(buf.subarray(at, at + DECODE_SLICE));
+      } catch (error) {
+        if (!(error instanceof InvalidUtf8)) throw error;
+        throw new BatchFileError("BATCH_MALFORMED_CSV", path, error.message);
+      }
       if (first && text.length > 0) {
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // tolerate a UTF-8 byte order mark
         first = false;

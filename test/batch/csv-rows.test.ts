@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { csvRowChunks } from "../../src/batch/csv-rows.ts";
+import { BatchFileError } from "../../src/batch/errors.ts";
 import type { FileParams } from "../../src/batch/file-params.ts";
 import { UNMODIFIED } from "../../src/batch/values.ts";
 import type { TableDef } from "../../src/table-def.ts";
@@ -97,4 +98,31 @@ test("empty sentinels in FileParams never turn empty fields into NULL", async ()
 test("a leading byte order mark is not part of the first column name", async () => {
   const bytes = Buffer.from("\uFEFFid,text\n1,a\n", "utf8");
   assert.deepEqual(await rowsOf(bytes, 2), [[1, "a"]]);
+});
+
+test("invalid UTF-8 is an error, while a real U+FFFD in the data is kept", async () => {
+  const valid = Buffer.from("id,text\n1,a\uFFFDb\n2,\uFFFD\n", "utf8");
+  for (const size of [1, 2, 3, 65536]) {
+    assert.deepEqual(
+      await rowsOf(valid, size),
+      [
+        [1, "a\uFFFDb"],
+        [2, "\uFFFD"],
+      ],
+      `pieces of ${size}`,
+    );
+  }
+  const invalid = Buffer.concat([
+    Buffer.from("id,text\n1,caf", "latin1"),
+    Buffer.from([0xe9]),
+    Buffer.from("\n"),
+  ]);
+  for (const size of [1, 3, 65536]) {
+    await assert.rejects(rowsOf(invalid, size), (e: unknown) => {
+      assert.ok(e instanceof BatchFileError);
+      assert.equal(e.code, "BATCH_MALFORMED_CSV");
+      assert.match(e.message, /not valid UTF-8/);
+      return true;
+    });
+  }
 });
