@@ -6,7 +6,7 @@ import { planColumns } from "./column-plan.ts";
 import { textConverter } from "./convert/converters.ts";
 import type { RowOptions } from "./csv-rows.ts";
 import { BatchFileError, InvalidValue } from "./errors.ts";
-import { type CellContext, type CellReader, cellReader } from "./parquet-values.ts";
+import { type CellContext, type CellReader, cellReader, fitsColumn } from "./parquet-values.ts";
 import type { BatchValue, RowChunk } from "./values.ts";
 
 /**
@@ -62,6 +62,17 @@ export async function* parquetRowChunks(
       options.table,
       options.required,
     );
+    for (const [k, def] of plan.defs.entries()) {
+      const field = schema.schema.fields[plan.sourceIndex[k]!]!;
+      if (!fitsColumn(field.type, def.type)) {
+        throw new BatchFileError(
+          "BATCH_BAD_PARQUET",
+          path,
+          `Parquet type ${String(field.type)} cannot be read into a ${def.type} column`,
+          { column: def.name },
+        );
+      }
+    }
     const nullString = options.fileParams.nullString === "" ? undefined : options.fileParams.nullString;
     const unmodifiedString =
       options.fileParams.unmodifiedString === "" ? undefined : options.fileParams.unmodifiedString;

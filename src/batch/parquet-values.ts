@@ -1,5 +1,5 @@
 import { type Data, type DataType, Type, type Vector } from "apache-arrow";
-import type { ColumnDef } from "../table-def.ts";
+import type { ColumnDef, FivetranType } from "../table-def.ts";
 import type { TextConverter } from "./convert/converters.ts";
 import { scaledDecimal } from "./convert/decimal.ts";
 import { InvalidValue } from "./errors.ts";
@@ -22,6 +22,35 @@ export interface CellContext {
 
 const MS_PER_DAY = 86_400_000;
 
+/** Integer columns narrower than Parquet's INT32/INT64. */
+const INT_RANGE: Partial<Record<FivetranType, readonly [number, number]>> = {
+  SHORT: [-32_768, 32_767],
+  INT: [-2_147_483_648, 2_147_483_647],
+};
+
+/**
+ * Which Fivetran column types each Arrow type may fill. Strings fit everything (their text goes
+ * through the column's converter); an all-null column fits everything too.
+ */
+const FITS: Partial<Record<Type, readonly FivetranType[]>> = {
+  [Type.Bool]: ["BOOLEAN"],
+  [Type.Int]: ["SHORT", "INT", "LONG"],
+  [Type.Float]: ["FLOAT", "DOUBLE"],
+  [Type.Decimal]: ["DECIMAL"],
+  [Type.Binary]: ["BINARY"],
+  [Type.LargeBinary]: ["BINARY"],
+  [Type.FixedSizeBinary]: ["BINARY"],
+  [Type.Timestamp]: ["UTC_DATETIME", "NAIVE_DATETIME"],
+  [Type.Date]: ["NAIVE_DATE", "NAIVE_DATETIME", "UTC_DATETIME"],
+};
+const ANY_COLUMN = new Set<Type>([Type.Utf8, Type.LargeUtf8, Type.Utf8View, Type.Dictionary, Type.Null]);
+
+/** Whether a Parquet field of this Arrow type can be read into a column of this type. */
+export function fitsColumn(type: DataType, column: FivetranType): boolean {
+  if (ANY_COLUMN.has(type.typeId)) return true;
+  return FITS[type.typeId]?.includes(column) ?? false;
+}
+
 function intValue(n: bigint): number | bigint {
   return n >= -(2n ** 53n) + 1n && n <= 2n ** 53n - 1n ? Number(n) : n;
 }
@@ -39,7 +68,7 @@ function timestampMs(units: bigint, perMs: bigint): number {
 
 /** A reader for `vector` (one Arrow Data), NULL-aware. */
 export function cellReader(vector: Vector, context: CellContext): CellReader {
-  const data = vector.data[0] as Data<DataType> | undefined;
+  const data = vector.data.length === 1 ? (vector.data[0] as Data<DataType>) : undefined;
   const value =
     data === undefined || data.offset !== 0
       ? genericReader(vector, context)
@@ -55,9 +84,21 @@ function typedReader(data: Data<DataType>, vector: Vector, context: CellContext)
   switch (type.typeId) {
     case Type.Int: {
       const values = data.values as Int32Array | BigInt64Array | Int16Array | Int8Array;
-      if (values instanceof BigInt64Array) return (i) => intValue(values[i]!);
       if (values instanceof BigUint64Array) break;
-      return (i) => values[i] as number;
+      const read: CellReader =
+        values instanceof BigInt64Array ? (i) => intValue(values[i]!) : (i) => values[i] as number;
+      const range = INT_RANGE[context.column.type];
+      if (range === undefined) return read;
+      const [min, max] = range;
+      return (i) => {
+        const v = read(i) as number | bigint;
+        if (v < min || v > max) throw new InvalidValue(`out of range for ${context.column.type}`);
+        return v;
+      };
+    }
+    case Type.Bool: {
+      const bits = data.values as Uint8Array;
+      return (i) => ((bits[i >> 3]! >> (i & 7)) & 1) === 1;
     }
     case Type.Float: {
       const values = data.values as Float32Array | Float64Array;

@@ -375,3 +375,47 @@ test("a bad Parquet value names its 1-based row and column", async () => {
     },
   );
 });
+
+test("a Parquet field whose type cannot fill its column is refused by name", async () => {
+  const file = await writeBatchFile({
+    dir,
+    format: "parquet",
+    columns: [{ name: "id", type: "LONG" }, { name: "amount", type: "BOOLEAN" }, TABLE.columns[3]!],
+    rows: [["1", "true", SYNCED]],
+  });
+  await expectError(
+    file,
+    {
+      code: "BATCH_BAD_PARQUET",
+      column: "amount",
+      message: /Parquet type Bool cannot be read into a DECIMAL column/,
+    },
+    {
+      format: "parquet",
+    },
+  );
+});
+
+test("a Parquet integer outside its column's range is a bad value", async () => {
+  const table: TableDef = {
+    name: "t",
+    columns: [{ name: "id", type: "SHORT", primaryKey: true }, TABLE.columns[3]!],
+  };
+  const file = await writeBatchFile({
+    dir,
+    format: "parquet",
+    columns: [{ name: "id", type: "INT" }, TABLE.columns[3]!],
+    rows: [
+      ["1", SYNCED],
+      ["40000", SYNCED],
+    ],
+  });
+  await expectError(
+    file,
+    { code: "BATCH_BAD_VALUE", row: 2, column: "id", message: /out of range for SHORT/ },
+    {
+      format: "parquet",
+      table,
+    },
+  );
+});
