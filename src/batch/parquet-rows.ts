@@ -1,3 +1,4 @@
+import { openAsBlob } from "node:fs";
 import { type Table, tableFromIPC } from "apache-arrow";
 import { ParquetFile } from "parquet-wasm/node";
 import { DestinationError } from "../errors.ts";
@@ -14,7 +15,7 @@ import type { BatchValue, RowChunk } from "./values.ts";
  * and compressed as a whole and plaintext must never touch the disk. So the plaintext is
  * collected in process memory — up to `maxBytes`, beyond which the file is refused with a clear
  * error — and decoded record batch by record batch from there. Memory: the plaintext file
- * (held once, as a Blob) plus one decoded batch.
+ * (held once, as a Blob) plus one decoded batch; for plain files, one decoded batch only.
  */
 export const DEFAULT_MAX_PARQUET_BYTES = 256 * 1024 * 1024;
 
@@ -26,11 +27,31 @@ export interface ParquetRowOptions extends RowOptions {
   readonly maxBytes: number;
 }
 
-export async function* parquetRowChunks(
+/**
+ * The Parquet plaintext as a Blob. A plain file is the plaintext already: it is opened as a
+ * file-backed Blob and read in ranges, nothing held in memory. Otherwise the decrypted,
+ * decompressed bytes are collected, up to `maxBytes`.
+ */
+async function plaintextBlob(
   path: string,
   bytes: AsyncIterable<Buffer>,
   options: ParquetRowOptions,
-): AsyncGenerator<RowChunk> {
+): Promise<Blob> {
+  const { compression, encryption } = options.fileParams;
+  if (compression === "none" && encryption === "none") {
+    try {
+      return await openAsBlob(path);
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code ?? "unknown";
+      throw new BatchFileError(
+        "BATCH_FILE_UNREADABLE",
+        path,
+        `cannot read the file (${code})`,
+        {},
+        { cause },
+      );
+    }
+  }
   const parts: Buffer[] = [];
   let size = 0;
   for await (const part of bytes) {
@@ -44,9 +65,15 @@ export async function* parquetRowChunks(
     }
     parts.push(part);
   }
-  const blob = new Blob(parts);
-  parts.length = 0;
+  return new Blob(parts);
+}
 
+export async function* parquetRowChunks(
+  path: string,
+  bytes: AsyncIterable<Buffer>,
+  options: ParquetRowOptions,
+): AsyncGenerator<RowChunk> {
+  const blob = await plaintextBlob(path, bytes, options);
   let file: ParquetFile;
   let schema: Table;
   try {

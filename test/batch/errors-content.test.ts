@@ -145,7 +145,7 @@ test("a file that is not Parquet is refused when Parquet is expected", async () 
   });
   await expectError(
     file,
-    { code: "BATCH_BAD_PARQUET", message: /not a Parquet file/ },
+    { code: "BATCH_BAD_PARQUET", message: /not a readable Parquet file/ },
     { format: "parquet" },
   );
 });

@@ -74,14 +74,19 @@ function parquetExpectation(values: BatchValue[]): BatchValue[] {
   });
 }
 
-for (const compression of ["zstd", "none"] as const) {
-  test(`Parquet with every type round-trips (${compression}, encrypted)`, async () => {
+for (const [compression, encryption] of [
+  ["zstd", "aes"],
+  ["none", "aes"],
+  ["none", "none"],
+] as const) {
+  test(`Parquet with every type round-trips (${compression}, ${encryption === "aes" ? "encrypted" : "plain"})`, async () => {
     const file = await writeBatchFile({
       dir,
       format: "parquet",
       columns: ALL_TYPES.columns,
       rows: ALL_TYPES_ROWS.map((r) => r.cells),
       compression,
+      encryption,
       shuffleSeed: 3,
       rowGroupRows: 2,
     });
