@@ -145,7 +145,7 @@ test("a file that is not Parquet is refused when Parquet is expected", async () 
   });
   await expectError(
     file,
-    { code: "BATCH_BAD_PARQUET", message: /not a readable Parquet file/ },
+    { code: "BATCH_BAD_PARQUET", message: /not a Parquet file/ },
     { format: "parquet" },
   );
 });
@@ -223,5 +223,26 @@ test("a Parquet integer outside its column's range is a bad value", async () => 
       format: "parquet",
       table,
     },
+  );
+});
+
+test("corrupt Parquet pages are reported as undecodable Parquet data", async () => {
+  const many = Array.from({ length: 3000 }, (_, i): Cell[] => [String(i), "1.00", `note ${i}`, SYNCED]);
+  const file = await writeBatchFile({
+    dir,
+    format: "parquet",
+    columns: TABLE.columns,
+    rows: many,
+    compression: "none",
+    encryption: "none",
+  });
+  const bytes = await readFile(file.path);
+  // Damage the column data, keep the footer (the last few KB) intact.
+  for (let i = 64; i < bytes.length / 2; i += 3) bytes[i] = bytes[i]! ^ 0xff;
+  await writeFile(file.path, bytes);
+  await expectError(
+    file,
+    { code: "BATCH_BAD_PARQUET", message: /the Parquet data cannot be decoded/ },
+    { format: "parquet" },
   );
 });
