@@ -1,0 +1,135 @@
+/**
+ * Shared pieces of the end-to-end replay tests: one server and gRPC client per test file, a replay
+ * of input files into a fresh schema, and the actual tables read back for comparison with the
+ * reference model.
+ */
+import type * as grpc from "@grpc/grpc-js";
+import { closeAllClients } from "../../src/cratedb/client/registry.ts";
+import { ident, qualified } from "../../src/cratedb/sql/ident.ts";
+import type { ColumnDef, TableDef } from "../../src/table-def.ts";
+import { batchDir } from "../helpers/batch-writer.ts";
+import { uniqueSchema } from "../helpers/cratedb.ts";
+import { dropSchema, tableNames, testClient, testConfiguration } from "../ops/fixture.ts";
+import { grpcClient, startTestServer, type TestServer } from "../rpc/server-fixture.ts";
+import { expectedState, type Model, type ModelTable } from "./expected-state.ts";
+import { normalise } from "./normalise.ts";
+import type { TesterInput } from "./tester-input.ts";
+import { implemented, runSetup, TesterReplay } from "./tester-replay.ts";
+
+export interface ReplayEnv {
+  readonly server: TestServer;
+  readonly rpc: grpc.Client;
+  readonly configuration: Record<string, string>;
+  /** Why data RPCs are not exercised, or undefined when they are. */
+  readonly dataMissing: string | undefined;
+  readonly setupTests: readonly string[];
+  close(): Promise<void>;
+}
+
+export async function startReplayEnv(): Promise<ReplayEnv> {
+  const server = await startTestServer();
+  const rpc = grpcClient(server.port);
+  const configuration = testConfiguration();
+  const setupTests = await runSetup(rpc, configuration);
+  const missing = [];
+  if (!(await implemented(rpc, "writeBatch"))) missing.push("WriteBatch");
+  if (!(await implemented(rpc, "writeHistoryBatch"))) missing.push("WriteHistoryBatch");
+  return {
+    server,
+    rpc,
+    configuration,
+    setupTests,
+    dataMissing:
+      missing.length > 0 ? `${missing.join(" and ")} answer UNIMPLEMENTED in this build` : undefined,
+    async close() {
+      rpc.close();
+      await server.close();
+      await closeAllClients();
+    },
+  };
+}
+
+/** Column shape as compared: name, type, key flag and DECIMAL params, sorted by name. */
+export type ColumnShape = [string, string, boolean, string];
+
+export function shape(columns: readonly ColumnDef[]): ColumnShape[] {
+  return columns
+    .map(
+      (c): ColumnShape => [
+        c.name,
+        c.type,
+        c.primaryKey,
+        c.decimal ? `${c.decimal.precision},${c.decimal.scale}` : "",
+      ],
+    )
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+export interface ReplayOutcome {
+  readonly schema: string;
+  readonly model: Model;
+  /** DescribeTable of every table the model or the inputs name (undefined = not_found). */
+  readonly described: Map<string, TableDef | undefined>;
+  /** Tables that exist in the schema afterwards. */
+  readonly tables: string[];
+  cleanup(): Promise<void>;
+}
+
+/** Replays the input files in order into a fresh schema and computes the model's expectation. */
+export async function replay(
+  env: ReplayEnv,
+  prefix: string,
+  files: readonly (readonly [string, TesterInput])[],
+): Promise<ReplayOutcome> {
+  const schema = uniqueSchema(`e2e_${prefix}`);
+  const { dir, cleanup } = await batchDir();
+  const run = new TesterReplay({
+    rpc: env.rpc,
+    configuration: env.configuration,
+    schema,
+    dir,
+    data: env.dataMissing === undefined,
+  });
+  for (const [name, input] of files) await run.runFile(name, input);
+  const model = expectedState(run.calls);
+  const named = new Set([...model.keys(), ...files.flatMap(([, input]) => input.describe_table ?? [])]);
+  for (const table of named) await run.describe(table);
+  const client = testClient();
+  const tables = await tableNames(client, schema);
+  await client.close();
+  return {
+    schema,
+    model,
+    described: run.described,
+    tables,
+    async cleanup() {
+      const c = testClient();
+      await dropSchema(c, schema);
+      await c.close();
+      await cleanup();
+    },
+  };
+}
+
+/** Every row of a table, each value normalised by its model column, sorted. */
+export async function actualRows(schema: string, name: string, table: ModelTable): Promise<string[]> {
+  const client = testClient();
+  try {
+    const ref = { schema, table: name };
+    await client.sql(`REFRESH TABLE ${qualified(ref)}`);
+    const result = await client.sql(
+      `SELECT ${table.columns.map((c) => ident(c.name)).join(", ")} FROM ${qualified(ref)}`,
+    );
+    return result.rows
+      .map((row) => JSON.stringify(table.columns.map((c, i) => [c.name, normalise(c, row[i])])))
+      .sort();
+  } finally {
+    await client.close();
+  }
+}
+
+export function expectedRows(table: ModelTable): string[] {
+  return table.rows
+    .map((row) => JSON.stringify(table.columns.map((c) => [c.name, row[c.name] ?? null])))
+    .sort();
+}

@@ -1,0 +1,58 @@
+/**
+ * Fivetran's four sample tester inputs, each replayed into its own schema through the gRPC server;
+ * final table shapes and contents must equal the reference model's.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  actualRows,
+  expectedRows,
+  type ReplayEnv,
+  type ReplayOutcome,
+  replay,
+  shape,
+  startReplayEnv,
+} from "./replay-fixture.ts";
+import { loadInput } from "./tester-input.ts";
+
+const SAMPLES = [
+  "input.json",
+  "schema_migrations_input_ddl.json",
+  "schema_migrations_input_dml.json",
+  "schema_migrations_input_sync_modes.json",
+] as const;
+
+const env: ReplayEnv = await startReplayEnv();
+after(() => env.close());
+
+test("the connection tests of the setup form all pass against the test endpoint", () => {
+  assert.deepEqual(env.setupTests, ["connect", "authenticate", "version", "permissions"]);
+});
+
+for (const file of SAMPLES) {
+  describe(`replaying ${file}`, () => {
+    let outcome: ReplayOutcome;
+    before(async () => {
+      outcome = await replay(env, file.replace(/\W/g, "_").slice(0, 20), [[file, loadInput(file)]]);
+    });
+    after(() => outcome?.cleanup());
+
+    test("leaves exactly the tables the model expects", () => {
+      assert.deepEqual([...outcome.tables].sort(), [...outcome.model.keys()].sort());
+    });
+
+    test("DescribeTable reports the columns, types and keys the model expects", () => {
+      assert.ok(outcome.described.size >= outcome.model.size);
+      for (const [name, described] of outcome.described) {
+        const expected = outcome.model.get(name);
+        assert.deepEqual(described && shape(described.columns), expected && shape(expected.columns), name);
+      }
+    });
+
+    test("table contents equal the model's", { skip: env.dataMissing }, async () => {
+      for (const [name, table] of outcome.model) {
+        assert.deepEqual(await actualRows(outcome.schema, name, table), expectedRows(table), name);
+      }
+    });
+  });
+}
