@@ -80,6 +80,7 @@ export async function replay(
   env: ReplayEnv,
   prefix: string,
   files: readonly (readonly [string, TesterInput])[],
+  options: { readonly deferTruncates?: boolean } = {},
 ): Promise<ReplayOutcome> {
   const schema = uniqueSchema(`e2e_${prefix}`);
   const { dir, cleanup } = await batchDir();
@@ -89,6 +90,7 @@ export async function replay(
     schema,
     dir,
     data: env.dataMissing === undefined,
+    ...options,
   });
   for (const [name, input] of files) await run.runFile(name, input);
   const model = expectedState(run.calls);

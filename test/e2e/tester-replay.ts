@@ -42,6 +42,11 @@ export interface ReplayOptions {
   readonly dir: string;
   /** False while WriteBatch/WriteHistoryBatch are missing: data files are built but not sent. */
   readonly data: boolean;
+  /**
+   * Hold truncates until the file's batches are written, cutoffs kept from when each truncate op
+   * was reached (§8.3's reading). Default: write what was gathered before each truncate.
+   */
+  readonly deferTruncates?: boolean;
   /** Pause before each op so that `_fivetran_synced` values and truncate cutoffs never share a millisecond. */
   readonly opDelayMs?: number;
 }
@@ -154,16 +159,25 @@ export class TesterReplay {
   }
 
   async #ops(fileName: string, input: TesterInput): Promise<void> {
-    const collector = new BatchCollector();
+    let collector = new BatchCollector();
     const truncates: { table: string; cutoffMs: number; soft: boolean }[] = [];
+    const flush = async (): Promise<void> => {
+      if (this.#o.data) for (const batch of collector.batches()) await this.#write(fileName, batch);
+      collector = new BatchCollector();
+      for (const t of truncates.splice(0)) await this.#truncate(t.table, t.cutoffMs, t.soft);
+    };
     for (const op of input.ops ?? []) {
       const now = await this.#tick();
       if ("truncate_before" in op || "soft_truncate_before" in op) {
+        // Sequential: what was gathered so far is written first, so the truncate sees it (the
+        // official inputs name an update after a truncate an operation on a missing record).
+        if (!this.#o.deferTruncates) await flush();
         const soft = "soft_truncate_before" in op;
         for (const table of soft ? op.soft_truncate_before : op.truncate_before) {
           if (soft) await this.#ensureDeletedColumn(table);
           truncates.push({ table, cutoffMs: now, soft });
         }
+        if (!this.#o.deferTruncates) await flush();
         continue;
       }
       const [kind, tables] = Object.entries(op)[0] as [OpKind, Record<string, readonly Row[]>];
@@ -172,12 +186,9 @@ export class TesterReplay {
         collector.add(kind, await this.#def(table), rows as never, now);
       }
     }
-    // One WriteBatch per table with all of the file's rows, then the truncates with the cutoffs
-    // taken when they were reached: a cutoff can fall between rows of one file (§8.3).
-    if (this.#o.data) {
-      for (const batch of collector.batches()) await this.#write(fileName, batch);
-    }
-    for (const t of truncates) await this.#truncate(t.table, t.cutoffMs, t.soft);
+    // Deferred: one WriteBatch per table with all of the file's rows, then the truncates with
+    // the cutoffs taken when they were reached, so a cutoff can fall between rows of one file.
+    await flush();
   }
 
   /** Before a soft op, older testers add `_fivetran_deleted` to soft-delete tables lacking it. */
