@@ -39,6 +39,8 @@ export class CrateDbError extends DestinationError {
   readonly summary: string;
   /** What to check or do, when there is advice to give. */
   readonly hint: string | undefined;
+  /** For a bulk call: 0-based position in `bulk_args` of the (first) arg set that failed. */
+  readonly item: number | undefined;
 
   constructor(
     classification: Classification,
@@ -48,6 +50,7 @@ export class CrateDbError extends DestinationError {
       httpStatus?: number;
       crateMessage?: string;
       hint?: string;
+      item?: number;
       cause?: unknown;
     } = {},
   ) {
@@ -63,6 +66,7 @@ export class CrateDbError extends DestinationError {
     this.crateMessage = details.crateMessage;
     this.summary = summary;
     this.hint = hint;
+    this.item = details.item;
   }
 }
 

@@ -42,8 +42,8 @@ export function routes(options: RouteOptions): (router: ConnectRouter) => void {
     createTable,
     alterTable,
     truncate,
-    writeBatch,
-    writeHistoryBatch,
+    writeBatch: writeBatch(options.batchFileFormat),
+    writeHistoryBatch: writeHistoryBatch(options.batchFileFormat),
     migrate,
     ...options.handlers,
   };

@@ -155,6 +155,7 @@ function inRequest(
     ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
     ...(error.crateMessage === undefined ? {} : { crateMessage: error.crateMessage }),
     ...(error.hint === undefined ? {} : { hint: error.hint }),
+    ...(first === last ? { item: first } : {}),
     cause: error,
   });
 }
@@ -194,6 +195,7 @@ function bulkItemError(
     return new CrateDbError(
       { code: "CRATEDB_BULK_ITEM_FAILED", kind: "bug", retry: "never" },
       `CrateDB rejected rows without details: ${where}. CrateDB reports details for the first 10 failures per shard only.`,
+      { item: position },
     );
   }
   const { code, message } = item.error;
@@ -208,5 +210,6 @@ function bulkItemError(
     crateCode: code,
     httpStatus: 200,
     crateMessage: text,
+    item: position,
   });
 }

@@ -4,12 +4,43 @@ import type {
   WriteBatchRequest,
   WriteBatchResponseSchema,
 } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
-import { notImplemented } from "../responses.ts";
+import { writeBatch as write } from "../../ops/write-batch.ts";
+import { callClient } from "../call-client.ts";
+import { parseConfiguration } from "../config.ts";
+import { fileParamsFromProto } from "../file-params-from-proto.ts";
+import { taskOr } from "../responses.ts";
+import { tableDefFromProto } from "../table-def-from-proto.ts";
+import type { BatchFileFormatName } from "./capabilities.ts";
 
-/** WriteBatch: not built yet; answers UNIMPLEMENTED rather than pretending success. */
-export async function writeBatch(
-  _req: WriteBatchRequest,
-  _ctx: HandlerContext,
-): Promise<MessageInitShape<typeof WriteBatchResponseSchema>> {
-  throw notImplemented("WriteBatch");
+/**
+ * WriteBatch: replace, update and delete files applied in that order; success only once the data
+ * is refreshed. Files come in the format Capabilities announced.
+ */
+export function writeBatch(
+  format: BatchFileFormatName,
+): (
+  req: WriteBatchRequest,
+  ctx: HandlerContext,
+) => Promise<MessageInitShape<typeof WriteBatchResponseSchema>> {
+  return async (req, ctx) => ({
+    response: await taskOr(async () => {
+      const config = parseConfiguration(req.configuration);
+      const table = tableDefFromProto(
+        req.table ?? { $typeName: "fivetran_sdk.v2.Table", name: "", columns: [] },
+      );
+      await write(
+        callClient(config, ctx),
+        {
+          ref: { schema: req.schemaName, table: table.name },
+          table,
+          keys: req.keys,
+          fileParams: fileParamsFromProto(req.fileParams),
+          format,
+        },
+        { replaceFiles: req.replaceFiles, updateFiles: req.updateFiles, deleteFiles: req.deleteFiles },
+        { concurrency: config.client.concurrency, signal: ctx.signal },
+      );
+      return { case: "success" as const, value: true };
+    }),
+  });
 }

@@ -4,12 +4,45 @@ import type {
   WriteBatchResponseSchema,
   WriteHistoryBatchRequest,
 } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
-import { notImplemented } from "../responses.ts";
+import { writeHistoryBatch as write } from "../../ops/write-history.ts";
+import { callClient } from "../call-client.ts";
+import { parseConfiguration } from "../config.ts";
+import { fileParamsFromProto } from "../file-params-from-proto.ts";
+import { taskOr } from "../responses.ts";
+import { tableDefFromProto } from "../table-def-from-proto.ts";
+import type { BatchFileFormatName } from "./capabilities.ts";
 
-/** WriteHistoryBatch: not built yet; answers UNIMPLEMENTED rather than pretending success. */
-export async function writeHistoryBatch(
-  _req: WriteHistoryBatchRequest,
-  _ctx: HandlerContext,
-): Promise<MessageInitShape<typeof WriteBatchResponseSchema>> {
-  throw notImplemented("WriteHistoryBatch");
+/** WriteHistoryBatch: earliest-start, replace, update and delete files on a history mode table. */
+export function writeHistoryBatch(
+  format: BatchFileFormatName,
+): (
+  req: WriteHistoryBatchRequest,
+  ctx: HandlerContext,
+) => Promise<MessageInitShape<typeof WriteBatchResponseSchema>> {
+  return async (req, ctx) => ({
+    response: await taskOr(async () => {
+      const config = parseConfiguration(req.configuration);
+      const table = tableDefFromProto(
+        req.table ?? { $typeName: "fivetran_sdk.v2.Table", name: "", columns: [] },
+      );
+      await write(
+        callClient(config, ctx),
+        {
+          ref: { schema: req.schemaName, table: table.name },
+          table,
+          keys: req.keys,
+          fileParams: fileParamsFromProto(req.fileParams),
+          format,
+        },
+        {
+          earliestStartFiles: req.earliestStartFiles,
+          replaceFiles: req.replaceFiles,
+          updateFiles: req.updateFiles,
+          deleteFiles: req.deleteFiles,
+        },
+        { concurrency: config.client.concurrency, signal: ctx.signal },
+      );
+      return { case: "success" as const, value: true };
+    }),
+  });
 }

@@ -1,0 +1,113 @@
+/**
+ * What WriteBatch and WriteHistoryBatch share: the request's files and how to read them, the
+ * tunables, and sending prepared rows so that a row CrateDB rejects is named by file, row and key
+ * column names (never by its values).
+ */
+import { basename } from "node:path";
+import {
+  type BatchFormat,
+  type BatchValue,
+  DEFAULT_CHUNK_BYTES,
+  type FileParams,
+  type RowChunk,
+  readBatchFile,
+} from "../batch/index.ts";
+import { CrateDbError } from "../cratedb/errors.ts";
+import { refreshTable } from "../cratedb/sql/ddl.ts";
+import type { Sql } from "../cratedb/sql/ident.ts";
+import type { SqlClient, SqlValue } from "../cratedb/sql-client.ts";
+import { DestinationError } from "../errors.ts";
+import type { TableDef, TableRef } from "../table-def.ts";
+
+/** The parts of a Write(History)BatchRequest every step needs. */
+export interface BatchSource {
+  readonly ref: TableRef;
+  /** The table as the request describes it: types, primary key. */
+  readonly table: TableDef;
+  /** The request's `keys`, by exact path. */
+  readonly keys: Readonly<Record<string, Uint8Array>>;
+  readonly fileParams: FileParams;
+  readonly format: BatchFormat;
+}
+
+export interface WriteSettings {
+  /** Chunks in flight per step (the client's concurrency). */
+  readonly concurrency: number;
+  /** Target size of one chunk of rows (default 1 MiB). */
+  readonly chunkBytes?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Every chunk of one file, in order. */
+export function fileChunks(
+  path: string,
+  source: BatchSource,
+  settings: WriteSettings,
+  required?: readonly string[],
+): AsyncGenerator<RowChunk> {
+  return readBatchFile(path, {
+    table: source.table,
+    keys: source.keys,
+    fileParams: source.fileParams,
+    format: source.format,
+    chunkBytes: settings.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+    ...(required === undefined ? {} : { required }),
+    ...(settings.signal === undefined ? {} : { signal: settings.signal }),
+  });
+}
+
+export async function refresh(client: SqlClient, ref: TableRef, settings: WriteSettings): Promise<void> {
+  const sql = refreshTable(ref);
+  await client.sql(sql.stmt, sql.args, settings.signal ? { signal: settings.signal } : {});
+}
+
+/** A CrateDB failure while applying rows of a batch file, placed in that file. */
+export class BatchWriteError extends DestinationError {
+  constructor(where: string, cause: DestinationError) {
+    super(cause.code, cause.kind, `${where}: ${cause.message}`, { cause });
+    this.name = "BatchWriteError";
+  }
+}
+
+export interface Sending {
+  readonly client: SqlClient;
+  readonly settings: WriteSettings;
+  readonly path: string;
+  readonly keyColumns: readonly string[];
+  /** Items naming a row that no longer exists are "nothing to do" (update/delete by key). */
+  readonly missingRowIsOk?: boolean;
+}
+
+/**
+ * Runs `sql` over `args` (one arg set per row); a failure is reported with the file and the row
+ * number of the item CrateDB rejected, or the range of rows the request carried.
+ */
+export async function sendRows(
+  sending: Sending,
+  sql: Sql,
+  args: readonly (readonly SqlValue[])[],
+  rowNumbers: readonly number[],
+): Promise<void> {
+  if (args.length === 0) return;
+  try {
+    await sending.client.bulk(sql.stmt, args, {
+      keyColumns: sending.keyColumns,
+      ...(sending.missingRowIsOk ? { missingRowIsOk: true } : {}),
+      ...(sending.settings.signal ? { signal: sending.settings.signal } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof CrateDbError) || error.kind === "transient") throw error;
+    const file = `batch file "${basename(sending.path)}"`;
+    const keys = sending.keyColumns.map((c) => `"${c}"`).join(", ");
+    const row = error.item === undefined ? undefined : rowNumbers[error.item];
+    const where =
+      row !== undefined
+        ? `${file}, row ${row} (key columns ${keys})`
+        : `${file}, rows ${Math.min(...rowNumbers)}–${Math.max(...rowNumbers)}`;
+    throw new BatchWriteError(where, error);
+  }
+}
+
+/** Rows as arg sets: values are already what CrateDB takes (the sentinel never reaches here). */
+export const asArgs = (rows: readonly (readonly BatchValue[])[]): readonly (readonly SqlValue[])[] =>
+  rows as readonly (readonly SqlValue[])[];

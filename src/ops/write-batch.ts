@@ -1,0 +1,184 @@
+/**
+ * WriteBatch (fivetran-protocol.md §7.8): replace files upsert by primary key, update files set the
+ * modified columns of existing rows, delete files remove rows by key. All files of one kind before
+ * the next; each file streamed chunk by chunk, the next chunk parsed while earlier ones are being
+ * written (KeyedPipeline bounds how many and keeps requests on the same key apart). One REFRESH at
+ * the end makes the result visible to searches of the next call. See docs/write-batch.md.
+ */
+import { basename } from "node:path";
+import { type BatchValue, type RowChunk, UNMODIFIED } from "../batch/index.ts";
+import type { Sql } from "../cratedb/sql/ident.ts";
+import { deleteByKey, updateByKey, upsertRows } from "../cratedb/sql/write.ts";
+import type { SqlClient } from "../cratedb/sql-client.ts";
+import { DestinationError } from "../errors.ts";
+import { info } from "../log.ts";
+import type { TableRef } from "../table-def.ts";
+import {
+  asArgs,
+  type BatchSource,
+  fileChunks,
+  refresh,
+  type Sending,
+  sendRows,
+  type WriteSettings,
+} from "./write-batch-files.ts";
+import { KeyedPipeline } from "./write-batch-pipeline.ts";
+import { foldedPerKey, indexesOf, lastPerKey, onePerKey, primaryKey } from "./write-batch-rows.ts";
+
+export interface WriteBatchFiles {
+  readonly replaceFiles: readonly string[];
+  readonly updateFiles: readonly string[];
+  readonly deleteFiles: readonly string[];
+}
+
+export interface WriteBatchCounts {
+  replaced: number;
+  updated: number;
+  deleted: number;
+}
+
+/** What one step does with each chunk of each of its files. */
+type ChunkStep = (
+  sending: Sending,
+  chunk: RowChunk,
+  keyIndexes: readonly number[],
+) => {
+  keys: readonly string[];
+  run: () => Promise<void>;
+};
+
+export function requireKey(ref: TableRef, columns: readonly string[]): void {
+  if (columns.length === 0) {
+    throw new DestinationError(
+      "TABLE_WITHOUT_KEY",
+      "user",
+      `Table "${ref.schema}"."${ref.table}" has no primary key in the request; Fivetran tables always have one (or "_fivetran_id").`,
+    );
+  }
+}
+
+export async function writeBatch(
+  client: SqlClient,
+  source: BatchSource,
+  files: WriteBatchFiles,
+  settings: WriteSettings,
+): Promise<WriteBatchCounts> {
+  const keyColumns = primaryKey(source.table);
+  requireKey(source.ref, keyColumns);
+  const counts: WriteBatchCounts = { replaced: 0, updated: 0, deleted: 0 };
+  const steps: [readonly string[], ChunkStep, boolean, keyof WriteBatchCounts][] = [
+    [files.replaceFiles, replaceStep(source.ref, keyColumns), false, "replaced"],
+    [files.updateFiles, updateStep(source.ref, keyColumns), true, "updated"],
+    [files.deleteFiles, deleteStep(source.ref, keyColumns), true, "deleted"],
+  ];
+  for (const [paths, step, missingRowIsOk, count] of steps) {
+    counts[count] = await runStep(client, source, settings, keyColumns, paths, step, missingRowIsOk);
+  }
+  await refresh(client, source.ref, settings);
+  info(
+    `wrote batch to ${source.ref.schema}.${source.ref.table}: ${counts.replaced} replace, ${counts.updated} update, ${counts.deleted} delete rows`,
+  );
+  return counts;
+}
+
+/** All files of one kind through one pipeline, so writing overlaps even across file boundaries. */
+async function runStep(
+  client: SqlClient,
+  source: BatchSource,
+  settings: WriteSettings,
+  keyColumns: readonly string[],
+  paths: readonly string[],
+  step: ChunkStep,
+  missingRowIsOk: boolean,
+): Promise<number> {
+  const pipeline = new KeyedPipeline({ concurrency: settings.concurrency });
+  let rows = 0;
+  try {
+    for (const path of paths) {
+      const sending: Sending = { client, settings, path, keyColumns, missingRowIsOk };
+      for await (const chunk of fileChunks(path, source, settings)) {
+        rows += chunk.rows.length;
+        const { keys, run } = step(sending, chunk, indexesOf(chunk.columns, keyColumns));
+        await pipeline.submit(keys, run);
+      }
+    }
+    await pipeline.drain();
+  } finally {
+    await pipeline.settle();
+  }
+  return rows;
+}
+
+function replaceStep(ref: TableRef, keyColumns: readonly string[]): ChunkStep {
+  let statement: { columns: readonly string[]; sql: Sql } | undefined;
+  return (sending, chunk, keyIndexes) => {
+    if (statement?.columns !== chunk.columns) {
+      statement = { columns: chunk.columns, sql: upsertRows(ref, chunk.columns, keyColumns) };
+    }
+    const { sql } = statement;
+    const prepared = lastPerKey(basename(sending.path), chunk, keyIndexes);
+    return {
+      keys: prepared.keys,
+      run: () => sendRows(sending, sql, asArgs(prepared.rows), prepared.rowNumbers),
+    };
+  };
+}
+
+/**
+ * Rows are grouped by which columns they modify; each group is one UPDATE statement (cached per
+ * column set for the whole step) with the modified values followed by the key.
+ */
+function updateStep(ref: TableRef, keyColumns: readonly string[]): ChunkStep {
+  const statements = new Map<string, { sql: Sql; set: number[] }>();
+  return (sending, chunk, keyIndexes) => {
+    const prepared = foldedPerKey(basename(sending.path), chunk, keyIndexes);
+    const isKey = new Set(keyIndexes);
+    const groups = new Map<string, { sql: Sql; set: number[]; args: BatchValue[][]; rowNumbers: number[] }>();
+    for (let r = 0; r < prepared.rows.length; r++) {
+      const row = prepared.rows[r]!;
+      let mask = "";
+      for (let i = 0; i < row.length; i++) mask += isKey.has(i) || row[i] === UNMODIFIED ? "0" : "1";
+      let group = groups.get(mask);
+      if (group === undefined) {
+        const cacheKey = `${chunk.columns.length}|${mask}`;
+        let statement = statements.get(cacheKey);
+        if (statement === undefined) {
+          const set = [...mask].flatMap((bit, i) => (bit === "1" ? [i] : []));
+          statement = {
+            set,
+            sql: updateByKey(
+              ref,
+              set.map((i) => chunk.columns[i]!),
+              keyColumns,
+            ),
+          };
+          statements.set(cacheKey, statement);
+        }
+        group = { ...statement, args: [], rowNumbers: [] };
+        groups.set(mask, group);
+      }
+      if (group.set.length === 0) continue;
+      const args: BatchValue[] = group.set.map((i) => row[i]!);
+      for (const i of keyIndexes) args.push(row[i]!);
+      group.args.push(args);
+      group.rowNumbers.push(prepared.rowNumbers[r]!);
+    }
+    return {
+      keys: prepared.keys,
+      run: async () => {
+        await Promise.all(
+          [...groups.values()].map((g) => sendRows(sending, g.sql, asArgs(g.args), g.rowNumbers)),
+        );
+      },
+    };
+  };
+}
+
+function deleteStep(ref: TableRef, keyColumns: readonly string[]): ChunkStep {
+  const sql = deleteByKey(ref, keyColumns);
+  return (sending, chunk, keyIndexes) => {
+    const prepared = onePerKey(basename(sending.path), chunk, keyIndexes, () => true);
+    const args = prepared.rows.map((row) => keyIndexes.map((i) => row[i]!));
+    return { keys: prepared.keys, run: () => sendRows(sending, sql, asArgs(args), prepared.rowNumbers) };
+  };
+}

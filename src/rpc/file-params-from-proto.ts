@@ -1,0 +1,38 @@
+/** Protobuf `FileParams` → the batch reader's own FileParams (src/batch/file-params.ts). */
+import {
+  Compression,
+  Encryption,
+  type FileParams as ProtoFileParams,
+} from "../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
+import type { FileParams } from "../batch/index.ts";
+import { DestinationError } from "../errors.ts";
+
+const COMPRESSIONS = new Map<number, FileParams["compression"]>([
+  [Compression.OFF, "none"],
+  [Compression.ZSTD, "zstd"],
+  [Compression.GZIP, "gzip"],
+]);
+
+const ENCRYPTIONS = new Map<number, FileParams["encryption"]>([
+  [Encryption.NONE, "none"],
+  [Encryption.AES, "aes"],
+]);
+
+/** An enum value from a newer SDK is refused by name rather than guessed at. */
+export function fileParamsFromProto(params: ProtoFileParams | undefined): FileParams {
+  const compression = COMPRESSIONS.get(params?.compression ?? Compression.OFF);
+  const encryption = ENCRYPTIONS.get(params?.encryption ?? Encryption.NONE);
+  if (compression === undefined || encryption === undefined) {
+    throw new DestinationError(
+      "FILE_PARAMS_UNSUPPORTED",
+      "user",
+      `The batch files use ${compression === undefined ? `compression ${params?.compression}` : `encryption ${params?.encryption}`}, which this destination version does not know; update the destination.`,
+    );
+  }
+  return {
+    compression,
+    encryption,
+    nullString: params?.nullString ?? "",
+    unmodifiedString: params?.unmodifiedString ?? "",
+  };
+}

@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { deleteByKey, updateByKey, upsertRows } from "../../src/cratedb/sql/write.ts";
+import {
+  closeActiveVersion,
+  closeVersionsBefore,
+  deleteVersionsFrom,
+  selectVersions,
+} from "../../src/cratedb/sql/write-history.ts";
+
+const ref = { schema: "s", table: "t" };
+const hostile = { schema: 'my"schema', table: "Order Items" };
+
+describe("WriteBatch statements", () => {
+  test("an upsert inserts the file's columns and overwrites only the non-key ones on conflict", () => {
+    assert.deepEqual(upsertRows(ref, ["id", "a", "_fivetran_synced"], ["id"]), {
+      stmt: 'INSERT INTO "s"."t" ("id", "a", "_fivetran_synced") VALUES (?, ?, ?) ON CONFLICT ("id") DO UPDATE SET "a" = excluded."a", "_fivetran_synced" = excluded."_fivetran_synced"',
+      args: [],
+    });
+  });
+
+  test("an upsert with a composite key lists every key column as the conflict target", () => {
+    assert.equal(
+      upsertRows(hostile, ["k1", 'we"ird', "k2"], ["k1", "k2"]).stmt,
+      'INSERT INTO "my""schema"."Order Items" ("k1", "we""ird", "k2") VALUES (?, ?, ?) ON CONFLICT ("k1", "k2") DO UPDATE SET "we""ird" = excluded."we""ird"',
+    );
+  });
+
+  test("an upsert of key columns only does nothing on conflict, since an empty SET list is a syntax error", () => {
+    assert.equal(
+      upsertRows(ref, ["id"], ["id"]).stmt,
+      'INSERT INTO "s"."t" ("id") VALUES (?) ON CONFLICT ("id") DO NOTHING',
+    );
+  });
+
+  test("an update sets the modified columns and matches the full primary key", () => {
+    assert.deepEqual(updateByKey(ref, ["a", "_fivetran_synced"], ["k1", "k2"]), {
+      stmt: 'UPDATE "s"."t" SET "a" = ?, "_fivetran_synced" = ? WHERE "k1" = ? AND "k2" = ?',
+      args: [],
+    });
+  });
+
+  test("a delete matches the full primary key", () => {
+    assert.equal(
+      deleteByKey(hostile, ['i"d']).stmt,
+      'DELETE FROM "my""schema"."Order Items" WHERE "i""d" = ?',
+    );
+  });
+});
+
+describe("WriteHistoryBatch statements", () => {
+  test("overlap removal deletes versions of the source key starting at or after the given start", () => {
+    assert.equal(
+      deleteVersionsFrom(ref, ["id"]).stmt,
+      'DELETE FROM "s"."t" WHERE "id" = ? AND "_fivetran_start" >= ?',
+    );
+  });
+
+  test("closing before a start ends the active version and any version still overlapping it", () => {
+    assert.equal(
+      closeVersionsBefore(ref, ["a", "b"]).stmt,
+      'UPDATE "s"."t" SET "_fivetran_active" = FALSE, "_fivetran_end" = ? WHERE "a" = ? AND "b" = ? AND ("_fivetran_active" = TRUE OR "_fivetran_end" >= ?)',
+    );
+  });
+
+  test("a history delete ends the active version of the source key", () => {
+    assert.equal(
+      closeActiveVersion(ref, ["id"]).stmt,
+      'UPDATE "s"."t" SET "_fivetran_active" = FALSE, "_fivetran_end" = ? WHERE "id" = ? AND "_fivetran_active" = TRUE',
+    );
+  });
+
+  test("versions of single-column keys are selected with one array argument", () => {
+    assert.deepEqual(selectVersions(ref, ["id", "v"], ["id"], [[1], [2]]), {
+      stmt: 'SELECT "id", "v" FROM "s"."t" WHERE "id" = ANY(?)',
+      args: [[1, 2]],
+    });
+  });
+
+  test("versions of composite keys are selected with one parenthesised condition per key", () => {
+    assert.deepEqual(
+      selectVersions(
+        ref,
+        ["a", "b", "v"],
+        ["a", "b"],
+        [
+          [1, "x"],
+          [2, "y"],
+        ],
+      ),
+      {
+        stmt: 'SELECT "a", "b", "v" FROM "s"."t" WHERE ("a" = ? AND "b" = ?) OR ("a" = ? AND "b" = ?)',
+        args: [1, "x", 2, "y"],
+      },
+    );
+  });
+});
