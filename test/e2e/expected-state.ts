@@ -55,9 +55,11 @@ function alterTable(table: ModelTable, def: TableDef, dropColumns: boolean): voi
   for (const column of table.columns) {
     const target = wanted.get(column.name);
     if (target) {
-      // A type change converts stored values: keep them as the old type read them.
+      // A type change converts stored values: as the old type read them, cast to the new one
+      // (DOUBLE → FLOAT loses precision, a smaller scale rounds).
       if (target.type !== column.type || target.decimal?.scale !== column.decimal?.scale) {
-        for (const row of table.rows) row[column.name] = normalise(column, row[column.name]);
+        for (const row of table.rows)
+          row[column.name] = normalise(target, normalise(column, row[column.name]));
       }
       next.push({ ...target });
     } else if (dropColumns) {

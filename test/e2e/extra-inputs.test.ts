@@ -22,7 +22,9 @@ const CASES: Record<string, { files: readonly string[]; deferTruncates?: boolean
   "duplicate keys across files and kinds": { files: ["duplicate_keys.json"] },
   "truncates between writes": { files: ["truncate_cutoff.json"] },
   "truncate cutoffs between rows of one file": { files: ["truncate_cutoff.json"], deferTruncates: true },
-  "soft-deleted rows revived by later upserts and updates": { files: ["revival_1.json", "revival_2.json"] },
+  "soft-deleted rows revived by later upserts and updates": {
+    files: ["revival_1.json", "revival_2.json", "revival_3.json"],
+  },
   "history versions over two input files": { files: ["history_1.json", "history_2.json"] },
   "hostile table and column names": { files: ["hostile_names.json"] },
 };
