@@ -1,5 +1,5 @@
 /**
- * Fivetran's four sample tester inputs, each replayed into its own schema through the gRPC server;
+ * Fivetran's sample tester inputs, each replayed into its own schema through the gRPC server;
  * final table shapes and contents must equal the reference model's.
  */
 import assert from "node:assert/strict";
@@ -20,6 +20,13 @@ const SAMPLES = [
   "schema_migrations_input_ddl.json",
   "schema_migrations_input_dml.json",
   "schema_migrations_input_sync_modes.json",
+  // Updates, deletes and soft deletes of records that don't exist (or no longer do, after a truncate).
+  "nonexistent-records/delete_missing_record.json",
+  "nonexistent-records/soft_delete_missing_record.json",
+  "nonexistent-records/update_missing_record.json",
+  "nonexistent-records/truncate_then_delete.json",
+  "nonexistent-records/truncate_then_soft_delete.json",
+  "nonexistent-records/truncate_then_update.json",
 ] as const;
 
 const env: ReplayEnv = await startReplayEnv();
@@ -33,7 +40,9 @@ for (const file of SAMPLES) {
   describe(`replaying ${file}`, () => {
     let outcome: ReplayOutcome;
     before(async () => {
-      outcome = await replay(env, file.replace(/\W/g, "_").slice(0, 20), [[file, loadInput(file)]]);
+      outcome = await replay(env, file.replace(/^.*\//, "").replace(/\W/g, "_").slice(0, 20), [
+        [file, loadInput(file)],
+      ]);
     });
     after(() => outcome?.cleanup());
 
