@@ -80,7 +80,7 @@ export async function replay(
   env: ReplayEnv,
   prefix: string,
   files: readonly (readonly [string, TesterInput])[],
-  options: { readonly deferTruncates?: boolean } = {},
+  options: { readonly deferTruncates?: boolean; readonly repeatCalls?: boolean } = {},
 ): Promise<ReplayOutcome> {
   const schema = uniqueSchema(`e2e_${prefix}`);
   const { dir, cleanup } = await batchDir();

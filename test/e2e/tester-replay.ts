@@ -47,6 +47,11 @@ export interface ReplayOptions {
    * was reached (§8.3's reading). Default: write what was gathered before each truncate.
    */
   readonly deferTruncates?: boolean;
+  /**
+   * Send every mutating RPC twice, as Fivetran does when a response is lost: the second call must
+   * succeed and change nothing (fivetran-protocol.md §9.14).
+   */
+  readonly repeatCalls?: boolean;
   /** Pause before each op so that `_fivetran_synced` values and truncate cutoffs never share a millisecond. */
   readonly opDelayMs?: number;
 }
@@ -129,24 +134,26 @@ export class TesterReplay {
 
   async #createTable(def: TableDef): Promise<void> {
     this.calls.push({ rpc: "createTable", table: def });
-    const res = await grpcUnary(rpc(this), m.createTable, {
-      configuration: this.#o.configuration,
-      schemaName: this.#o.schema,
-      table: tableDefToProto(def),
-    });
-    expectSuccess("CreateTable", def.name, res.response);
+    await this.#mutate("CreateTable", def.name, () =>
+      grpcUnary(rpc(this), m.createTable, {
+        configuration: this.#o.configuration,
+        schemaName: this.#o.schema,
+        table: tableDefToProto(def),
+      }),
+    );
     this.#defs.set(def.name, def);
   }
 
   async #alterTable(def: TableDef, dropColumns: boolean): Promise<void> {
     this.calls.push({ rpc: "alterTable", table: def, dropColumns });
-    const res = await grpcUnary(rpc(this), m.alterTable, {
-      configuration: this.#o.configuration,
-      schemaName: this.#o.schema,
-      table: tableDefToProto(def),
-      dropColumns,
-    });
-    expectSuccess("AlterTable", def.name, res.response);
+    await this.#mutate("AlterTable", def.name, () =>
+      grpcUnary(rpc(this), m.alterTable, {
+        configuration: this.#o.configuration,
+        schemaName: this.#o.schema,
+        table: tableDefToProto(def),
+        dropColumns,
+      }),
+    );
     this.#defs.set(def.name, def);
   }
 
@@ -204,15 +211,19 @@ export class TesterReplay {
 
   async #truncate(table: string, cutoffMs: number, soft: boolean): Promise<void> {
     this.calls.push({ rpc: "truncate", table, cutoffMs, soft });
-    const res = await grpcUnary(rpc(this), m.truncate, {
-      configuration: this.#o.configuration,
-      schemaName: this.#o.schema,
-      tableName: table,
-      syncedColumn: SYSTEM_COLUMN.synced,
-      utcDeleteBefore: { seconds: BigInt(Math.floor(cutoffMs / 1000)), nanos: (cutoffMs % 1000) * 1_000_000 },
-      ...(soft ? { soft: { deletedColumn: SYSTEM_COLUMN.deleted } } : {}),
-    });
-    expectSuccess("Truncate", table, res.response);
+    await this.#mutate("Truncate", table, () =>
+      grpcUnary(rpc(this), m.truncate, {
+        configuration: this.#o.configuration,
+        schemaName: this.#o.schema,
+        tableName: table,
+        syncedColumn: SYSTEM_COLUMN.synced,
+        utcDeleteBefore: {
+          seconds: BigInt(Math.floor(cutoffMs / 1000)),
+          nanos: (cutoffMs % 1000) * 1_000_000,
+        },
+        ...(soft ? { soft: { deletedColumn: SYSTEM_COLUMN.deleted } } : {}),
+      }),
+    );
   }
 
   async #write(fileName: string, batch: TableBatch): Promise<void> {
@@ -248,25 +259,27 @@ export class TesterReplay {
       const earliestColumns = batch.table.columns.filter((c) => c.primaryKey);
       const earliestStartFiles = await file("earliest", batch.earliest, earliestColumns);
       this.calls.push({ rpc: "writeHistoryBatch", batch });
-      const res = await grpcUnary(rpc(this), m.writeHistoryBatch, {
-        ...common,
-        keys,
-        earliestStartFiles,
-        replaceFiles,
-        updateFiles,
-        deleteFiles,
-      });
-      expectSuccess("WriteHistoryBatch", batch.table.name, res.response);
+      await this.#mutate("WriteHistoryBatch", batch.table.name, () =>
+        grpcUnary(rpc(this), m.writeHistoryBatch, {
+          ...common,
+          keys,
+          earliestStartFiles,
+          replaceFiles,
+          updateFiles,
+          deleteFiles,
+        }),
+      );
     } else {
       this.calls.push({ rpc: "writeBatch", batch });
-      const res = await grpcUnary(rpc(this), m.writeBatch, {
-        ...common,
-        keys,
-        replaceFiles,
-        updateFiles,
-        deleteFiles,
-      });
-      expectSuccess("WriteBatch", batch.table.name, res.response);
+      await this.#mutate("WriteBatch", batch.table.name, () =>
+        grpcUnary(rpc(this), m.writeBatch, {
+          ...common,
+          keys,
+          replaceFiles,
+          updateFiles,
+          deleteFiles,
+        }),
+      );
     }
   }
 
@@ -300,11 +313,12 @@ export class TesterReplay {
     }
     const migration = toMigration(kind, s);
     this.calls.push({ rpc: "migrate", migration });
-    const res = await grpcUnary(rpc(this), m.migrate, {
-      configuration: this.#o.configuration,
-      details: migrationDetails(this.#o.schema, migration),
-    });
-    expectSuccess("Migrate", kind, res.response);
+    await this.#mutate("Migrate", kind, () =>
+      grpcUnary(rpc(this), m.migrate, {
+        configuration: this.#o.configuration,
+        details: migrationDetails(this.#o.schema, migration),
+      }),
+    );
     for (const table of migrationTables(migration)) await this.#relearn(table);
   }
 
@@ -317,6 +331,16 @@ export class TesterReplay {
     });
     if (res.response.case === "table") this.#defs.set(table, tableDefFromProto(res.response.value));
     else this.#defs.delete(table);
+  }
+
+  /** A mutating RPC must succeed; with `repeatCalls` it is sent again and must succeed again. */
+  async #mutate(
+    what: string,
+    subject: string,
+    call: () => Promise<{ response: { case: string | undefined; value?: unknown } }>,
+  ): Promise<void> {
+    expectSuccess(what, subject, (await call()).response);
+    if (this.#o.repeatCalls) expectSuccess(what, `${subject} (sent again)`, (await call()).response);
   }
 
   get options(): ReplayOptions {
