@@ -14,7 +14,7 @@ import { grpcClient, startTestServer, type TestServer } from "../rpc/server-fixt
 import { expectedState, type Model, type ModelTable } from "./expected-state.ts";
 import { normalise } from "./normalise.ts";
 import type { TesterInput } from "./tester-input.ts";
-import { implemented, runSetup, TesterReplay } from "./tester-replay.ts";
+import { implemented, type ReplayOptions, runSetup, TesterReplay } from "./tester-replay.ts";
 
 export interface ReplayEnv {
   readonly server: TestServer;
@@ -80,7 +80,7 @@ export async function replay(
   env: ReplayEnv,
   prefix: string,
   files: readonly (readonly [string, TesterInput])[],
-  options: { readonly deferTruncates?: boolean; readonly repeatCalls?: boolean } = {},
+  options: Pick<ReplayOptions, "deferTruncates" | "repeatCalls" | "olderTester"> = {},
 ): Promise<ReplayOutcome> {
   const schema = uniqueSchema(`e2e_${prefix}`);
   const { dir, cleanup } = await batchDir();

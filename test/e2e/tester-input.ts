@@ -66,9 +66,13 @@ function columnDef(name: string, spec: ColumnSpec, primaryKey: boolean): ColumnD
 /**
  * The definition the tester sends: the user columns, then `_fivetran_id` for keyless tables, the
  * history columns for history mode, `_fivetran_deleted` for every other table (testers from
- * 2.26.0408 on) and `_fivetran_synced`.
+ * 2.26.0408 on; older ones add it by AlterTable before the first soft op) and `_fivetran_synced`.
  */
-export function testerTableDef(name: string, table: InputTable): TableDef {
+export function testerTableDef(
+  name: string,
+  table: InputTable,
+  options: { readonly deletedColumn?: boolean } = {},
+): TableDef {
   const pk = table.primary_key ?? [];
   const history = table.history_mode === true;
   const columns = Object.entries(table.columns).map(([column, spec]) =>
@@ -81,7 +85,7 @@ export function testerTableDef(name: string, table: InputTable): TableDef {
       { name: SYSTEM_COLUMN.end, type: "UTC_DATETIME", primaryKey: false },
       { name: SYSTEM_COLUMN.active, type: "BOOLEAN", primaryKey: false },
     );
-  } else {
+  } else if (options.deletedColumn ?? true) {
     columns.push({ name: SYSTEM_COLUMN.deleted, type: "BOOLEAN", primaryKey: false });
   }
   columns.push({ name: SYSTEM_COLUMN.synced, type: "UTC_DATETIME", primaryKey: false });

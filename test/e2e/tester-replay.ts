@@ -48,6 +48,11 @@ export interface ReplayOptions {
    */
   readonly deferTruncates?: boolean;
   /**
+   * Behave like testers before 2.26.0408: `_fivetran_deleted` is not created with the table but
+   * added by AlterTable right before the first soft delete or soft truncate.
+   */
+  readonly olderTester?: boolean;
+  /**
    * Send every mutating RPC twice, as Fivetran does when a response is lost: the second call must
    * succeed and change nothing (fivetran-protocol.md §9.14).
    */
@@ -98,11 +103,11 @@ export class TesterReplay {
 
   async runFile(name: string, input: TesterInput): Promise<void> {
     for (const [table, spec] of Object.entries(input.create_table ?? {})) {
-      const def = testerTableDef(table, spec);
+      const def = testerTableDef(table, spec, { deletedColumn: !this.#o.olderTester });
       await this.#createTable(def);
     }
     for (const [table, spec] of Object.entries(input.alter_table ?? {})) {
-      await this.#alterTable(testerTableDef(table, spec), false);
+      await this.#alterTable(testerTableDef(table, spec, { deletedColumn: !this.#o.olderTester }), false);
     }
     await this.#ops(name, input);
     for (const group of input.schema_migration ?? []) await this.#migrationGroup(group);
