@@ -5,25 +5,13 @@
  * Every issued RPC is also recorded as a plain TesterCall so the reference model can replay it.
  */
 import * as grpc from "@grpc/grpc-js";
-import type { DataType } from "../../gen/fivetran_sdk/v2/common_pb.ts";
-import {
-  Compression,
-  DestinationConnector,
-  Encryption,
-  TableSyncModeMigrationType,
-} from "../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
+import { DestinationConnector } from "../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
 import { tableDefFromProto, tableDefToProto } from "../../src/rpc/table-def-from-proto.ts";
-import { FIVETRAN_TYPES, SYSTEM_COLUMN, type TableDef } from "../../src/table-def.ts";
-import { type Cell, TESTER_NULL, TESTER_UNMODIFIED, writeBatchFile } from "../helpers/batch-writer.ts";
+import { SYSTEM_COLUMN, type TableDef } from "../../src/table-def.ts";
 import { grpcUnary } from "../rpc/server-fixture.ts";
 import { BatchCollector, type OpKind } from "./tester-batches.ts";
-import {
-  type Migration,
-  migrationTables,
-  type Row,
-  type TableBatch,
-  type TesterCall,
-} from "./tester-calls.ts";
+import { migrationTables, type Row, type TableBatch, type TesterCall } from "./tester-calls.ts";
+import { TESTER_FILE_PARAMS, writeTableFiles } from "./tester-files.ts";
 import {
   fivetranType,
   isHistoryTable,
@@ -31,6 +19,7 @@ import {
   type TesterInput,
   testerTableDef,
 } from "./tester-input.ts";
+import { migrationDetails, toMigration } from "./tester-migrations.ts";
 
 const m = DestinationConnector.method;
 
@@ -40,7 +29,7 @@ export interface ReplayOptions {
   readonly schema: string;
   /** Where batch files are written. */
   readonly dir: string;
-  /** False while WriteBatch/WriteHistoryBatch are missing: data files are built but not sent. */
+  /** False while WriteBatch/WriteHistoryBatch are missing: data ops are then neither written nor sent. */
   readonly data: boolean;
   /**
    * Hold truncates until the file's batches are written, cutoffs kept from when each truncate op
@@ -95,7 +84,6 @@ export class TesterReplay {
   readonly #defs = new Map<string, TableDef>();
   readonly #o: ReplayOptions;
   #lastMs = 0;
-  #files = 0;
 
   constructor(options: ReplayOptions) {
     this.#o = options;
@@ -232,37 +220,15 @@ export class TesterReplay {
   }
 
   async #write(fileName: string, batch: TableBatch): Promise<void> {
-    const keys: Record<string, Uint8Array> = {};
-    const file = async (kind: string, rows: readonly Row[], columns = batch.table.columns) => {
-      if (rows.length === 0) return [];
-      const n = ++this.#files;
-      const written = await writeBatchFile({
-        dir: this.#o.dir,
-        name: `${n}_${batch.table.name.replace(/[^A-Za-z0-9_-]/g, "_")}_${fileName.replace(/\W/g, "_")}_${kind}.csv.zstd.aes`,
-        columns,
-        rows: rows.map((row): Cell[] => columns.map((c) => (c.name in row ? row[c.name]! : null))),
-        shuffleSeed: n,
-      });
-      Object.assign(keys, written.keys);
-      return [written.path];
-    };
+    const files = await writeTableFiles(this.#o.dir, fileName, batch);
+    const { keys, replaceFiles, updateFiles, deleteFiles, earliestStartFiles } = files;
     const common = {
       configuration: this.#o.configuration,
       schemaName: this.#o.schema,
       table: tableDefToProto(batch.table),
-      fileParams: {
-        compression: Compression.ZSTD,
-        encryption: Encryption.AES,
-        nullString: TESTER_NULL,
-        unmodifiedString: TESTER_UNMODIFIED,
-      },
+      fileParams: TESTER_FILE_PARAMS,
     };
-    const replaceFiles = await file("upsert", batch.replace);
-    const updateFiles = await file("update", batch.update);
-    const deleteFiles = await file("delete", batch.delete);
     if (batch.history) {
-      const earliestColumns = batch.table.columns.filter((c) => c.primaryKey);
-      const earliestStartFiles = await file("earliest", batch.earliest, earliestColumns);
       this.calls.push({ rpc: "writeHistoryBatch", batch });
       await this.#mutate("WriteHistoryBatch", batch.table.name, () =>
         grpcUnary(rpc(this), m.writeHistoryBatch, {
@@ -365,194 +331,4 @@ function expectSuccess(
   throw new Error(
     `${what} ${subject} answered ${response.case}${value?.message ? `: ${value.message}` : ""}`,
   );
-}
-
-function toMigration(kind: string, s: (key: string) => string): Migration {
-  switch (kind) {
-    case "copy_column":
-      return { op: "copy_column", table: s("table"), from: s("from_column"), to: s("to_column") };
-    case "update_column_value":
-      return { op: "update_column_value", table: s("table"), column: s("column"), value: s("value") };
-    case "set_column_to_null":
-      return { op: "update_column_value", table: s("table"), column: s("column"), value: "NULL" };
-    case "add_column_with_default_value":
-      return {
-        op: "add_column_with_default_value",
-        table: s("table"),
-        column: s("column"),
-        type: fivetranType(s("data_type")),
-        value: s("default_value"),
-      };
-    case "copy_table":
-      return { op: "copy_table", from: s("from_table"), to: s("to_table") };
-    case "rename_column":
-      return { op: "rename_column", table: s("table"), from: s("from_column"), to: s("to_column") };
-    case "rename_table":
-      return { op: "rename_table", from: s("from_table"), to: s("to_table") };
-    case "drop_table":
-      return { op: "drop_table", table: s("table") };
-    case "add_column_in_history_mode":
-      return {
-        op: "add_column_in_history_mode",
-        table: s("table"),
-        column: s("column"),
-        type: fivetranType(s("data_type")),
-        value: s("default_value"),
-        at: s("operation_timestamp"),
-      };
-    case "drop_column_in_history_mode":
-      return {
-        op: "drop_column_in_history_mode",
-        table: s("table"),
-        column: s("column"),
-        at: s("operation_timestamp"),
-      };
-    case "copy_table_to_history_mode":
-      return {
-        op: "copy_table_to_history_mode",
-        from: s("from_table"),
-        to: s("to_table"),
-        deletedColumn: s("deleted_column"),
-      };
-    case "migrate_soft_delete_to_history":
-      return {
-        op: "sync_mode",
-        table: s("table"),
-        type: "SOFT_DELETE_TO_HISTORY",
-        deletedColumn: s("deleted_column"),
-      };
-    case "migrate_history_to_soft_delete":
-      return {
-        op: "sync_mode",
-        table: s("table"),
-        type: "HISTORY_TO_SOFT_DELETE",
-        deletedColumn: s("deleted_column"),
-      };
-    default:
-      throw new Error(`schema_migration kind ${kind} is not supported by the tester`);
-  }
-}
-
-const dataType = (type: (typeof FIVETRAN_TYPES)[number]): DataType =>
-  FIVETRAN_TYPES.indexOf(type) as DataType;
-
-/** MigrationDetails as the tester sends it: `table` is the migrated (or source) table. */
-function migrationDetails(schema: string, mig: Migration) {
-  const table = "table" in mig ? mig.table : mig.from;
-  const base = { schema, table };
-  switch (mig.op) {
-    case "drop_table":
-      return {
-        ...base,
-        operation: { case: "drop" as const, value: { entity: { case: "dropTable" as const, value: true } } },
-      };
-    case "drop_column_in_history_mode":
-      return {
-        ...base,
-        operation: {
-          case: "drop" as const,
-          value: {
-            entity: {
-              case: "dropColumnInHistoryMode" as const,
-              value: { column: mig.column, operationTimestamp: mig.at },
-            },
-          },
-        },
-      };
-    case "copy_table":
-      return {
-        ...base,
-        operation: {
-          case: "copy" as const,
-          value: { entity: { case: "copyTable" as const, value: { fromTable: mig.from, toTable: mig.to } } },
-        },
-      };
-    case "copy_column":
-      return {
-        ...base,
-        operation: {
-          case: "copy" as const,
-          value: {
-            entity: { case: "copyColumn" as const, value: { fromColumn: mig.from, toColumn: mig.to } },
-          },
-        },
-      };
-    case "copy_table_to_history_mode":
-      return {
-        ...base,
-        operation: {
-          case: "copy" as const,
-          value: {
-            entity: {
-              case: "copyTableToHistoryMode" as const,
-              value: { fromTable: mig.from, toTable: mig.to, softDeletedColumn: mig.deletedColumn },
-            },
-          },
-        },
-      };
-    case "rename_table":
-      return {
-        ...base,
-        operation: {
-          case: "rename" as const,
-          value: {
-            entity: { case: "renameTable" as const, value: { fromTable: mig.from, toTable: mig.to } },
-          },
-        },
-      };
-    case "rename_column":
-      return {
-        ...base,
-        operation: {
-          case: "rename" as const,
-          value: {
-            entity: { case: "renameColumn" as const, value: { fromColumn: mig.from, toColumn: mig.to } },
-          },
-        },
-      };
-    case "add_column_with_default_value":
-      return {
-        ...base,
-        operation: {
-          case: "add" as const,
-          value: {
-            entity: {
-              case: "addColumnWithDefaultValue" as const,
-              value: { column: mig.column, columnType: dataType(mig.type), defaultValue: mig.value },
-            },
-          },
-        },
-      };
-    case "add_column_in_history_mode":
-      return {
-        ...base,
-        operation: {
-          case: "add" as const,
-          value: {
-            entity: {
-              case: "addColumnInHistoryMode" as const,
-              value: {
-                column: mig.column,
-                columnType: dataType(mig.type),
-                defaultValue: mig.value,
-                operationTimestamp: mig.at,
-              },
-            },
-          },
-        },
-      };
-    case "update_column_value":
-      return {
-        ...base,
-        operation: { case: "updateColumnValue" as const, value: { column: mig.column, value: mig.value } },
-      };
-    case "sync_mode":
-      return {
-        ...base,
-        operation: {
-          case: "tableSyncModeMigration" as const,
-          value: { type: TableSyncModeMigrationType[mig.type], softDeletedColumn: mig.deletedColumn },
-        },
-      };
-  }
 }
