@@ -5,6 +5,7 @@
  * a failure at any step ends with the same table as an uninterrupted run.
  */
 import type { SqlClient } from "../cratedb/sql-client.ts";
+import { info } from "../log.ts";
 import type { FivetranType, TableRef } from "../table-def.ts";
 import type { AlterOptions } from "./alter-table-steps.ts";
 import { addColumnWithDefault, copyColumn, renameColumn, updateColumnValue } from "./migrate-column.ts";
@@ -118,6 +119,7 @@ export async function migrate(
       await historyToSoftDelete(client, ref, migration.softDeletedColumn, options);
       break;
     case "unsupported":
+      info(`Migrate: ${migration.what} on ${ref.schema}.${ref.table} is not supported; Fivetran falls back`);
       return "unsupported";
   }
   return "success";
