@@ -74,6 +74,7 @@ export async function copyTable(
       `Migrate (copy_table): table ${quotedName(to)} already exists with a different definition than ${quotedName(from)}. Drop or rename it so the copy can be made.`,
     );
   }
+  if (target !== undefined) checkWritable(target);
   if (target === undefined) {
     // Records first, as CreateTable does: a retry after a lost response finds them.
     await step(options, "copy-table:record-types", async () => {
