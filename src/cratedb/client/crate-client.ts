@@ -23,7 +23,7 @@ import { type HttpResponse, responseError, type SendOptions, Transport } from ".
 
 /**
  * Bodies from this size on travel gzip-compressed (as crate-python does). Level 1 shrinks bulk
- * bodies 4–9× at 300–500 MB/s on one core (bench/client-json.ts); level 6 gains ~10 % for 4× the
+ * bodies 4–9× at 300–500 MB/s on one core (bench/client-json.bench.ts); level 6 gains ~10 % for 4× the
  * time.
  */
 const GZIP_MIN_BYTES = 8192;

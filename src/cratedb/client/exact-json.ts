@@ -16,7 +16,7 @@ const rawJSON = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
 
 /**
  * Parses a CrateDB response body. The reviver costs ~10× a plain JSON.parse, so it only runs
- * when a pre-scan finds a number that could be affected (bench/client-json.ts: the scan adds
+ * when a pre-scan finds a number that could be affected (bench/client-json.bench.ts: the scan adds
  * ~20 % to a plain parse).
  */
 export function parseExactJson(text: string): unknown {

@@ -1,0 +1,76 @@
+import { InvalidValue } from "../errors.ts";
+
+/**
+ * Exact decimal text handling, as string algorithms only: Fivetran's decimals may come from a
+ * Java `double` (`1.2345678901234568E22`) and must never pass through a JS float.
+ */
+
+const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,9}))?$/;
+
+/** Longest plain expansion we build; anything longer is far outside every decimal type. */
+const MAX_EXPANDED_DIGITS = 1000;
+
+/**
+ * Rewrites a decimal number, possibly in exponent form, as a plain decimal string with the
+ * same exact value: `1.5E+3` → `1500`, `-12E-4` → `-0.0012`, `+.5` → `0.5`. Leading zeros of the
+ * integral part are removed; fraction digits are kept as written (no rounding).
+ */
+export function plainDecimal(text: string): string {
+  const m = DECIMAL_TEXT.exec(text);
+  const intDigits = m?.[2] ?? "";
+  const fracDigits = m?.[3] ?? "";
+  if (m === null || intDigits.length + fracDigits.length === 0)
+    throw new InvalidValue("not a decimal number");
+  const negative = m[1] === "-";
+  const exponent = m[4] === undefined ? 0 : Number(m[4]);
+  let intPart: string;
+  let fracPart: string;
+  if (exponent === 0) {
+    intPart = intDigits;
+    fracPart = fracDigits;
+  } else {
+    const digits = intDigits + fracDigits;
+    const point = intDigits.length + exponent; // position of the decimal point within `digits`
+    if (point > MAX_EXPANDED_DIGITS || -point > MAX_EXPANDED_DIGITS) {
+      throw new InvalidValue("decimal exponent out of range");
+    }
+    if (point <= 0) {
+      intPart = "";
+      fracPart = "0".repeat(-point) + digits;
+    } else if (point >= digits.length) {
+      intPart = digits + "0".repeat(point - digits.length);
+      fracPart = "";
+    } else {
+      intPart = digits.slice(0, point);
+      fracPart = digits.slice(point);
+    }
+  }
+  let start = 0;
+  while (start < intPart.length - 1 && intPart.charCodeAt(start) === 48) start++;
+  intPart = start > 0 ? intPart.slice(start) : intPart;
+  if (intPart === "") intPart = "0";
+  const body = fracPart === "" ? intPart : `${intPart}.${fracPart}`;
+  // "-0" and "-0.000" are zero; keep the sign only for non-zero values.
+  return negative && /[1-9]/.test(body) ? `-${body}` : body;
+}
+
+/** Number of integral digits of a plain decimal string from `plainDecimal` (0 for `0.x`). */
+export function integralDigits(plain: string): number {
+  const start = plain.charCodeAt(0) === 45 ? 1 : 0;
+  const point = plain.indexOf(".");
+  const end = point === -1 ? plain.length : point;
+  return end - start === 1 && plain.charCodeAt(start) === 48 ? 0 : end - start;
+}
+
+/**
+ * Formats an unscaled integer with `scale` fraction digits: (12345n, 2) → `123.45`,
+ * (-5n, 3) → `-0.005`. Used for Parquet decimals, which arrive as unscaled integers.
+ */
+export function scaledDecimal(unscaled: bigint, scale: number): string {
+  const negative = unscaled < 0n;
+  const digits = (negative ? -unscaled : unscaled).toString();
+  if (scale <= 0) return (negative ? "-" : "") + digits + "0".repeat(-scale);
+  const padded = digits.length <= scale ? "0".repeat(scale - digits.length + 1) + digits : digits;
+  const point = padded.length - scale;
+  return `${negative ? "-" : ""}${padded.slice(0, point)}.${padded.slice(point)}`;
+}
