@@ -52,7 +52,10 @@ export type Migration =
 
 export type MigrateOutcome = "success" | "unsupported";
 
-export type MigrateOptions = AlterOptions;
+export interface MigrateOptions extends AlterOptions {
+  /** Keys handled per round where a migration reads keys into memory (default 10 000). */
+  readonly keysPerRound?: number;
+}
 
 /** `ref` is `details.schema`/`details.table`; table-to-table operations name their own tables. */
 export async function migrate(

@@ -175,6 +175,20 @@ describe("HISTORY_TO_SOFT_DELETE", () => {
     );
   });
 
+  test("many records with many versions are thinned out over several rounds", async () => {
+    const rows: unknown[][] = [];
+    for (let id = 1; id <= 7; id++) {
+      for (let v = 0; v < id; v++)
+        rows.push([id, `v${v}`, T0 + v, v === id - 1 ? MAX : T0 + v, v === id - 1, T0]);
+    }
+    const ref = await seeder.seeded(history, HISTORY_NAMES, rows);
+    await migrate(client, ref, toSoftDelete, { keysPerRound: 2 });
+    assert.deepEqual(
+      await selectRows(client, ref, SOFT_OF_HISTORY_NAMES),
+      [1, 2, 3, 4, 5, 6, 7].map((id) => [id, `v${id - 1}`, T0, false]),
+    );
+  });
+
   test("a round trip soft delete → history → soft delete keeps rows and flags", async () => {
     const ref = await seeder.seeded(softDelete, SOFT_NAMES, SOFT_ROWS);
     await migrate(client, ref, toHistory);
