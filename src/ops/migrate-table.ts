@@ -127,7 +127,7 @@ export async function renameTable(
       await run(client, renameTableSql(from, to.table), options);
     });
   }
-  // Also on a re-run after the rename: the target's records were copied before it.
+  // Old records go last, also on a re-run after the rename (the new name's were copied before it).
   await step(options, "rename-table:forget-types", async () => {
     await forgetTableTypes(client, from, options);
   });
