@@ -40,7 +40,9 @@ function tableAt(ctx: Ctx, toks: readonly Tok[], i: number, priv: "DDL" | "DQL")
 export async function refreshTable(ctx: Ctx, t: SimTable): Promise<void> {
   if (!t.dirty) return;
   const cols = [ROWID, ...t.columns.map((c) => quoteIdent(c.pg))].join(", ");
-  await ctx.pg.exec(`DELETE FROM ${t.snap}; INSERT INTO ${t.snap} (${cols}) SELECT ${cols} FROM ${t.live};`);
+  await ctx.pg.exec(
+    `DELETE FROM ${t.snap}; INSERT INTO ${t.snap} (${cols}) SELECT ${cols} FROM ${t.live}; ANALYZE ${t.snap}; ANALYZE ${t.live};`,
+  );
   t.dirty = false;
 }
 
