@@ -331,3 +331,37 @@ describe("statements without transactions", () => {
     assert.equal((await fails(`TRUNCATE ${t}`)).code, 4000);
   });
 });
+
+describe("CREATE TABLE AS", () => {
+  test("copies names, types and refreshed rows but no primary key or NOT NULL", async () => {
+    const src = table("cta_src");
+    await ok(
+      `CREATE TABLE ${src} (id INT PRIMARY KEY, n NUMERIC(10, 2) NOT NULL, ts TIMESTAMP WITH TIME ZONE)`,
+    );
+    await ok(`INSERT INTO ${src} (id, n, ts) VALUES (1, '1.50', 1000), (2, '2.25', 2000)`);
+    await ok(`REFRESH TABLE ${src}`);
+    await ok(`INSERT INTO ${src} (id, n) VALUES (3, '3')`);
+    const copy = table("cta_copy");
+    const r = await ok(`CREATE TABLE ${copy} AS SELECT * FROM ${src} WHERE id > ?`, [0]);
+    assert.equal(r.rowcount, 2);
+    const cols = await rows(
+      "SELECT column_name, data_type, is_nullable, numeric_precision FROM information_schema.columns WHERE table_schema = ? AND table_name = 'cta_copy' ORDER BY ordinal_position",
+      [schema],
+    );
+    assert.deepEqual(cols, [
+      ["id", "integer", "YES", 32],
+      ["n", "numeric", "YES", 10],
+      ["ts", "timestamp with time zone", "YES", null],
+    ]);
+    const pk = await rows(
+      "SELECT column_name FROM information_schema.key_column_usage WHERE table_schema = ? AND table_name = 'cta_copy'",
+      [schema],
+    );
+    assert.deepEqual(pk, []);
+    await ok(`REFRESH TABLE ${copy}`);
+    assert.deepEqual(await rows(`SELECT id, n, ts FROM ${copy} ORDER BY id`), [
+      [1, 1.5, 1000],
+      [2, 2.25, 2000],
+    ]);
+  });
+});
