@@ -2,28 +2,16 @@
  * ALTER TABLE, ALTER CLUSTER SWAP TABLE, REFRESH and OPTIMIZE (cratedb.md §3.5, §3.6, §4.6).
  * Every schema change is applied to the live table and its snapshot alike.
  */
-import { blocked, column, DEFAULT_SETTINGS, fqn, ROWID, type SimTable } from "./catalog.ts";
+import { blocked, column, DEFAULT_SETTINGS, fqn, type SimTable } from "./catalog.ts";
+import { parseColumnDef, pgColumnDef, pgNameAllocator } from "./column-defs.ts";
 import type { Ctx, StatementResult } from "./context.ts";
 import { count } from "./context.ts";
-import {
-  checkTableSetting,
-  parseColumnDef,
-  parseSettings,
-  pgColumnDef,
-  pgNameAllocator,
-} from "./ddl-create.ts";
 import { throwUnknownColumn } from "./dml-common.ts";
-import {
-  operationNotAllowed,
-  parseError,
-  relationExists,
-  SimError,
-  syntaxError,
-  unsupported,
-} from "./errors.ts";
+import { operationNotAllowed, parseError, relationExists, syntaxError, unsupported } from "./errors.ts";
 import type { JsonValue } from "./json.ts";
 import { checkColumnName, checkRelationName, nameOf, SYSTEM_COLUMNS } from "./names.ts";
 import { ParamSink, quoteIdent, readName, resolveRelation } from "./rewrite.ts";
+import { checkTableSetting, parseSettings } from "./table-settings.ts";
 import { closeParen, isPunct, isWord, splitTopLevel, type Tok } from "./tokens.ts";
 import { pgType } from "./types.ts";
 
@@ -34,37 +22,6 @@ function tableAt(ctx: Ctx, toks: readonly Tok[], i: number, priv: "DDL" | "DQL")
   const { schema, name } = resolveRelation(ctx, parts);
   ctx.privileges.require(ctx.session.user, priv, schema, name);
   return { table: ctx.catalog.get(schema, name), next };
-}
-
-/** Copies the live rows into the snapshot: what `REFRESH TABLE` makes visible to searches. */
-export async function refreshTable(ctx: Ctx, t: SimTable): Promise<void> {
-  if (!t.dirty) return;
-  const cols = [ROWID, ...t.columns.map((c) => quoteIdent(c.pg))].join(", ");
-  await ctx.pg.exec(
-    `DELETE FROM ${t.snap}; INSERT INTO ${t.snap} (${cols}) SELECT ${cols} FROM ${t.live}; ANALYZE ${t.snap}; ANALYZE ${t.live};`,
-  );
-  t.dirty = false;
-}
-
-export async function refresh(ctx: Ctx, all: readonly Tok[]): Promise<StatementResult> {
-  const toks = strip(all);
-  if (!isWord(toks[1], "table")) throw syntaxError("line 1:9: mismatched input, expecting 'TABLE'");
-  const tables: SimTable[] = [];
-  for (const part of splitTopLevel(toks.slice(2))) {
-    if (part.some((t) => isWord(t, "partition")))
-      throw unsupported("REFRESH of single partitions is not emulated");
-    tables.push(tableAt(ctx, part, 0, "DQL").table);
-  }
-  for (const t of tables) await refreshTable(ctx, t);
-  return count(tables.length);
-}
-
-export async function optimize(ctx: Ctx, all: readonly Tok[]): Promise<StatementResult> {
-  const toks = strip(all);
-  const withAt = toks.findIndex((t) => isWord(t, "with"));
-  const names = splitTopLevel(toks.slice(2, withAt < 0 ? toks.length : withAt));
-  for (const part of names) tableAt(ctx, part, 0, "DDL");
-  return count(names.length);
 }
 
 export async function alterTable(
@@ -296,62 +253,3 @@ async function renameTable(ctx: Ctx, t: SimTable, toks: readonly Tok[]): Promise
   ctx.privileges.moveTable(before, fqn(t));
   return count(-1);
 }
-
-export async function swapTable(
-  ctx: Ctx,
-  all: readonly Tok[],
-  args: readonly JsonValue[],
-): Promise<StatementResult> {
-  const toks = strip(all);
-  if (!isWord(toks[2], "swap") || !isWord(toks[3], "table")) {
-    throw syntaxError(
-      `line 1:15: mismatched input '${toks[2]?.text ?? "<EOF>"}' expecting {'REROUTE', 'SWAP', …}`,
-    );
-  }
-  const a = readName(toks, 4);
-  if (!isWord(toks[a.next], "to"))
-    throw syntaxError(`line 1:${(toks[a.next]?.pos ?? 0) + 1}: mismatched input, expecting 'TO'`);
-  const b = readName(toks, a.next + 1);
-  let dropSource = false;
-  if (isWord(toks[b.next], "with") && isPunct(toks[b.next + 1], "(")) {
-    const { settings } = parseSettings(toks, b.next + 1, args);
-    for (const [k, v] of settings) {
-      if (k !== "drop_source")
-        throw parseError(`Invalid option '${k}' provided, supported options: [drop_source]`);
-      dropSource = v === true || v === "true";
-    }
-  } else if (b.next < toks.length) {
-    throw syntaxError(
-      `line 1:${toks[b.next]!.pos + 1}: mismatched input '${toks[b.next]!.text}' expecting <EOF>`,
-    );
-  }
-  const ra = resolveRelation(ctx, a.parts);
-  const rb = resolveRelation(ctx, b.parts);
-  const user = ctx.session.user;
-  if (!ctx.privileges.has(user, "AL")) {
-    ctx.privileges.require(user, "DDL", ra.schema, ra.name);
-    ctx.privileges.require(user, "DDL", rb.schema, rb.name);
-  }
-  const src = ctx.catalog.get(ra.schema, ra.name);
-  const dst = ctx.catalog.get(rb.schema, rb.name);
-  if (src === dst) throw parseError("Cannot swap a table with itself");
-  for (const t of [src, dst]) {
-    if (blocked(t, "blocks.write", "blocks.metadata", "blocks.read_only"))
-      throw operationNotAllowed(fqn(t), "ALTER TABLE RENAME");
-  }
-  // Names are catalogue entries, so the swap is atomic by construction.
-  ctx.catalog.remove(src);
-  ctx.catalog.remove(dst);
-  const [ss, sn, ds, dn] = [src.schema, src.name, dst.schema, dst.name];
-  src.schema = ds;
-  src.name = dn;
-  dst.schema = ss;
-  dst.name = sn;
-  ctx.catalog.add(src);
-  if (dropSource) {
-    await ctx.pg.exec(`DROP TABLE ${dst.live}; DROP TABLE ${dst.snap};`);
-  } else ctx.catalog.add(dst);
-  return count(1);
-}
-
-export { SimError };

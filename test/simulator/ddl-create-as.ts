@@ -4,13 +4,14 @@
  * unrefreshed source rows are not copied.
  */
 import { DEFAULT_SETTINGS, type SimColumn, type SimTable } from "./catalog.ts";
+import { pgNameAllocator } from "./column-defs.ts";
 import { type Ctx, count, type StatementResult } from "./context.ts";
-import { createPgTables, pgNameAllocator } from "./ddl-create.ts";
 import { parseError, relationExists } from "./errors.ts";
 import type { JsonValue } from "./json.ts";
 import { materialise } from "./metadata.ts";
 import { checkColumnName } from "./names.ts";
 import type { PgResult } from "./pg.ts";
+import { createPgTables } from "./pg-tables.ts";
 import { ParamSink, quoteIdent, type TableRef, translate } from "./rewrite.ts";
 import { expandSelectStars } from "./select.ts";
 import { isPunct, render, type Tok } from "./tokens.ts";

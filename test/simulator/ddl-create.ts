@@ -4,11 +4,11 @@ import {
   type Catalog,
   DEFAULT_SETTINGS,
   fqn,
-  ROWID,
   type SettingValue,
   type SimColumn,
   type SimTable,
 } from "./catalog.ts";
+import { parseColumnDef, pgColumnDef, pgNameAllocator } from "./column-defs.ts";
 import { type Ctx, count, type StatementResult } from "./context.ts";
 import { createTableAs } from "./ddl-create-as.ts";
 import {
@@ -20,154 +20,13 @@ import {
   syntaxError,
   unsupported,
 } from "./errors.ts";
-import { JsonNumber, type JsonValue } from "./json.ts";
-import { checkColumnName, checkRelationName, nameOf } from "./names.ts";
-import { declaredSubColumns } from "./objects.ts";
-import { ParamSink, quoteIdent, readName, resolveRelation, translate } from "./rewrite.ts";
-import { closeParen, isPunct, isWord, render, splitTopLevel, type Tok } from "./tokens.ts";
-import { canBePrimaryKey, checkStorable, parseType, pgType } from "./types.ts";
-
-/** Parses `(k = v, …)`; keys may be dotted (`"blocks.write"` or `blocks.write`). */
-export function parseSettings(toks: readonly Tok[], open: number, args: readonly JsonValue[]) {
-  const close = closeParen(toks, open);
-  const out = new Map<string, SettingValue>();
-  for (const part of splitTopLevel(toks.slice(open + 1, close))) {
-    if (part.length === 0) continue;
-    const eq = part.findIndex((t) => t.kind === "op" && t.value === "=");
-    const keyToks = eq < 0 ? part : part.slice(0, eq);
-    const key = keyToks.map((t) => (t.kind === "punct" ? t.value : t.value)).join("");
-    const v = eq < 0 ? undefined : part.slice(eq + 1);
-    out.set(key, v === undefined ? "" : settingValue(v, args));
-  }
-  return { settings: out, next: close + 1 };
-}
-
-function settingValue(v: readonly Tok[], args: readonly JsonValue[]): SettingValue {
-  const t = v[0];
-  if (t === undefined) throw syntaxError("line 1:1: missing setting value");
-  if (t.kind === "param") {
-    const a = args[t.param!];
-    if (a instanceof JsonNumber) return Number(a.text);
-    if (typeof a === "string" || typeof a === "boolean") return a;
-    return String(a);
-  }
-  if (t.kind === "number") return Number(t.value);
-  if (t.kind === "op" && t.value === "-" && v[1]?.kind === "number") return -Number(v[1].value);
-  if (t.kind === "string") return t.value;
-  if (t.kind === "word" && (t.value === "true" || t.value === "false")) return t.value === "true";
-  return t.value;
-}
-
-/** Table settings CrateDB knows (others are refused); `blocks.*` and friends by prefix. */
-const TABLE_SETTINGS = new Set([
-  "number_of_replicas",
-  "number_of_shards",
-  "refresh_interval",
-  "column_policy",
-  "codec",
-  "max_ngram_diff",
-  "max_shingle_diff",
-  "number_of_routing_shards",
-  "mapping.total_fields.limit",
-  "mapping.depth.limit",
-  "mapping.nested_fields.limit",
-  "allocation.max_retries",
-  "unassigned.node_left.delayed_timeout",
-  "write.wait_for_active_shards",
-  "soft_deletes.retention_lease.period",
-  "merge.scheduler.max_thread_count",
-  "warmer.enabled",
-  "store.type",
-]);
-const TABLE_SETTING_PREFIXES = ["blocks.", "translog.", "routing.allocation."];
-
-export function checkTableSetting(key: string): void {
-  if (TABLE_SETTINGS.has(key) || TABLE_SETTING_PREFIXES.some((p) => key.startsWith(p))) return;
-  throw parseError(`Invalid property "${key}" passed to [ALTER | CREATE] TABLE statement`);
-}
-
-interface ParsedColumn {
-  col: SimColumn;
-  pk: boolean;
-  nullable: boolean;
-  defaultToks?: Tok[];
-}
-
-/** Parses one column definition (shared with ALTER TABLE ADD COLUMN). */
-export function parseColumnDef(
-  ctx: Ctx,
-  toks: readonly Tok[],
-  pgName: (name: string) => string,
-): ParsedColumn {
-  const name = nameOf(toks[0]);
-  checkColumnName(name, ctx.version);
-  const { type, next } = parseType(toks, 1);
-  checkStorable(type);
-  const col: SimColumn = { name, pg: pgName(name), type, notNull: false, indexOff: false, columnstore: true };
-  if (type.base === "object") col.subColumns = declaredSubColumns(type);
-  let pk = false;
-  let nullable = false;
-  let defaultToks: Tok[] | undefined;
-  let i = next;
-  const stop = ["not", "null", "primary", "index", "storage", "check", "constraint", "generated"];
-  while (i < toks.length) {
-    const t = toks[i]!;
-    if (isWord(t, "not") && isWord(toks[i + 1], "null")) {
-      col.notNull = true;
-      i += 2;
-    } else if (isWord(t, "null")) {
-      nullable = true;
-      i++;
-    } else if (isWord(t, "primary") && isWord(toks[i + 1], "key")) {
-      pk = true;
-      i += 2;
-    } else if (isWord(t, "index") && isWord(toks[i + 1], "off")) {
-      col.indexOff = true;
-      i += 2;
-    } else if (isWord(t, "index") && isWord(toks[i + 1], "using")) {
-      i += 3;
-      if (isWord(toks[i], "with") && isPunct(toks[i + 1], "(")) i = closeParen(toks, i + 1) + 1;
-    } else if (isWord(t, "storage") && isWord(toks[i + 1], "with") && isPunct(toks[i + 2], "(")) {
-      const { settings, next: n } = parseSettings(toks, i + 2, []);
-      if (settings.get("columnstore") === false) col.columnstore = false;
-      i = n;
-    } else if (isWord(t, "default")) {
-      let j = i + 1;
-      while (j < toks.length && !(toks[j]!.kind === "word" && stop.includes(toks[j]!.value))) {
-        if (isPunct(toks[j], "(")) j = closeParen(toks, j);
-        j++;
-      }
-      defaultToks = toks.slice(i + 1, j);
-      if (type.base === "object") throw parseError("Default values are not allowed for object columns");
-      col.defaultExpr = defaultToks.map((x) => x.text).join(" ");
-      i = j;
-    } else if (isWord(t, "check") || isWord(t, "constraint")) {
-      throw unsupported("CHECK constraints are not emulated by the simulator");
-    } else {
-      throw syntaxError(`line 1:${t.pos + 1}: mismatched input '${t.text}' expecting {',', ')'}`);
-    }
-  }
-  if (pk && !canBePrimaryKey(type)) {
-    throw unsupported(
-      `Cannot use columns of type "${type.base === "array" ? "array" : type.base}" as primary key`,
-    );
-  }
-  return { col, pk, nullable, ...(defaultToks ? { defaultToks } : {}) };
-}
-
-export function pgNameAllocator(existing: readonly SimColumn[]): (name: string) => string {
-  let n = existing.length;
-  return (name) => (Buffer.byteLength(name) <= 63 ? name : `c${++n}_${Buffer.byteLength(name)}`);
-}
-
-export function pgColumnDef(ctx: Ctx, c: SimColumn, defaultToks: Tok[] | undefined, sink: ParamSink): string {
-  let s = `${quoteIdent(c.pg)} ${pgType(c.type)}`;
-  if (defaultToks) {
-    const d = translate(ctx, defaultToks, [], sink, { search: () => false });
-    s += ` DEFAULT ${render(d)}`;
-  }
-  return s;
-}
+import type { JsonNumber, JsonValue } from "./json.ts";
+import { checkRelationName, nameOf } from "./names.ts";
+import { createPgTables } from "./pg-tables.ts";
+import { ParamSink, quoteIdent, readName, resolveRelation } from "./rewrite.ts";
+import { checkTableSetting, parseSettings } from "./table-settings.ts";
+import { closeParen, isPunct, isWord, splitTopLevel, type Tok } from "./tokens.ts";
+import { canBePrimaryKey } from "./types.ts";
 
 export async function createTable(
   ctx: Ctx,
@@ -302,23 +161,6 @@ export async function createTable(
   ctx.catalog.add(table);
   settings = table.settings;
   return count(1);
-}
-
-/** The live table (with hidden row id and key), its snapshot, and the indexes searches use. */
-export async function createPgTables(
-  ctx: Ctx,
-  table: SimTable,
-  columnDefs: readonly string[],
-): Promise<void> {
-  const pg = (k: string) => quoteIdent(table.columns.find((c) => c.name === k)!.pg);
-  const pkSql = table.pk.length > 0 ? `, PRIMARY KEY (${table.pk.map(pg).join(", ")})` : "";
-  await ctx.pg.exec(
-    `CREATE TABLE ${table.live} (${ROWID} bigint GENERATED BY DEFAULT AS IDENTITY${columnDefs.map((d) => `, ${d}`).join("")}${pkSql});` +
-      `CREATE TABLE ${table.snap} (${ROWID} bigint${table.columns.map((c) => `, ${quoteIdent(c.pg)} ${pgType(c.type)}`).join("")});` +
-      // Searches join snapshot rows to live rows by row id, and bulk items often filter by key.
-      `CREATE INDEX ON ${table.live} (${ROWID}); CREATE INDEX ON ${table.snap} (${ROWID});` +
-      (table.pk.length > 0 ? `CREATE INDEX ON ${table.snap} (${table.pk.map(pg).join(", ")});` : ""),
-  );
 }
 
 export async function dropTable(ctx: Ctx, toks: readonly Tok[]): Promise<StatementResult> {

@@ -6,8 +6,9 @@
 import { Catalog } from "./catalog.ts";
 import type { Ctx, Session, StatementResult, VersionRules } from "./context.ts";
 import { count } from "./context.ts";
-import { alterTable, optimize, refresh, refreshTable, swapTable } from "./ddl-alter.ts";
+import { alterTable } from "./ddl-alter.ts";
 import { createSchema, createTable, dropSchema, dropTable } from "./ddl-create.ts";
+import { swapTable } from "./ddl-swap.ts";
 import type { Bound, Prepared } from "./dml.ts";
 import { isRowLevel } from "./dml-common.ts";
 import { prepareInsert } from "./dml-insert.ts";
@@ -17,6 +18,7 @@ import type { JsonValue } from "./json.ts";
 import { METADATA_DDL } from "./metadata.ts";
 import { Pg } from "./pg.ts";
 import { Privileges } from "./privileges.ts";
+import { optimize, refresh, refreshTable } from "./refresh.ts";
 import { rowsResult, select, showCreate } from "./select.ts";
 import { isPunct, isWord, type Tok, tokenize, where } from "./tokens.ts";
 import { alterUser, createUser, dropUser, privilegeStatement } from "./users.ts";

@@ -8,6 +8,7 @@ import { coerce, escapeNul } from "./coerce.ts";
 import type { Ctx } from "./context.ts";
 import { operationNotAllowed, parseError, relationUnknown, syntaxError } from "./errors.ts";
 import { JsonNumber, type JsonValue, stringifyJson } from "./json.ts";
+import { paramContextType } from "./param-types.ts";
 import type { PrivType } from "./privileges.ts";
 import { isName, isPunct, isWord, raw, render, type Tok } from "./tokens.ts";
 import { type CrateType, parseType, pgType, TYPE_WORDS } from "./types.ts";
@@ -75,7 +76,6 @@ const ALIAS_STOP = new Set([
 ]);
 
 const FROM_FUNCTIONS = new Set(["extract", "substring", "trim", "overlay", "position"]);
-const COMPARISON = new Set(["=", "<>", "!=", "<", ">", "<=", ">="]);
 
 /** Reads a possibly qualified name at `i`: returns the parts and the index after it. */
 export function readName(toks: readonly Tok[], i: number): { parts: string[]; next: number } {
@@ -291,64 +291,6 @@ function resolveRef(
   const table = ctx.catalog.get(schema, name);
   if (blocked(table, "blocks.read")) throw operationNotAllowed(fqn(table), "READ");
   return { table, alias: alias ?? name };
-}
-
-/** The column type a placeholder is compared with or assigned to, if any. */
-function paramContextType(
-  toks: readonly Tok[],
-  i: number,
-  scope: readonly SimTable[],
-): CrateType | undefined {
-  const lookup = (t: Tok | undefined): CrateType | undefined => {
-    if (!isName(t)) return undefined;
-    for (const table of scope) {
-      const c = column(table, t.value);
-      if (c) return c.type;
-    }
-    return undefined;
-  };
-  const prev = toks[i - 1];
-  const next = toks[i + 1];
-  if (prev?.kind === "op" && COMPARISON.has(prev.value) && !isPunct(toks[i - 2], ")")) {
-    const ty = lookup(toks[i - 2]);
-    if (ty) return ty;
-  }
-  if (next?.kind === "op" && COMPARISON.has(next.value) && !isPunct(toks[i + 3], "(")) {
-    const ty = lookup(toks[i + 2]);
-    if (ty) return ty;
-  }
-  if (next?.kind === "op" && next.value === "::" && toks[i + 2]?.kind === "word") {
-    return parseTypeSafe(toks, i + 2);
-  }
-  if (isWord(next, "as") && isWord(toks[i - 2], "cast") && isPunct(prev, "("))
-    return parseTypeSafe(toks, i + 2);
-  // `col BETWEEN ? AND ?`
-  if (isWord(prev, "between")) return lookup(toks[i - 2]);
-  if (isWord(prev, "and") && toks[i - 2]?.kind === "param" && isWord(toks[i - 3], "between"))
-    return lookup(toks[i - 4]);
-  // `col = ANY(?)`
-  if (
-    isPunct(prev, "(") &&
-    isWord(toks[i - 2], "any", "all") &&
-    toks[i - 3]?.kind === "op" &&
-    isPunct(next, ")")
-  ) {
-    const ty = lookup(toks[i - 4]);
-    if (ty) return { base: "array", inner: ty };
-  }
-  // `col IN (?, ?, …)`
-  let j = i - 1;
-  while (isPunct(toks[j], ",") && toks[j - 1]?.kind === "param") j -= 2;
-  if (isPunct(toks[j], "(") && isWord(toks[j - 1], "in")) return lookup(toks[j - 2]);
-  return undefined;
-}
-
-function parseTypeSafe(toks: readonly Tok[], i: number): CrateType | undefined {
-  try {
-    return parseType(toks, i).type;
-  } catch {
-    return undefined;
-  }
 }
 
 function longColumnName(scope: readonly SimTable[], name: string): string | undefined {

@@ -6,9 +6,9 @@ import type { JsonValue } from "./json.ts";
 import { materialise, showCreateTable } from "./metadata.ts";
 import { cellJson } from "./output.ts";
 import type { PgResult } from "./pg.ts";
+import { colTypeForOid } from "./pg-oids.ts";
 import { ParamSink, quoteIdent, readName, resolveRelation, type TableRef, translate } from "./rewrite.ts";
 import { findTopLevel, isName, isPunct, isWord, raw, render, splitTopLevel, type Tok } from "./tokens.ts";
-import { colTypeForOid } from "./types.ts";
 
 const CLAUSE_END = [
   "group",
