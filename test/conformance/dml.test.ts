@@ -215,6 +215,19 @@ describe("bulk_args", () => {
     assert.deepEqual(r.json.results[2], { rowcount: 1 });
   });
 
+  test("only the first 10 failing items of a shard carry an error object", async () => {
+    created.push("bulk10");
+    const t = `${s}."bulk10"`;
+    await ok(`CREATE TABLE ${t} (id INT PRIMARY KEY) CLUSTERED INTO 1 SHARDS`);
+    const ids = Array.from({ length: 12 }, (_, i) => [i]);
+    await bulk(`INSERT INTO ${t} (id) VALUES (?)`, ids);
+    const r = await bulk(`INSERT INTO ${t} (id) VALUES (?)`, ids);
+    const results = r.json.results as { rowcount: number; error?: unknown }[];
+    assert.ok(results.every((x) => x.rowcount === -2));
+    assert.equal(results.filter((x) => x.error !== undefined).length, 10);
+    assert.deepEqual(results.slice(10), [{ rowcount: -2 }, { rowcount: -2 }]);
+  });
+
   test("an uncastable bulk value fails the whole request and applies nothing [unconfirmed: nothing applied]", async () => {
     const t = await table("bulk2", "id INT PRIMARY KEY");
     const r = await bulk(`INSERT INTO ${t} (id) VALUES (?)`, [[5], ["abc"], [6]]);
