@@ -163,6 +163,17 @@ describe("sessions", () => {
 });
 
 describe("queries", () => {
+  test("avg() is DOUBLE PRECISION, count(*) BIGINT", async () => {
+    const r = await sql(
+      "SELECT avg(x) AS a, count(*) AS n FROM (SELECT 1 AS x UNION ALL SELECT 2) AS s",
+      [],
+      { query: "?types" },
+    );
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.col_types, [6, 10]);
+    assert.deepEqual(r.json.rows, [[1.5, 2]]);
+  });
+
   test("common table expressions, joins and aggregates run", async () => {
     const r = await rows(
       `WITH x AS (SELECT id FROM ${t}) SELECT count(*) AS n FROM x JOIN ${t} AS m2 ON m2.id = x.id`,

@@ -10,7 +10,7 @@ import { operationNotAllowed, parseError, relationUnknown, syntaxError } from ".
 import { JsonNumber, type JsonValue, stringifyJson } from "./json.ts";
 import { paramContextType } from "./param-types.ts";
 import type { PrivType } from "./privileges.ts";
-import { isName, isPunct, isWord, raw, render, type Tok } from "./tokens.ts";
+import { closeParen, isName, isPunct, isWord, raw, render, type Tok } from "./tokens.ts";
 import { type CrateType, parseType, pgType, TYPE_WORDS } from "./types.ts";
 
 export const VIRTUAL_TABLES: Record<string, string> = {
@@ -192,6 +192,7 @@ export function translate(
   }
   const scope = [...refs.flatMap((r) => (r.table ? [r.table] : [])), ...(opts.extraColumns ?? [])];
   // Pass 2: emit.
+  const doubleEnds = new Set<number>();
   for (let i = 0; i < toks.length; i++) {
     const rep = replaced.get(i);
     if (rep) {
@@ -200,6 +201,16 @@ export function translate(
       continue;
     }
     const t = toks[i]!;
+    if (doubleEnds.has(i)) {
+      out.push(t, raw(")::double precision"));
+      continue;
+    }
+    if (isWord(t, "avg") && isPunct(toks[i + 1], "(")) {
+      // CrateDB's avg() is DOUBLE PRECISION; PG's is NUMERIC for integer and numeric inputs.
+      doubleEnds.add(closeParen(toks, i + 1));
+      out.push(raw("("), t);
+      continue;
+    }
     if (t.kind === "param") {
       const v = args[t.param!];
       if (v === undefined) {
