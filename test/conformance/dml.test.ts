@@ -372,3 +372,25 @@ describe("argument typing", () => {
     assert.deepEqual(await rows(`SELECT id FROM ${t} WHERE ts = ANY(?) ORDER BY id`, [[2000]]), [[2]]);
   });
 });
+
+describe("casts of column values", () => {
+  test("CAST(text AS TIMESTAMP) reads digit strings as epoch milliseconds and refuses non-ISO words", async () => {
+    const t = await table("casts", "id INT PRIMARY KEY, s TEXT");
+    await ok(
+      `INSERT INTO ${t} (id, s) VALUES (1, '1704067200123'), (2, '2024-01-01T00:00:00.1239+01:00'), (3, 'now')`,
+    );
+    assert.deepEqual(await rows(`SELECT CAST(s AS TIMESTAMP WITH TIME ZONE) AS ts FROM ${t} WHERE id = 1`), [
+      [1704067200123],
+    ]);
+    assert.deepEqual(await rows(`SELECT s::TIMESTAMP WITH TIME ZONE AS ts FROM ${t} WHERE id = 2`), [
+      [1704063600123],
+    ]);
+    assert.deepEqual(
+      await rows(`SELECT CAST(s AS TIMESTAMP WITHOUT TIME ZONE) AS ts FROM ${t} WHERE id = 2`),
+      [[1704067200123]],
+    );
+    const e = await fails(`SELECT CAST(s AS TIMESTAMP WITH TIME ZONE) AS ts FROM ${t} WHERE id = 3`);
+    assert.equal(e.code, 4000);
+    assert.match(e.message, /Cannot cast value `now` to type `timestamp with time zone`/);
+  });
+});

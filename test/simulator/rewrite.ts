@@ -3,6 +3,8 @@
  * table references → internal live or snapshot tables, `?`/`$n` → typed PG parameters,
  * `col['k']` → `col->'k'`, CrateDB type names in casts, and functions PG answers differently.
  */
+
+import { rewriteTimestampCasts } from "./casts.ts";
 import { blocked, column, fqn, type SimTable } from "./catalog.ts";
 import { coerce, escapeNul } from "./coerce.ts";
 import type { Ctx } from "./context.ts";
@@ -142,12 +144,13 @@ export class ParamSink {
  */
 export function translate(
   ctx: Ctx,
-  toks: readonly Tok[],
+  source: readonly Tok[],
   args: readonly JsonValue[],
   sink: ParamSink,
   opts: TranslateOptions,
   refs: TableRef[] = [],
 ): Tok[] {
+  const toks = rewriteTimestampCasts(source);
   const out: Tok[] = [];
   const parenWords: (string | undefined)[] = [];
   // Pass 1: table references, so placeholder typing can see every table in scope.
