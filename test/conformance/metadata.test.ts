@@ -181,3 +181,13 @@ describe("queries", () => {
     assert.deepEqual(r, [[0]]);
   });
 });
+
+describe("functions", () => {
+  test("date_format renders MySQL-style specifiers, by default with six fraction digits", async () => {
+    const r = await rows(
+      "SELECT date_format(CAST(? AS TIMESTAMP WITH TIME ZONE)) AS a, date_format('%Y/%m/%d %H:%i', CAST(? AS TIMESTAMP WITH TIME ZONE)) AS b",
+      [1704067200123, 1704067200123],
+    );
+    assert.deepEqual(r, [["2024-01-01T00:00:00.123000Z", "2024/01/01 00:00"]]);
+  });
+});

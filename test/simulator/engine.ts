@@ -17,7 +17,7 @@ import { documentMissing, parseError, SimError, syntaxError, unsupported } from 
 import type { JsonValue } from "./json.ts";
 import { METADATA_DDL } from "./metadata.ts";
 import { Pg } from "./pg.ts";
-import { TIMESTAMP_CAST_FUNCTIONS } from "./pg-functions.ts";
+import { DATE_FORMAT_FUNCTIONS, TIMESTAMP_CAST_FUNCTIONS } from "./pg-functions.ts";
 import { Privileges } from "./privileges.ts";
 import { optimize, refresh, refreshTable } from "./refresh.ts";
 import { rowsResult, select, showCreate } from "./select.ts";
@@ -52,7 +52,7 @@ export class Engine {
   static async start(options: EngineOptions): Promise<Engine> {
     const pg = await Pg.start();
     await pg.exec(METADATA_DDL);
-    await pg.exec(TIMESTAMP_CAST_FUNCTIONS);
+    await pg.exec(TIMESTAMP_CAST_FUNCTIONS + DATE_FORMAT_FUNCTIONS);
     return new Engine(pg, options);
   }
 
