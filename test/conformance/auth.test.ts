@@ -119,6 +119,18 @@ describe("TLS", () => {
     }
   });
 
+  test("plain HTTP to the TLS port is an empty 400", async (c) => {
+    if (!simulatorOnly(c)) return;
+    const tls = simulatorTls();
+    if (tls === undefined) return c.skip("the simulator runs without TLS (no openssl)");
+    const res = await request(`${tls.url.replace("https:", "http:")}/_sql`, {
+      method: "POST",
+      body: JSON.stringify({ stmt: "SELECT 1" }),
+    });
+    assert.equal(res.statusCode, 400);
+    assert.equal(await res.body.text(), "");
+  });
+
   test("an untrusted certificate is refused by the client", async (c) => {
     if (!simulatorOnly(c)) return;
     const tls = simulatorTls();
