@@ -119,6 +119,22 @@ describe("CREATE TABLE", () => {
     );
   });
 
+  test("setting values are validated: replicas ranges, shard counts, block flags", async () => {
+    assert.equal(
+      (await fails(`CREATE TABLE ${table("bad_rep")} (id INT) WITH (number_of_replicas = 'many')`)).code,
+      4000,
+    );
+    assert.equal(
+      (await fails(`CREATE TABLE ${table("bad_shards")} (id INT) CLUSTERED INTO 0 SHARDS`)).code,
+      4000,
+    );
+    const t = table("block_param");
+    await ok(`CREATE TABLE ${t} (id INT)`);
+    await ok(`ALTER TABLE ${t} SET ("blocks.write" = ?)`, [true]);
+    assert.equal((await fails(`INSERT INTO ${t} (id) VALUES (1)`)).code, 4007);
+    await ok(`ALTER TABLE ${t} SET ("blocks.write" = ?)`, [false]);
+  });
+
   test("an unquoted reserved word cannot be a table name", async () => {
     assert.equal((await fails(`CREATE TABLE ${s}.table (id INT)`)).code, 4000);
   });

@@ -11,7 +11,7 @@ import { operationNotAllowed, parseError, relationExists, syntaxError, unsupport
 import type { JsonValue } from "./json.ts";
 import { checkColumnName, checkRelationName, nameOf, SYSTEM_COLUMNS } from "./names.ts";
 import { ParamSink, quoteIdent, readName, resolveRelation } from "./rewrite.ts";
-import { checkTableSetting, parseSettings } from "./table-settings.ts";
+import { checkTableSetting, normaliseSetting, parseSettings } from "./table-settings.ts";
 import { closeParen, isPunct, isWord, splitTopLevel, type Tok } from "./tokens.ts";
 import { pgType } from "./types.ts";
 
@@ -40,9 +40,9 @@ export async function alterTable(
   if (isWord(op, "set") && isPunct(toks[next + 1], "(")) {
     const { settings } = parseSettings(toks, next + 1, args);
     for (const [k, v] of settings) {
-      checkTableSetting(k);
+      checkTableSetting(k, v);
       if (k === "number_of_shards") throw unsupported("Changing the number of shards is not emulated");
-      t.settings.set(k, k === "number_of_replicas" ? String(v) : v);
+      t.settings.set(k, normaliseSetting(k, v));
     }
     return count(-1);
   }

@@ -24,7 +24,7 @@ import type { JsonNumber, JsonValue } from "./json.ts";
 import { checkRelationName, nameOf } from "./names.ts";
 import { createPgTables } from "./pg-tables.ts";
 import { ParamSink, quoteIdent, readName, resolveRelation } from "./rewrite.ts";
-import { checkTableSetting, parseSettings } from "./table-settings.ts";
+import { checkTableSetting, normaliseSetting, parseSettings } from "./table-settings.ts";
 import { closeParen, isPunct, isWord, splitTopLevel, type Tok } from "./tokens.ts";
 import { canBePrimaryKey } from "./types.ts";
 
@@ -110,14 +110,17 @@ export async function createTable(
     } else if (isWord(toks[j], "with") && isPunct(toks[j + 1], "(")) {
       const parsed = parseSettings(toks, j + 1, args);
       for (const [k, v] of parsed.settings) {
-        checkTableSetting(k);
-        settings.set(k, v);
+        checkTableSetting(k, v);
+        settings.set(k, normaliseSetting(k, v));
       }
       if (parsed.settings.has("number_of_shards")) shards = Number(parsed.settings.get("number_of_shards"));
       settings.delete("number_of_shards");
       j = parsed.next;
     } else if (isPunct(toks[j], ";")) j++;
     else throw syntaxError(`line 1:${toks[j]!.pos + 1}: mismatched input '${toks[j]!.text}' expecting <EOF>`);
+  }
+  if (!Number.isInteger(shards) || shards < 1) {
+    throw parseError("num_shards in CLUSTERED clause must be greater than 0");
   }
   if (typeof settings.get("number_of_replicas") === "number") {
     settings.set("number_of_replicas", String(settings.get("number_of_replicas")));

@@ -58,7 +58,24 @@ const TABLE_SETTINGS = new Set([
 ]);
 const TABLE_SETTING_PREFIXES = ["blocks.", "translog.", "routing.allocation."];
 
-export function checkTableSetting(key: string): void {
-  if (TABLE_SETTINGS.has(key) || TABLE_SETTING_PREFIXES.some((p) => key.startsWith(p))) return;
-  throw parseError(`Invalid property "${key}" passed to [ALTER | CREATE] TABLE statement`);
+/** Settings as CrateDB stores them: block flags as booleans, replicas as text. */
+export function normaliseSetting(key: string, value: SettingValue): SettingValue {
+  if (key.startsWith("blocks.")) return value === true || value === "true";
+  if (key === "number_of_replicas") return String(value);
+  return value;
+}
+
+export function checkTableSetting(key: string, value: SettingValue): void {
+  if (!TABLE_SETTINGS.has(key) && !TABLE_SETTING_PREFIXES.some((p) => key.startsWith(p))) {
+    throw parseError(`Invalid property "${key}" passed to [ALTER | CREATE] TABLE statement`);
+  }
+  if (key === "number_of_replicas" && !/^\d+(-(\d+|all))?$/.test(String(value))) {
+    throw parseError(`Failed to parse value [${value}] for setting [number_of_replicas]`);
+  }
+  if (key === "column_policy" && value !== "strict" && value !== "dynamic") {
+    throw parseError(`Invalid value for argument 'column_policy'`);
+  }
+  if (key.startsWith("blocks.") && typeof value !== "boolean" && value !== "true" && value !== "false") {
+    throw parseError(`Failed to parse value [${value}] as only [true] or [false] are allowed.`);
+  }
 }
