@@ -110,7 +110,7 @@ describe("CREATE TABLE", () => {
     );
   });
 
-  test("unknown table settings are refused", async () => {
+  test("unknown table settings are refused [unconfirmed: message]", async () => {
     const e = await fails(`CREATE TABLE ${table("badsetting")} (id INT) WITH ("fivetran.type" = 'x')`);
     assert.equal(e.code, 4000);
     assert.match(
@@ -119,7 +119,7 @@ describe("CREATE TABLE", () => {
     );
   });
 
-  test("setting values are validated: replicas ranges, shard counts, block flags", async () => {
+  test("setting values are validated: replicas ranges, shard counts, block flags [unconfirmed: codes]", async () => {
     assert.equal(
       (await fails(`CREATE TABLE ${table("bad_rep")} (id INT) WITH (number_of_replicas = 'many')`)).code,
       4000,
@@ -237,9 +237,9 @@ describe("ALTER TABLE", () => {
     assert.match(e.message, /Cannot add a primary key column to a table that isn't empty/);
   });
 
-  test("the emptiness check for a new key column is search based, so unrefreshed rows slip through [simulator model of §4.6]", async () => {
+  test("the emptiness check for a new key column is search based, so unrefreshed rows slip through", async () => {
     const t = table("alter4b");
-    await ok(`CREATE TABLE ${t} (id INT PRIMARY KEY)`);
+    await ok(`CREATE TABLE ${t} (id INT PRIMARY KEY) WITH (refresh_interval = 0)`);
     await ok(`INSERT INTO ${t} (id) VALUES (1)`);
     const r = await sql(`ALTER TABLE ${t} ADD COLUMN k TEXT PRIMARY KEY`);
     assert.equal(r.status, 200, r.text);
@@ -349,7 +349,7 @@ describe("statements without transactions", () => {
 });
 
 describe("CREATE TABLE AS", () => {
-  test("copies names, types and refreshed rows but no primary key or NOT NULL", async () => {
+  test("copies names, types and refreshed rows but no primary key or NOT NULL [unconfirmed: rowcount]", async () => {
     const src = table("cta_src");
     await ok(
       `CREATE TABLE ${src} (id INT PRIMARY KEY, n NUMERIC(10, 2) NOT NULL, ts TIMESTAMP WITH TIME ZONE)`,

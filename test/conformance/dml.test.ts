@@ -339,14 +339,14 @@ describe("value conversion", () => {
 });
 
 describe("text content", () => {
-  test("NUL characters and astral-plane characters in TEXT round-trip", async () => {
+  test("NUL characters and astral-plane characters in TEXT round-trip [unconfirmed: NUL]", async () => {
     const t = await table("nul");
     const v = "a\u0000b 😀 é";
     await ok(`INSERT INTO ${t} (id, v) VALUES (?, ?)`, [1, v]);
     assert.deepEqual(await rows(`SELECT v FROM ${t} WHERE id = 1`), [[v]]);
   });
 
-  test("a read-blocked table refuses SELECT with 4007", async () => {
+  test("a read-blocked table refuses SELECT with 4007 [unconfirmed]", async () => {
     const t = await table("readblock");
     await ok(`ALTER TABLE ${t} SET ("blocks.read" = true)`);
     const e = await fails(`SELECT * FROM ${t}`);
@@ -374,7 +374,7 @@ describe("argument typing", () => {
 });
 
 describe("casts of column values", () => {
-  test("CAST(text AS TIMESTAMP) reads digit strings as epoch milliseconds and refuses non-ISO words", async () => {
+  test("CAST(text AS TIMESTAMP) reads digit strings as epoch milliseconds and refuses non-ISO words [unconfirmed]", async () => {
     const t = await table("casts", "id INT PRIMARY KEY, s TEXT");
     await ok(
       `INSERT INTO ${t} (id, s) VALUES (1, '1704067200123'), (2, '2024-01-01T00:00:00.1239+01:00'), (3, 'now')`,

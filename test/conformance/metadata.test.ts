@@ -163,7 +163,7 @@ describe("sessions", () => {
 });
 
 describe("queries", () => {
-  test("avg() is DOUBLE PRECISION, count(*) BIGINT", async () => {
+  test("avg() is DOUBLE PRECISION, count(*) BIGINT [unconfirmed: avg type]", async () => {
     const r = await sql(
       "SELECT avg(x) AS a, count(*) AS n FROM (SELECT 1 AS x UNION ALL SELECT 2) AS s",
       [],
