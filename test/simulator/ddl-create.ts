@@ -1,7 +1,6 @@
 /** CREATE TABLE, DROP TABLE, CREATE/DROP SCHEMA (cratedb.md §3.2–3.4). */
 import {
   blocked,
-  type Catalog,
   DEFAULT_SETTINGS,
   fqn,
   type SettingValue,
@@ -88,7 +87,7 @@ export async function createTable(
   let shards = 4;
   let clusteredBy: string | undefined;
   let partitionedBy: string[] = [];
-  let settings = new Map<string, SettingValue>(DEFAULT_SETTINGS);
+  const settings = new Map<string, SettingValue>(DEFAULT_SETTINGS);
   while (j < toks.length) {
     if (isWord(toks[j], "partitioned") && isWord(toks[j + 1], "by") && isPunct(toks[j + 2], "(")) {
       const c = closeParen(toks, j + 2);
@@ -162,7 +161,6 @@ export async function createTable(
   if (sink.params.length > 0) throw parseError("Parameters are not allowed in DEFAULT expressions");
   await createPgTables(ctx, table, defs);
   ctx.catalog.add(table);
-  settings = table.settings;
   return count(1);
 }
 
@@ -230,5 +228,3 @@ export function dropSchema(ctx: Ctx, toks: readonly Tok[]): StatementResult {
   ctx.catalog.explicitSchemas.delete(name);
   return count(1);
 }
-
-export type { Catalog };

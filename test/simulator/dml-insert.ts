@@ -7,7 +7,7 @@
 import { column, type SimColumn, type SimTable } from "./catalog.ts";
 import { coerce } from "./coerce.ts";
 import type { Ctx } from "./context.ts";
-import type { Bound, DmlOutcome, Prepared } from "./dml.ts";
+import type { DmlOutcome, Prepared } from "./dml.ts";
 import {
   checkTextLimit,
   checkWritable,
@@ -312,5 +312,3 @@ export function notNullKey(table: SimTable, e: unknown): unknown {
   }
   return e;
 }
-
-export type { Bound };

@@ -12,7 +12,7 @@ import { operationNotAllowed, parseError, relationUnknown, syntaxError } from ".
 import { JsonNumber, type JsonValue, stringifyJson } from "./json.ts";
 import { paramContextType } from "./param-types.ts";
 import type { PrivType } from "./privileges.ts";
-import { closeParen, isName, isPunct, isWord, raw, render, type Tok } from "./tokens.ts";
+import { closeParen, isName, isPunct, isWord, raw, type Tok } from "./tokens.ts";
 import { type CrateType, parseType, pgType, TYPE_WORDS } from "./types.ts";
 
 export const VIRTUAL_TABLES: Record<string, string> = {
@@ -316,5 +316,3 @@ function longColumnName(scope: readonly SimTable[], name: string): string | unde
 }
 
 export const quoteIdent = (s: string) => `"${s.replaceAll('"', '""')}"`;
-
-export { render };
