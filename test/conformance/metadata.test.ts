@@ -55,6 +55,16 @@ describe("information_schema", () => {
     ]);
   });
 
+  test("tables also lists the system tables", async () => {
+    const r = await rows(
+      "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ('information_schema', 'sys') AND table_name IN ('columns', 'nodes') ORDER BY 1",
+    );
+    assert.deepEqual(r, [
+      ["information_schema", "columns"],
+      ["sys", "nodes"],
+    ]);
+  });
+
   test("tables report shards, replicas and settings; schemata lists the schema", async () => {
     const r = await rows(
       "SELECT table_type, number_of_shards, number_of_replicas FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
