@@ -98,6 +98,12 @@ describe("version", () => {
     assert.match(v, new RegExp(`^CrateDB ${n.replaceAll(".", "\\.")}`));
   });
 
+  test("sys.cluster names the cluster and its master node, which sys.nodes lists", async () => {
+    const [[name, master]] = (await rows("SELECT name, master_node FROM sys.cluster")) as [[string, string]];
+    assert.equal(typeof name, "string");
+    assert.deepEqual(await rows("SELECT count(*) AS n FROM sys.nodes WHERE id = ?", [master]), [[1]]);
+  });
+
   test("current_user is the authenticated user", async () => {
     assert.deepEqual(await rows("SELECT current_user AS u"), [[endpoint().username]]);
   });
