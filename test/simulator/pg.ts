@@ -87,7 +87,8 @@ export function mapPgError(e: unknown): Error {
       return parseError(msg);
     }
     case "42703": {
-      const m = /column "(.*?)"/.exec(msg);
+      // `column "x" does not exist` or `column t.x does not exist`
+      const m = /column "(.*?)"/.exec(msg) ?? /column (?:\S+\.)?(\S+) does not exist/.exec(msg);
       return columnUnknown(m?.[1] ?? "?");
     }
     case "42P01": {
