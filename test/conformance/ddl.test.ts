@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { uniqueSchema } from "../helpers/cratedb.ts";
-import { fails, ok, q, rows, sql } from "./http.ts";
+import { bulk, fails, ok, q, rows, sql } from "./http.ts";
 
 const schema = uniqueSchema("conf_ddl");
 const s = q(schema);
@@ -379,5 +379,30 @@ describe("CREATE TABLE AS", () => {
       [1, 1.5, 1000],
       [2, 2.25, 2000],
     ]);
+  });
+});
+
+describe("CHECK constraints", () => {
+  test("a failing CHECK is a 4000 on a single row and -2 for that bulk item; constraints are listed and droppable", async () => {
+    const t = table("checks");
+    await ok(`CREATE TABLE ${t} (id INT PRIMARY KEY, n INT CONSTRAINT n_positive CHECK (n > 0))`);
+    const e = await fails(`INSERT INTO ${t} (id, n) VALUES (1, -1)`);
+    assert.equal(e.code, 4000);
+    assert.match(e.message, /Failed CONSTRAINT n_positive CHECK/);
+    const r = await bulk(`INSERT INTO ${t} (id, n) VALUES (?, ?)`, [
+      [2, 1],
+      [3, -1],
+    ]);
+    assert.deepEqual(
+      r.json.results.map((x: { rowcount: number }) => x.rowcount),
+      [1, -2],
+    );
+    const listed = await rows(
+      "SELECT constraint_name FROM information_schema.table_constraints WHERE table_schema = ? AND table_name = 'checks' AND constraint_type = 'CHECK'",
+      [schema],
+    );
+    assert.deepEqual(listed, [["n_positive"]]);
+    await ok(`ALTER TABLE ${t} DROP CONSTRAINT n_positive`);
+    await ok(`INSERT INTO ${t} (id, n) VALUES (4, -1)`);
   });
 });

@@ -14,6 +14,8 @@ interface ParsedColumn {
   pk: boolean;
   nullable: boolean;
   defaultToks?: Tok[];
+  /** Column CHECK constraints: optional name and the expression tokens. */
+  checks: { name?: string; toks: Tok[] }[];
 }
 
 /** Parses one column definition (shared with ALTER TABLE ADD COLUMN). */
@@ -31,6 +33,7 @@ export function parseColumnDef(
   let pk = false;
   let nullable = false;
   let defaultToks: Tok[] | undefined;
+  const checks: { name?: string; toks: Tok[] }[] = [];
   let i = next;
   const stop = ["not", "null", "primary", "index", "storage", "check", "constraint", "generated"];
   while (i < toks.length) {
@@ -64,8 +67,10 @@ export function parseColumnDef(
       if (type.base === "object") throw parseError("Default values are not allowed for object columns");
       col.defaultExpr = defaultToks.map((x) => x.text).join(" ");
       i = j;
-    } else if (isWord(t, "check") || isWord(t, "constraint")) {
-      throw unsupported("CHECK constraints are not emulated by the simulator");
+    } else if ((isWord(t, "check") || isWord(t, "constraint")) && checkAt(toks, i) !== undefined) {
+      const c = checkAt(toks, i)!;
+      checks.push(c.check);
+      i = c.next;
     } else {
       throw syntaxError(`line 1:${t.pos + 1}: mismatched input '${t.text}' expecting {',', ')'}`);
     }
@@ -75,7 +80,26 @@ export function parseColumnDef(
       `Cannot use columns of type "${type.base === "array" ? "array" : type.base}" as primary key`,
     );
   }
-  return { col, pk, nullable, ...(defaultToks ? { defaultToks } : {}) };
+  return { col, pk, nullable, checks, ...(defaultToks ? { defaultToks } : {}) };
+}
+
+/** `[CONSTRAINT name] CHECK (expr)` at `i`. */
+export function checkAt(
+  toks: readonly Tok[],
+  i: number,
+): { check: { name?: string; toks: Tok[] }; next: number } | undefined {
+  let j = i;
+  let name: string | undefined;
+  if (isWord(toks[j], "constraint")) {
+    name = nameOf(toks[j + 1]);
+    j += 2;
+  }
+  if (!isWord(toks[j], "check") || !isPunct(toks[j + 1], "(")) return undefined;
+  const close = closeParen(toks, j + 1);
+  return {
+    check: { ...(name !== undefined ? { name } : {}), toks: toks.slice(j + 2, close) },
+    next: close + 1,
+  };
 }
 
 export function pgNameAllocator(existing: readonly SimColumn[]): (name: string) => string {

@@ -10,9 +10,9 @@ import { throwUnknownColumn } from "./dml-common.ts";
 import { operationNotAllowed, parseError, relationExists, syntaxError, unsupported } from "./errors.ts";
 import type { JsonValue } from "./json.ts";
 import { checkColumnName, checkRelationName, nameOf, SYSTEM_COLUMNS } from "./names.ts";
-import { ParamSink, quoteIdent, readName, resolveRelation } from "./rewrite.ts";
+import { ParamSink, quoteIdent, readName, resolveRelation, translate } from "./rewrite.ts";
 import { checkTableSetting, normaliseSetting, parseSettings } from "./table-settings.ts";
-import { closeParen, isPunct, isWord, splitTopLevel, type Tok } from "./tokens.ts";
+import { closeParen, isPunct, isWord, render, splitTopLevel, type Tok } from "./tokens.ts";
 import { pgType } from "./types.ts";
 
 const strip = (toks: readonly Tok[]) => (isPunct(toks[toks.length - 1], ";") ? toks.slice(0, -1) : [...toks]);
@@ -142,6 +142,21 @@ async function addColumns(ctx: Ctx, t: SimTable, toks: readonly Tok[]): Promise<
       );
     }
   }
+  const newChecks = parsed.flatMap((p) => p.checks.map((c) => ({ ...c, column: p.col.name })));
+  const scope = { ...t, columns: [...t.columns, ...parsed.map((p) => p.col)] };
+  const firstCheck = Math.max(0, ...(t.checks ?? []).map((c) => Number(c.pg.slice(2)))) + 1;
+  const added = newChecks.map((c, n) => {
+    const pg = `ck${firstCheck + n}`;
+    const expr = render(
+      translate(ctx, c.toks, [], new ParamSink(), { search: () => false, extraColumns: [scope] }),
+    );
+    stmts.push(`ALTER TABLE ${t.live} ADD CONSTRAINT ${quoteIdent(pg)} CHECK (${expr}) NOT VALID`);
+    return {
+      name: c.name ?? `${t.name}_${c.column}_check_${(t.checks?.length ?? 0) + n + 1}`,
+      expr: render(c.toks),
+      pg,
+    };
+  });
   const newPk = [...t.pk, ...parsed.filter((p) => p.pk).map((p) => p.col.name)];
   if (addsPk) {
     const pgCols = newPk
@@ -167,6 +182,7 @@ async function addColumns(ctx: Ctx, t: SimTable, toks: readonly Tok[]): Promise<
     if (p.pk) p.col.notNull = true;
     t.columns.push(p.col);
   }
+  if (added.length) t.checks = [...(t.checks ?? []), ...added];
   t.pk = newPk;
   return count(-1);
 }
@@ -183,8 +199,10 @@ async function dropColumns(ctx: Ctx, t: SimTable, toks: readonly Tok[]): Promise
       ifExists = true;
       i += 2;
     }
-    if (isWord(c[i], "constraint", "primary"))
-      throw unsupported("Dropping a primary key or constraint is not supported");
+    if (isWord(c[i], "constraint") && names.length === 0 && c.length === i + 2) {
+      return dropCheck(ctx, t, nameOf(c[i + 1]));
+    }
+    if (isWord(c[i], "constraint", "primary")) throw unsupported("Dropping a primary key is not supported");
     names.push({ name: nameOf(c[i]), ifExists });
   }
   const drop = [];
@@ -212,6 +230,20 @@ async function dropColumns(ctx: Ctx, t: SimTable, toks: readonly Tok[]): Promise
     );
     t.columns.splice(t.columns.indexOf(c), 1);
   }
+  return count(-1);
+}
+
+/** `DROP CONSTRAINT name` removes a CHECK constraint; the primary key cannot be dropped (§3.5). */
+async function dropCheck(ctx: Ctx, t: SimTable, name: string): Promise<StatementResult> {
+  const check = t.checks?.find((c) => c.name === name);
+  if (!check) {
+    if (name === `${t.name}_pkey`) throw unsupported("Dropping the primary key constraint is not supported");
+    throw parseError(
+      `Cannot find a CHECK CONSTRAINT named [${name}], available constraints are: [${(t.checks ?? []).map((c) => c.name).join(", ")}]`,
+    );
+  }
+  await ctx.pg.exec(`ALTER TABLE ${t.live} DROP CONSTRAINT ${quoteIdent(check.pg)}`);
+  t.checks = t.checks!.filter((c) => c !== check);
   return count(-1);
 }
 

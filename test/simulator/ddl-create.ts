@@ -7,7 +7,7 @@ import {
   type SimColumn,
   type SimTable,
 } from "./catalog.ts";
-import { parseColumnDef, pgColumnDef, pgNameAllocator } from "./column-defs.ts";
+import { checkAt, parseColumnDef, pgColumnDef, pgNameAllocator } from "./column-defs.ts";
 import { type Ctx, count, type StatementResult } from "./context.ts";
 import { createTableAs } from "./ddl-create-as.ts";
 import {
@@ -22,9 +22,9 @@ import {
 import type { JsonNumber, JsonValue } from "./json.ts";
 import { checkRelationName, nameOf } from "./names.ts";
 import { createPgTables } from "./pg-tables.ts";
-import { ParamSink, quoteIdent, readName, resolveRelation } from "./rewrite.ts";
+import { ParamSink, quoteIdent, readName, resolveRelation, translate } from "./rewrite.ts";
 import { checkTableSetting, normaliseSetting, parseSettings } from "./table-settings.ts";
-import { closeParen, isPunct, isWord, splitTopLevel, type Tok } from "./tokens.ts";
+import { closeParen, isPunct, isWord, render, splitTopLevel, type Tok } from "./tokens.ts";
 import { canBePrimaryKey } from "./types.ts";
 
 export async function createTable(
@@ -50,6 +50,7 @@ export async function createTable(
   const columns: SimColumn[] = [];
   const defaults = new Map<string, Tok[]>();
   let pk: string[] = [];
+  const checks: { name?: string; toks: Tok[]; column?: string }[] = [];
   const alloc = pgNameAllocator(columns);
   for (const el of splitTopLevel(toks.slice(next + 1, close))) {
     if (el.length === 0) throw syntaxError("line 1:1: mismatched input ')'");
@@ -58,6 +59,11 @@ export async function createTable(
     if (isWord(e[0], "primary") && isWord(e[1], "key") && isPunct(e[2], "(")) {
       const names = splitTopLevel(e.slice(3, closeParen(e, 2))).map((p) => nameOf(p[0]));
       pk.push(...names);
+      continue;
+    }
+    const tableCheck = checkAt(e, 0);
+    if (tableCheck && tableCheck.next === e.length) {
+      checks.push(tableCheck.check);
       continue;
     }
     if (isWord(e[0], "index") && !isPunct(e[1], ","))
@@ -71,6 +77,7 @@ export async function createTable(
       throw parseError(`Column "${parsed.col.name}" is declared as NULL but it is part of the primary key`);
     }
     columns.push(parsed.col);
+    checks.push(...parsed.checks.map((c) => ({ ...c, column: parsed.col.name })));
     if (parsed.defaultToks) defaults.set(parsed.col.name, parsed.defaultToks);
   }
   const seen = new Set<string>();
@@ -158,7 +165,17 @@ export async function createTable(
     const d = pgColumnDef(ctx, c, defaults.get(c.name), sink);
     return c.notNull && !pk.includes(c.name) ? `${d} CONSTRAINT ${quoteIdent(`${c.pg}_nn`)} NOT NULL` : d;
   });
-  if (sink.params.length > 0) throw parseError("Parameters are not allowed in DEFAULT expressions");
+  // CrateDB names unnamed checks `<table>_<column>_check_<n>` [unconfirmed]; PG gets short internal names.
+  table.checks = checks.map((c, n) => ({
+    name: c.name ?? `${name}_${c.column ?? "table"}_check_${n + 1}`,
+    expr: render(c.toks),
+    pg: `ck${n + 1}`,
+  }));
+  checks.forEach((c, n) => {
+    const expr = render(translate(ctx, c.toks, [], sink, { search: () => false, extraColumns: [table] }));
+    defs.push(`CONSTRAINT ${quoteIdent(`ck${n + 1}`)} CHECK (${expr})`);
+  });
+  if (sink.params.length > 0) throw parseError("Parameters are not allowed in DEFAULT or CHECK expressions");
   await createPgTables(ctx, table, defs);
   ctx.catalog.add(table);
   return count(1);

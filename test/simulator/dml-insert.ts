@@ -304,6 +304,9 @@ function done(table: SimTable, r: PgResult): DmlOutcome {
 
 /** PG reports NULL keys as NOT NULL violations; CrateDB has its own message for them. */
 export function notNullKey(table: SimTable, e: unknown): unknown {
+  const check = e instanceof SimError ? /^Failed CONSTRAINT (ck\d+)$/.exec(e.text) : null;
+  const named = check ? table.checks?.find((c) => c.pg === check[1]) : undefined;
+  if (named) return rowLevel(parseError(`Failed CONSTRAINT ${named.name} CHECK (${named.expr})`));
   if (e instanceof SimError && e.code === 4000) {
     const m = /^"(.*)" must not be null$/.exec(e.text);
     const c = m ? table.columns.find((x) => x.pg === m[1]) : undefined;

@@ -166,6 +166,7 @@ function rowsFor(ctx: Ctx, virtual: string): Row[] {
       return tables
         .flatMap((t) => [
           ...(t.pk.length ? [{ constraint_name: `${t.name}_pkey`, constraint_type: "PRIMARY KEY", t }] : []),
+          ...(t.checks ?? []).map((c) => ({ constraint_name: c.name, constraint_type: "CHECK", t })),
           ...t.columns
             .filter((c) => c.notNull && !t.pk.includes(c.name))
             .map((c) => ({
@@ -260,6 +261,7 @@ export function showCreateTable(t: SimTable): string {
     return s;
   });
   if (t.pk.length) lines.push(`   PRIMARY KEY (${t.pk.map(q).join(", ")})`);
+  for (const c of t.checks ?? []) lines.push(`   CONSTRAINT ${q(c.name)} CHECK(${c.expr})`);
   let s = `CREATE TABLE IF NOT EXISTS ${q(t.schema)}.${q(t.name)} (\n${lines.join(",\n")}\n)\n`;
   s += `CLUSTERED BY (${q(t.clusteredBy ?? "_id")}) INTO ${t.shards} SHARDS\n`;
   if (t.partitionedBy.length) s += `PARTITIONED BY (${t.partitionedBy.map(q).join(", ")})\n`;

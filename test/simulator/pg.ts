@@ -75,7 +75,9 @@ export function mapPgError(e: unknown): Error {
       return rowLevel(parseError(`"${pe.column ?? "?"}" must not be null`));
     case "23514": {
       const m = /^(.*)_nn$/.exec(pe.constraint ?? "");
-      return rowLevel(parseError(`"${m?.[1] ?? "?"}" must not be null`));
+      if (m) return rowLevel(parseError(`"${m[1]}" must not be null`));
+      // Named back to the CrateDB constraint by the statement that knows the table (dml-insert.ts).
+      return rowLevel(new SimError(4000, "SQLParseException", `Failed CONSTRAINT ${pe.constraint ?? "?"}`));
     }
     case "22P02":
     case "22007":
