@@ -147,12 +147,12 @@ export function prepareInsert(ctx: Ctx, toks: readonly Tok[]): Prepared {
             `(${r.values.map((v) => render([sink.add((v as { text: string | null }).text)])).join(", ")})`,
         );
         try {
-          const res = await ctx.pg.query(
+          // A statement either writes every row (inserted or updated) or fails as a whole.
+          await ctx.pg.query(
             `INSERT INTO ${target} (${colList}) VALUES ${values.join(", ")}${renderTail([], sink)}`,
             sink.params,
             sink.types,
           );
-          if (res.affected !== all.length) return undefined;
         } catch {
           return undefined;
         }
