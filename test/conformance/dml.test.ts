@@ -394,3 +394,22 @@ describe("casts of column values", () => {
     assert.match(e.message, /Cannot cast value `now` to type `timestamp with time zone`/);
   });
 });
+
+describe("timestamp range", () => {
+  test("the first and last millisecond of years 1 and 9999 round-trip, before and after 1970", async () => {
+    const t = await table(
+      "tsrange",
+      "id INT PRIMARY KEY, tz TIMESTAMP WITH TIME ZONE, naive TIMESTAMP WITHOUT TIME ZONE",
+    );
+    const values = [-62135596800000, -1, 0, 253402300799999];
+    await bulk(
+      `INSERT INTO ${t} (id, tz, naive) VALUES (?, ?, ?)`,
+      values.map((v, i) => [i, v, v]),
+    );
+    await ok(`REFRESH TABLE ${t}`);
+    assert.deepEqual(
+      await rows(`SELECT tz, naive FROM ${t} ORDER BY id`),
+      values.map((v) => [v, v]),
+    );
+  });
+});
