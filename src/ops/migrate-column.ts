@@ -125,13 +125,13 @@ export async function renameColumn(
 }
 
 /**
- * The value a migration string stands for in this column. Empty means NULL for every type but
- * text (where it is the empty string); `nullWord` additionally reads `NULL` as NULL.
+ * The value a migration string stands for in this column. `NULL` and the empty string are NULL
+ * for every type but text, where they are literal unless `nullWord` (update_column_value, whose
+ * tester sends `NULL` for "set to null") makes them NULL too.
  */
 export function valueFor(column: ColumnDef, text: string, nullWord: boolean): SqlValue {
-  if (nullWord && (text === "NULL" || text === "")) return null;
   const isText = ["STRING", "XML", "BINARY", "UNSPECIFIED"].includes(column.type);
-  if (text === "" && !isText) return null;
+  if ((nullWord || !isText) && (text === "NULL" || text === "")) return null;
   return columnValue(column, text);
 }
 

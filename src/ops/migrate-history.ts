@@ -37,13 +37,13 @@ export const HISTORY: HistoryColumns = {
 
 /** The table must be in history mode: the three columns present, `_fivetran_start` in the key. */
 export function checkHistoryMode(table: DescribedTable, what: string): void {
-  for (const name of [HISTORY.start, HISTORY.end, HISTORY.active]) columnOf(table, name, what);
   if (!table.physical.primaryKey.includes(HISTORY.start)) {
     throw new MigrateRefusedError(
       "MIGRATE_NOT_HISTORY",
       `Migrate (${what}): ${quotedName(table.physical.ref)} is not a history-mode table ("${HISTORY.start}" is not part of its primary key).`,
     );
   }
+  for (const name of [HISTORY.end, HISTORY.active]) columnOf(table, name, what);
 }
 
 interface VersionChange {

@@ -140,6 +140,30 @@ async function dropDeletedColumn(client: SqlClient, table: DescribedTable, optio
   await forgetColumnTypes(client, ref, [SYSTEM_COLUMN.deleted], options);
 }
 
+/** Keys per round of keep-latest: bounds the memory the keys take, whatever the table's size. */
+const KEYS_PER_ROUND = 10_000;
+
+/** Deletes every version older than its key's latest, a bounded number of keys at a time. */
+async function deleteOlderVersionsInPages(
+  client: SqlClient,
+  ref: TableRef,
+  key: readonly string[],
+  options: MigrateOptions,
+): Promise<void> {
+  const perRound = options.keysPerRound ?? KEYS_PER_ROUND;
+  for (;;) {
+    await run(client, refreshTable(ref), options); // the GROUP BY must not see deleted versions
+    const latest = await run(client, keysWithOlderVersions(ref, key, HISTORY, perRound), options);
+    if (latest.rows.length === 0) return;
+    const args = latest.rows.map((r) => [...r] as SqlValue[]);
+    await client.bulk(deleteOlderVersions(ref, key, HISTORY).stmt, args, options);
+    if (latest.rows.length < perRound) {
+      await run(client, refreshTable(ref), options);
+      return;
+    }
+  }
+}
+
 /**
  * Keeps the latest version of each key (by `_fivetran_start`, active or not), flags it deleted
  * when it is not active, drops the history columns and restores the key without
@@ -177,12 +201,7 @@ export async function historyToSoftDelete(
   table = await existingTable(client, ref, what, options);
 
   await step(options, "to-soft-delete:keep-latest", async () => {
-    await run(client, refreshTable(ref), options);
-    const latest = await run(client, keysWithOlderVersions(ref, key, HISTORY), options);
-    if (latest.rows.length > 0) {
-      const args = latest.rows.map((r) => [...r] as SqlValue[]);
-      await client.bulk(deleteOlderVersions(ref, key, HISTORY).stmt, args, options);
-    }
+    await deleteOlderVersionsInPages(client, ref, key, options);
   });
   await step(options, "to-soft-delete:flag-deleted", async () => {
     await updateAllRows(client, ref, deletedFromActive(ref, deleted, HISTORY.active), options);

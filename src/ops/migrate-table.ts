@@ -74,6 +74,7 @@ export async function copyTable(
       `Migrate (copy_table): table ${quotedName(to)} already exists with a different definition than ${quotedName(from)}. Drop or rename it so the copy can be made.`,
     );
   }
+  if (target !== undefined) checkWritable(target);
   if (target === undefined) {
     // Records first, as CreateTable does: a retry after a lost response finds them.
     await step(options, "copy-table:record-types", async () => {
@@ -126,7 +127,7 @@ export async function renameTable(
       await run(client, renameTableSql(from, to.table), options);
     });
   }
-  // Also on a re-run after the rename: the target's records were copied before it.
+  // Old records go last, also on a re-run after the rename (the new name's were copied before it).
   await step(options, "rename-table:forget-types", async () => {
     await forgetTableTypes(client, from, options);
   });

@@ -5,6 +5,7 @@
  * a failure at any step ends with the same table as an uninterrupted run.
  */
 import type { SqlClient } from "../cratedb/sql-client.ts";
+import { info } from "../log.ts";
 import type { FivetranType, TableRef } from "../table-def.ts";
 import type { AlterOptions } from "./alter-table-steps.ts";
 import { addColumnWithDefault, copyColumn, renameColumn, updateColumnValue } from "./migrate-column.ts";
@@ -51,7 +52,10 @@ export type Migration =
 
 export type MigrateOutcome = "success" | "unsupported";
 
-export type MigrateOptions = AlterOptions;
+export interface MigrateOptions extends AlterOptions {
+  /** Keys handled per round where a migration reads keys into memory (default 10 000). */
+  readonly keysPerRound?: number;
+}
 
 /** `ref` is `details.schema`/`details.table`; table-to-table operations name their own tables. */
 export async function migrate(
@@ -118,6 +122,7 @@ export async function migrate(
       await historyToSoftDelete(client, ref, migration.softDeletedColumn, options);
       break;
     case "unsupported":
+      info(`Migrate: ${migration.what} on ${ref.schema}.${ref.table} is not supported; Fivetran falls back`);
       return "unsupported";
   }
   return "success";

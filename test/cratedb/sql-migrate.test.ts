@@ -82,9 +82,9 @@ describe("Migrate statements", () => {
       args: [1, 2, false],
     });
     assert.doesNotMatch(fillHistory(ref, h, { startMs: 1, endMs: 2, active: true }).stmt, /AND/);
-    assert.deepEqual(keysWithOlderVersions(ref, ["a", 'b"'], h), {
-      stmt: 'SELECT "a", "b""", max("_fivetran_start") AS m FROM "s"."t" GROUP BY "a", "b""" HAVING count(*) > 1',
-      args: [],
+    assert.deepEqual(keysWithOlderVersions(ref, ["a", 'b"'], h, 500), {
+      stmt: 'SELECT "a", "b""", max("_fivetran_start") AS m FROM "s"."t" GROUP BY "a", "b""" HAVING count(*) > 1 LIMIT ?',
+      args: [500],
     });
     assert.deepEqual(deleteOlderVersions(ref, ["a", "b"], h), {
       stmt: 'DELETE FROM "s"."t" WHERE "a" = ? AND "b" = ? AND "_fivetran_start" < ?',

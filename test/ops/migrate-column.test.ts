@@ -181,6 +181,16 @@ describe("add_column_with_default_value", () => {
     );
   });
 
+  test("NULL as a default is NULL for non-text columns and literal text for STRING", async () => {
+    const ref = await seeded();
+    await migrate(client, ref, add("n", "INT", "NULL"));
+    await migrate(client, ref, add("s", "STRING", "NULL"));
+    assert.deepEqual(
+      await selectRows(client, ref, ["id", "n", "s"]),
+      ids.map((i) => [i, null, "NULL"]),
+    );
+  });
+
   test("re-sent for an existing column it backfills every row again", async () => {
     const ref = await seeded();
     await migrate(client, ref, add("flag", "STRING", "a"));

@@ -175,6 +175,20 @@ describe("HISTORY_TO_SOFT_DELETE", () => {
     );
   });
 
+  test("many records with many versions are thinned out over several rounds", async () => {
+    const rows: unknown[][] = [];
+    for (let id = 1; id <= 7; id++) {
+      for (let v = 0; v < id; v++)
+        rows.push([id, `v${v}`, T0 + v, v === id - 1 ? MAX : T0 + v, v === id - 1, T0]);
+    }
+    const ref = await seeder.seeded(history, HISTORY_NAMES, rows);
+    await migrate(client, ref, toSoftDelete, { keysPerRound: 2 });
+    assert.deepEqual(
+      await selectRows(client, ref, SOFT_OF_HISTORY_NAMES),
+      [1, 2, 3, 4, 5, 6, 7].map((id) => [id, `v${id - 1}`, T0, false]),
+    );
+  });
+
   test("a round trip soft delete → history → soft delete keeps rows and flags", async () => {
     const ref = await seeder.seeded(softDelete, SOFT_NAMES, SOFT_ROWS);
     await migrate(client, ref, toHistory);
@@ -227,6 +241,46 @@ describe("copy_table_to_history_mode", () => {
       },
       8,
     );
+  });
+});
+
+describe("sync-mode migrations with hostile names", () => {
+  test("a key and columns named with quotes, spaces, capitals and reserved words survive both directions", async () => {
+    const def: TableDef = {
+      name: "x",
+      columns: [
+        col('Ke"y 1', "STRING", true),
+        col("select", "LONG"),
+        col("_fivetran_deleted", "BOOLEAN"),
+        col("_fivetran_synced", "UTC_DATETIME"),
+      ],
+    };
+    const names = def.columns.map((c) => c.name);
+    const rows = [
+      ["a'; --", 9007199254740993n, false, T0],
+      ["B", null, true, T1],
+    ];
+    const ref = await seeder.seeded(def, names, rows, 'Tab"le ✓');
+    await migrate(client, ref, toHistory);
+    const described = await describeTable(client, ref);
+    assert.deepEqual(
+      described?.columns.filter((c) => c.primaryKey).map((c) => c.name),
+      ['Ke"y 1', "_fivetran_start"],
+    );
+    assert.deepEqual(await selectRows(client, ref, ['Ke"y 1', "select", "_fivetran_active"]), [
+      ["B", null, false],
+      ["a'; --", 9007199254740993n, true],
+    ]);
+    await migrate(client, ref, toSoftDelete);
+    assert.deepEqual(await describeTable(client, ref), {
+      ...def,
+      name: ref.table,
+      columns: [def.columns[0]!, def.columns[1]!, def.columns[3]!, def.columns[2]!],
+    });
+    assert.deepEqual(await selectRows(client, ref, names), [
+      ["B", null, true, T1],
+      ["a'; --", 9007199254740993n, false, T0],
+    ]);
   });
 });
 

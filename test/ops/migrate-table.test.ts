@@ -38,6 +38,17 @@ describe("drop_table", () => {
     assert.equal(await migrate(client, ref, { op: "drop_table" }), "success");
   });
 
+  test("stopped after any step and re-sent, it converges", async () => {
+    await convergesAfterEachStep(
+      () => seeded(),
+      (ref, options) => migrate(client, ref, { op: "drop_table" }, options),
+      async (ref, label) => {
+        assert.equal(await describeTable(client, ref), undefined, label);
+        assert.equal((await readTypeRecords(client, ref)).size, 0, label);
+      },
+    );
+  });
+
   test("a table that never existed, or a name CrateDB can't hold, is a success", async () => {
     assert.equal(await migrate(client, seeder.nextRef(), { op: "drop_table" }), "success");
     assert.equal(

@@ -140,14 +140,19 @@ export function fillHistory(
 }
 
 /**
- * Keys with more than one version, and their latest start:
- * SELECT "id", max("_fivetran_start") AS m FROM "s"."t" GROUP BY "id" HAVING count(*) > 1
+ * Up to `limit` keys with more than one version, and their latest start:
+ * SELECT "id", max("_fivetran_start") AS m FROM "s"."t" GROUP BY "id" HAVING count(*) > 1 LIMIT ?
  */
-export const keysWithOlderVersions = (ref: TableRef, key: readonly string[], h: HistoryColumns): Sql => ({
+export const keysWithOlderVersions = (
+  ref: TableRef,
+  key: readonly string[],
+  h: HistoryColumns,
+  limit: number,
+): Sql => ({
   stmt:
     `SELECT ${identList(key)}, max(${ident(h.start)}) AS m FROM ${qualified(ref)}` +
-    ` GROUP BY ${identList(key)} HAVING count(*) > 1`,
-  args: [],
+    ` GROUP BY ${identList(key)} HAVING count(*) > 1 LIMIT ?`,
+  args: [limit],
 });
 
 /** Bulk, one arg set per key (key values, latest start): DELETE FROM "s"."t" WHERE "id" = ? AND "_fivetran_start" < ? */
