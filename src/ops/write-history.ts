@@ -202,7 +202,7 @@ async function updateVersions(
         const done = await completeUpdates(
           client,
           source.ref,
-          tableColumns,
+          source.table,
           ctx.keyColumns,
           file,
           chunk,
