@@ -129,8 +129,14 @@ function replaceStep(ref: TableRef, keyColumns: readonly string[]): ChunkStep {
  * column set for the whole step) with the modified values followed by the key.
  */
 function updateStep(ref: TableRef, keyColumns: readonly string[]): ChunkStep {
-  const statements = new Map<string, { sql: Sql; set: number[] }>();
+  // Per column set of the file being read (files of one kind may carry different columns).
+  let statements = new Map<string, { sql: Sql; set: number[] }>();
+  let statementsFor: readonly string[] | undefined;
   return (sending, chunk, keyIndexes) => {
+    if (statementsFor !== chunk.columns) {
+      statements = new Map();
+      statementsFor = chunk.columns;
+    }
     const prepared = foldedPerKey(basename(sending.path), chunk, keyIndexes);
     const isKey = new Set(keyIndexes);
     const groups = new Map<string, { sql: Sql; set: number[]; args: BatchValue[][]; rowNumbers: number[] }>();
@@ -140,8 +146,7 @@ function updateStep(ref: TableRef, keyColumns: readonly string[]): ChunkStep {
       for (let i = 0; i < row.length; i++) mask += isKey.has(i) || row[i] === UNMODIFIED ? "0" : "1";
       let group = groups.get(mask);
       if (group === undefined) {
-        const cacheKey = `${chunk.columns.length}|${mask}`;
-        let statement = statements.get(cacheKey);
+        let statement = statements.get(mask);
         if (statement === undefined) {
           const set = [...mask].flatMap((bit, i) => (bit === "1" ? [i] : []));
           statement = {
@@ -152,7 +157,7 @@ function updateStep(ref: TableRef, keyColumns: readonly string[]): ChunkStep {
               keyColumns,
             ),
           };
-          statements.set(cacheKey, statement);
+          statements.set(mask, statement);
         }
         group = { ...statement, args: [], rowNumbers: [] };
         groups.set(mask, group);
