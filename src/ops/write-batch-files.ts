@@ -18,6 +18,7 @@ import type { Sql } from "../cratedb/sql/ident.ts";
 import type { SqlClient, SqlValue } from "../cratedb/sql-client.ts";
 import { DestinationError } from "../errors.ts";
 import type { TableDef, TableRef } from "../table-def.ts";
+import { KeyedPipeline } from "./write-batch-pipeline.ts";
 
 /** The parts of a Write(History)BatchRequest every step needs. */
 export interface BatchSource {
@@ -54,6 +55,61 @@ export function fileChunks(
     ...(required === undefined ? {} : { required }),
     ...(settings.signal === undefined ? {} : { signal: settings.signal }),
   });
+}
+
+/** What one step does with a chunk: the keys it touches and the work that writes it. */
+export type ChunkWork = (
+  sending: Sending,
+  chunk: RowChunk,
+) => { keys: readonly string[]; run: () => Promise<void> };
+
+export interface StepOptions {
+  /** Columns each file must carry (default: the batch reader's). */
+  readonly required?: readonly string[];
+  /** The step's statements are searches: refresh before touching a key written since the last one. */
+  readonly searchBased?: boolean;
+  readonly keyColumns: readonly string[];
+  readonly missingRowIsOk?: boolean;
+}
+
+/**
+ * Every chunk of every file of one step through one KeyedPipeline, so writing overlaps parsing even
+ * across file boundaries. Returns the number of rows read. Requests in flight are awaited whatever
+ * happens, so nothing keeps writing after the RPC answered.
+ */
+export async function runStep(
+  client: SqlClient,
+  source: BatchSource,
+  settings: WriteSettings,
+  paths: readonly string[],
+  options: StepOptions,
+  work: ChunkWork,
+): Promise<number> {
+  const pipeline = new KeyedPipeline({
+    concurrency: settings.concurrency,
+    ...(options.searchBased ? { refresh: () => refresh(client, source.ref, settings) } : {}),
+  });
+  let rows = 0;
+  try {
+    for (const path of paths) {
+      const sending: Sending = {
+        client,
+        settings,
+        path,
+        keyColumns: options.keyColumns,
+        ...(options.missingRowIsOk ? { missingRowIsOk: true } : {}),
+      };
+      for await (const chunk of fileChunks(path, source, settings, options.required)) {
+        rows += chunk.rows.length;
+        const { keys, run } = work(sending, chunk);
+        await pipeline.submit(keys, run);
+      }
+    }
+    await pipeline.drain();
+  } finally {
+    await pipeline.settle();
+  }
+  return rows;
 }
 
 export async function refresh(client: SqlClient, ref: TableRef, settings: WriteSettings): Promise<void> {
@@ -103,9 +159,20 @@ export async function sendRows(
     const where =
       row !== undefined
         ? `${file}, row ${row} (key columns ${keys})`
-        : `${file}, rows ${Math.min(...rowNumbers)}–${Math.max(...rowNumbers)}`;
+        : `${file}, rows ${rowRange(rowNumbers)}`;
     throw new BatchWriteError(where, error);
   }
+}
+
+/** "first–last" of row numbers that folding may have put out of order (no spread: arrays are large). */
+function rowRange(rowNumbers: readonly number[]): string {
+  let first = Number.POSITIVE_INFINITY;
+  let last = 0;
+  for (const n of rowNumbers) {
+    if (n < first) first = n;
+    if (n > last) last = n;
+  }
+  return `${first}–${last}`;
 }
 
 /** Rows as arg sets: values are already what CrateDB takes (the sentinel never reaches here). */

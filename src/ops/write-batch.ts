@@ -16,13 +16,12 @@ import type { TableRef } from "../table-def.ts";
 import {
   asArgs,
   type BatchSource,
-  fileChunks,
   refresh,
+  runStep,
   type Sending,
   sendRows,
   type WriteSettings,
 } from "./write-batch-files.ts";
-import { KeyedPipeline } from "./write-batch-pipeline.ts";
 import { foldedPerKey, indexesOf, lastPerKey, onePerKey, primaryKey } from "./write-batch-rows.ts";
 
 export interface WriteBatchFiles {
@@ -72,41 +71,20 @@ export async function writeBatch(
     [files.deleteFiles, deleteStep(source.ref, keyColumns), true, "deleted"],
   ];
   for (const [paths, step, missingRowIsOk, count] of steps) {
-    counts[count] = await runStep(client, source, settings, keyColumns, paths, step, missingRowIsOk);
+    counts[count] = await runStep(
+      client,
+      source,
+      settings,
+      paths,
+      { keyColumns, missingRowIsOk },
+      (sending, chunk) => step(sending, chunk, indexesOf(chunk.columns, keyColumns)),
+    );
   }
   await refresh(client, source.ref, settings);
   info(
     `wrote batch to ${source.ref.schema}.${source.ref.table}: ${counts.replaced} replace, ${counts.updated} update, ${counts.deleted} delete rows`,
   );
   return counts;
-}
-
-/** All files of one kind through one pipeline, so writing overlaps even across file boundaries. */
-async function runStep(
-  client: SqlClient,
-  source: BatchSource,
-  settings: WriteSettings,
-  keyColumns: readonly string[],
-  paths: readonly string[],
-  step: ChunkStep,
-  missingRowIsOk: boolean,
-): Promise<number> {
-  const pipeline = new KeyedPipeline({ concurrency: settings.concurrency });
-  let rows = 0;
-  try {
-    for (const path of paths) {
-      const sending: Sending = { client, settings, path, keyColumns, missingRowIsOk };
-      for await (const chunk of fileChunks(path, source, settings)) {
-        rows += chunk.rows.length;
-        const { keys, run } = step(sending, chunk, indexesOf(chunk.columns, keyColumns));
-        await pipeline.submit(keys, run);
-      }
-    }
-    await pipeline.drain();
-  } finally {
-    await pipeline.settle();
-  }
-  return rows;
 }
 
 function replaceStep(ref: TableRef, keyColumns: readonly string[]): ChunkStep {
@@ -129,8 +107,14 @@ function replaceStep(ref: TableRef, keyColumns: readonly string[]): ChunkStep {
  * column set for the whole step) with the modified values followed by the key.
  */
 function updateStep(ref: TableRef, keyColumns: readonly string[]): ChunkStep {
-  const statements = new Map<string, { sql: Sql; set: number[] }>();
+  // Per column set of the file being read (files of one kind may carry different columns).
+  let statements = new Map<string, { sql: Sql; set: number[] }>();
+  let statementsFor: readonly string[] | undefined;
   return (sending, chunk, keyIndexes) => {
+    if (statementsFor !== chunk.columns) {
+      statements = new Map();
+      statementsFor = chunk.columns;
+    }
     const prepared = foldedPerKey(basename(sending.path), chunk, keyIndexes);
     const isKey = new Set(keyIndexes);
     const groups = new Map<string, { sql: Sql; set: number[]; args: BatchValue[][]; rowNumbers: number[] }>();
@@ -140,8 +124,7 @@ function updateStep(ref: TableRef, keyColumns: readonly string[]): ChunkStep {
       for (let i = 0; i < row.length; i++) mask += isKey.has(i) || row[i] === UNMODIFIED ? "0" : "1";
       let group = groups.get(mask);
       if (group === undefined) {
-        const cacheKey = `${chunk.columns.length}|${mask}`;
-        let statement = statements.get(cacheKey);
+        let statement = statements.get(mask);
         if (statement === undefined) {
           const set = [...mask].flatMap((bit, i) => (bit === "1" ? [i] : []));
           statement = {
@@ -152,7 +135,7 @@ function updateStep(ref: TableRef, keyColumns: readonly string[]): ChunkStep {
               keyColumns,
             ),
           };
-          statements.set(cacheKey, statement);
+          statements.set(mask, statement);
         }
         group = { ...statement, args: [], rowNumbers: [] };
         groups.set(mask, group);

@@ -7,15 +7,43 @@
  * why a chunk's rows are completed per key in ascending start order. A row without a base is
  * skipped: never insert a partial row.
  */
+import { plainDecimal } from "../batch/convert/decimal.ts";
 import { type BatchValue, type RowChunk, UNMODIFIED } from "../batch/index.ts";
 import { selectVersions } from "../cratedb/sql/write-history.ts";
 import type { SqlClient, SqlValue } from "../cratedb/sql-client.ts";
-import { SYSTEM_COLUMN, type TableRef } from "../table-def.ts";
+import { SYSTEM_COLUMN, type TableDef, type TableRef } from "../table-def.ts";
 import type { WriteSettings } from "./write-batch-files.ts";
 import { checkKey, indexesOf, keyOf, type PreparedRows } from "./write-batch-rows.ts";
 
 /** Keys looked up per SELECT: keeps the statement text and the answer small. */
 const KEYS_PER_LOOKUP = 500;
+
+/**
+ * Key strings that compare a file's values with values read back. NUMERIC key values come back as
+ * JSON numbers (or exact text) and may differ in trailing zeros from the file's decimal text, so
+ * DECIMAL parts are compared in one canonical form; every other type reads back as it was sent.
+ */
+function keyMaker(
+  table: TableDef,
+  keyColumns: readonly string[],
+): (row: readonly unknown[], at: readonly number[]) => string {
+  const decimal = keyColumns.map((name) => table.columns.find((c) => c.name === name)?.type === "DECIMAL");
+  if (!decimal.includes(true)) return (row, at) => keyOf(row as BatchValue[], at);
+  return (row, at) =>
+    keyOf(
+      at.map(
+        (i, k) => (decimal[k] && row[i] != null ? canonicalDecimal(String(row[i])) : row[i]) as BatchValue,
+      ),
+      at.map((_, k) => k),
+    );
+}
+
+function canonicalDecimal(text: string): string {
+  const plain = plainDecimal(text);
+  if (!plain.includes(".")) return plain === "-0" ? "0" : plain;
+  const trimmed = plain.replace(/0+$/, "").replace(/\.$/, "");
+  return trimmed === "-0" ? "0" : trimmed;
+}
 
 interface Version {
   readonly start: number;
@@ -26,6 +54,7 @@ interface Version {
 async function versionsOf(
   client: SqlClient,
   ref: TableRef,
+  keyFor: (row: readonly unknown[], at: readonly number[]) => string,
   tableColumns: readonly string[],
   keyColumns: readonly string[],
   keys: readonly (readonly SqlValue[])[],
@@ -38,7 +67,7 @@ async function versionsOf(
     const sql = selectVersions(ref, tableColumns, keyColumns, keys.slice(i, i + KEYS_PER_LOOKUP));
     const result = await client.sql(sql.stmt, sql.args, settings.signal ? { signal: settings.signal } : {});
     for (const row of result.rows) {
-      const key = keyOf(row as BatchValue[], keyIndexes);
+      const key = keyFor(row, keyIndexes);
       const list = found.get(key) ?? [];
       list.push({ start: Number(row[startIndex]), values: row });
       found.set(key, list);
@@ -65,12 +94,14 @@ function baseBefore(versions: readonly Version[], start: number): Version | unde
 export async function completeUpdates(
   client: SqlClient,
   ref: TableRef,
-  tableColumns: readonly string[],
+  table: TableDef,
   keyColumns: readonly string[],
   file: string,
   chunk: RowChunk,
   settings: WriteSettings,
 ): Promise<PreparedRows & { skipped: number }> {
+  const tableColumns = table.columns.map((c) => c.name);
+  const keyFor = keyMaker(table, keyColumns);
   const keyIndexes = indexesOf(chunk.columns, keyColumns);
   const startIndex = indexesOf(chunk.columns, [SYSTEM_COLUMN.start])[0]!;
   const fromFile = tableColumns.map((name) => chunk.columns.indexOf(name));
@@ -79,7 +110,7 @@ export async function completeUpdates(
   for (let r = 0; r < chunk.rows.length; r++) {
     checkKey(file, chunk, r, [...keyIndexes, startIndex]);
     const row = chunk.rows[r]!;
-    const key = keyOf(row, keyIndexes);
+    const key = keyFor(row, keyIndexes);
     let rows = byKey.get(key);
     if (rows === undefined) {
       rows = [];
@@ -88,7 +119,7 @@ export async function completeUpdates(
     }
     rows.push(r);
   }
-  const versions = await versionsOf(client, ref, tableColumns, keyColumns, keyValues, settings);
+  const versions = await versionsOf(client, ref, keyFor, tableColumns, keyColumns, keyValues, settings);
   const out: PreparedRows & { skipped: number } = { rows: [], rowNumbers: [], keys: [], skipped: 0 };
   // Two rows of one key with the same start are one version: the later row wins, in one arg set.
   const sent = new Map<string, number>();

@@ -6,7 +6,6 @@
  * in search-based mode). See docs/write-batch.md for the idempotency argument.
  */
 import { basename } from "node:path";
-import type { RowChunk } from "../batch/index.ts";
 import { upsertRows } from "../cratedb/sql/write.ts";
 import { closeActiveVersion, closeVersionsBefore, deleteVersionsFrom } from "../cratedb/sql/write-history.ts";
 import type { SqlClient, SqlValue } from "../cratedb/sql-client.ts";
@@ -17,13 +16,11 @@ import { requireKey } from "./write-batch.ts";
 import {
   asArgs,
   type BatchSource,
-  fileChunks,
   refresh,
-  type Sending,
+  runStep,
   sendRows,
   type WriteSettings,
 } from "./write-batch-files.ts";
-import { KeyedPipeline } from "./write-batch-pipeline.ts";
 import { indexesOf, keyOf, lastPerKey, onePerKey, primaryKey } from "./write-batch-rows.ts";
 import { completeUpdates } from "./write-history-update.ts";
 
@@ -98,36 +95,6 @@ export async function writeHistoryBatch(
   return counts;
 }
 
-/** One pipeline over every chunk of `paths`; `each` returns the chunk's keys and its work. */
-async function eachChunk(
-  ctx: Context,
-  paths: readonly string[],
-  required: readonly string[] | undefined,
-  searchBased: boolean,
-  each: (sending: Sending, chunk: RowChunk) => { keys: readonly string[]; run: () => Promise<void> },
-): Promise<number> {
-  const { client, source, settings } = ctx;
-  const pipeline = new KeyedPipeline({
-    concurrency: settings.concurrency,
-    ...(searchBased ? { refresh: () => refresh(client, source.ref, settings) } : {}),
-  });
-  let rows = 0;
-  try {
-    for (const path of paths) {
-      const sending: Sending = { client, settings, path, keyColumns: ctx.keyColumns };
-      for await (const chunk of fileChunks(path, source, settings, required)) {
-        rows += chunk.rows.length;
-        const { keys, run } = each(sending, chunk);
-        await pipeline.submit(keys, run);
-      }
-    }
-    await pipeline.drain();
-  } finally {
-    await pipeline.settle();
-  }
-  return rows;
-}
-
 /**
  * Step 1, in two passes over the earliest-start files with a REFRESH between them (the second
  * pass must not find the versions the first deleted): delete versions starting at or after `s`,
@@ -143,39 +110,45 @@ async function earliestStart(
   const required = [...ctx.keyColumns, SYSTEM_COLUMN.start];
   const sql =
     pass === "delete" ? deleteVersionsFrom(ref, ctx.keyColumns) : closeVersionsBefore(ref, ctx.keyColumns);
-  return eachChunk(ctx, paths, required, true, (sending, chunk) => {
-    const keyIndexes = indexesOf(chunk.columns, ctx.keyColumns);
-    const startIndex = indexesOf(chunk.columns, [SYSTEM_COLUMN.start])[0]!;
-    const prepared = onePerKey(
-      basename(sending.path),
-      chunk,
-      keyIndexes,
-      (kept, next) => Number(kept[startIndex]) <= Number(next[startIndex]),
-      [...keyIndexes, startIndex],
-    );
-    const args = prepared.rows.map((row): SqlValue[] => {
-      const key = keyIndexes.map((i) => row[i] as SqlValue);
-      const start = Number(row[startIndex]);
-      return pass === "delete" ? [...key, start] : [start - 1, ...key, start];
-    });
-    return { keys: prepared.keys, run: () => sendRows(sending, sql, args, prepared.rowNumbers) };
-  });
+  return runStep(
+    ctx.client,
+    ctx.source,
+    ctx.settings,
+    paths,
+    { required, searchBased: true, keyColumns: ctx.keyColumns },
+    (sending, chunk) => {
+      const keyIndexes = indexesOf(chunk.columns, ctx.keyColumns);
+      const startIndex = indexesOf(chunk.columns, [SYSTEM_COLUMN.start])[0]!;
+      const prepared = onePerKey(
+        basename(sending.path),
+        chunk,
+        keyIndexes,
+        (kept, next) => Number(kept[startIndex]) <= Number(next[startIndex]),
+        [...keyIndexes, startIndex],
+      );
+      const args = prepared.rows.map((row): SqlValue[] => {
+        const key = keyIndexes.map((i) => row[i] as SqlValue);
+        const start = Number(row[startIndex]);
+        return pass === "delete" ? [...key, start] : [start - 1, ...key, start];
+      });
+      return { keys: prepared.keys, run: () => sendRows(sending, sql, args, prepared.rowNumbers) };
+    },
+  );
 }
 
 /** Step 2: every row is a version, inserted or overwritten on (K, start) — by full primary key. */
 async function replaceVersions(ctx: Context, paths: readonly string[]): Promise<number> {
   const pk = primaryKey(ctx.source.table);
   let statement: { columns: readonly string[]; stmt: ReturnType<typeof upsertRows> } | undefined;
-  return eachChunk(ctx, paths, undefined, false, (sending, chunk) => {
+  return runStep(ctx.client, ctx.source, ctx.settings, paths, { keyColumns: pk }, (sending, chunk) => {
     if (statement?.columns !== chunk.columns) {
       statement = { columns: chunk.columns, stmt: upsertRows(ctx.source.ref, chunk.columns, pk) };
     }
     const sql = statement.stmt;
     const prepared = lastPerKey(basename(sending.path), chunk, indexesOf(chunk.columns, pk));
-    const full: Sending = { ...sending, keyColumns: pk };
     return {
       keys: prepared.keys,
-      run: () => sendRows(full, sql, asArgs(prepared.rows), prepared.rowNumbers),
+      run: () => sendRows(sending, sql, asArgs(prepared.rows), prepared.rowNumbers),
     };
   });
 }
@@ -192,28 +165,35 @@ async function updateVersions(
   const required = [...ctx.keyColumns, SYSTEM_COLUMN.synced, ...HISTORY_COLUMNS];
   let written = 0;
   let skipped = 0;
-  await eachChunk(ctx, paths, required, true, (sending, chunk) => {
-    const keyIndexes = indexesOf(chunk.columns, ctx.keyColumns);
-    const keys = new Set(chunk.rows.map((row) => keyOf(row, keyIndexes)));
-    return {
-      keys: [...keys],
-      run: async () => {
-        const file = basename(sending.path);
-        const done = await completeUpdates(
-          client,
-          source.ref,
-          tableColumns,
-          ctx.keyColumns,
-          file,
-          chunk,
-          settings,
-        );
-        written += done.rows.length;
-        skipped += done.skipped;
-        await sendRows({ ...sending, keyColumns: pk }, sql, asArgs(done.rows), done.rowNumbers);
-      },
-    };
-  });
+  await runStep(
+    client,
+    source,
+    settings,
+    paths,
+    { required, searchBased: true, keyColumns: pk },
+    (sending, chunk) => {
+      const keyIndexes = indexesOf(chunk.columns, ctx.keyColumns);
+      const keys = new Set(chunk.rows.map((row) => keyOf(row, keyIndexes)));
+      return {
+        keys: [...keys],
+        run: async () => {
+          const file = basename(sending.path);
+          const done = await completeUpdates(
+            client,
+            source.ref,
+            source.table,
+            ctx.keyColumns,
+            file,
+            chunk,
+            settings,
+          );
+          written += done.rows.length;
+          skipped += done.skipped;
+          await sendRows(sending, sql, asArgs(done.rows), done.rowNumbers);
+        },
+      };
+    },
+  );
   return { written, skipped };
 }
 
@@ -221,15 +201,22 @@ async function updateVersions(
 async function closeDeleted(ctx: Context, paths: readonly string[]): Promise<number> {
   const sql = closeActiveVersion(ctx.source.ref, ctx.keyColumns);
   const required = [...ctx.keyColumns, SYSTEM_COLUMN.synced, SYSTEM_COLUMN.end];
-  return eachChunk(ctx, paths, required, true, (sending, chunk) => {
-    const keyIndexes = indexesOf(chunk.columns, ctx.keyColumns);
-    const endIndex = indexesOf(chunk.columns, [SYSTEM_COLUMN.end])[0]!;
-    // The first delete of a key closes its active version; later ones find none (no-ops).
-    const prepared = onePerKey(basename(sending.path), chunk, keyIndexes, () => true);
-    const args = prepared.rows.map((row): SqlValue[] => [
-      row[endIndex] as SqlValue,
-      ...keyIndexes.map((i) => row[i] as SqlValue),
-    ]);
-    return { keys: prepared.keys, run: () => sendRows(sending, sql, args, prepared.rowNumbers) };
-  });
+  return runStep(
+    ctx.client,
+    ctx.source,
+    ctx.settings,
+    paths,
+    { required, searchBased: true, keyColumns: ctx.keyColumns },
+    (sending, chunk) => {
+      const keyIndexes = indexesOf(chunk.columns, ctx.keyColumns);
+      const endIndex = indexesOf(chunk.columns, [SYSTEM_COLUMN.end])[0]!;
+      // The first delete of a key closes its active version; later ones find none (no-ops).
+      const prepared = onePerKey(basename(sending.path), chunk, keyIndexes, () => true);
+      const args = prepared.rows.map((row): SqlValue[] => [
+        row[endIndex] as SqlValue,
+        ...keyIndexes.map((i) => row[i] as SqlValue),
+      ]);
+      return { keys: prepared.keys, run: () => sendRows(sending, sql, args, prepared.rowNumbers) };
+    },
+  );
 }

@@ -186,6 +186,19 @@ describe("WriteBatch", () => {
     assert.deepEqual(await selectRows(client, ref, NAMES), [[1, "c", 13, false, ms(T2)]]);
   });
 
+  test("update files with different column sets each set their own columns", async () => {
+    const ref = await itemsTable("update_columns");
+    await runWriteBatch(client, dir, ref, ITEMS, { replace: [{ rows: [["1", "a", "1", "false", T1]] }] });
+    const without = (name: string) => ITEMS.columns.filter((c) => c.name !== name);
+    await runWriteBatch(client, dir, ref, ITEMS, {
+      update: [
+        { columns: without("qty"), rows: [["1", "b", U, T2]] },
+        { columns: without("name"), rows: [["1", "7", U, T2]] },
+      ],
+    });
+    assert.deepEqual(await selectRows(client, ref, ["id", "name", "qty"]), [[1, "b", 7]]);
+  });
+
   test("a key replaced, updated and deleted in one batch applies in that order", async () => {
     const ref = await itemsTable("kinds");
     await runWriteBatch(client, dir, ref, ITEMS, {

@@ -219,4 +219,38 @@ describe("WriteHistoryBatch", () => {
       [2, "b", 2, ms(T(1)), ms(MAX), true],
     ]);
   });
+
+  test("update rows find their base version by a DECIMAL key whose stored form drops trailing zeros", async () => {
+    const def: TableDef = {
+      name: "decimal_key",
+      columns: HISTORY.columns.map((c) =>
+        c.name === "id" ? { ...c, type: "DECIMAL", decimal: { precision: 10, scale: 2 } } : c,
+      ),
+    };
+    const ref = { schema, table: "decimal_key" };
+    await createTable(client, ref, def, {});
+    const decimalRow = (c1: Cell, c2: Cell, start: string, end: string, active: boolean): Cell[] => [
+      "12.50",
+      c1,
+      c2,
+      start,
+      end,
+      String(active),
+      SYNCED,
+    ];
+    await runHistoryBatch(client, dir, ref, def, {
+      replace: [{ rows: [decimalRow("a", "1", T(1), MAX, true)] }],
+    });
+    await runHistoryBatch(client, dir, ref, def, {
+      earliest: [{ columns: EARLIEST, rows: [["12.50", T(2)]] }],
+      update: [{ rows: [decimalRow(U, "2", T(2), MAX, true)] }],
+    });
+    assert.deepEqual(
+      await selectRows(client, ref, ["col1", "col2", "_fivetran_active"], ["_fivetran_start"]),
+      [
+        ["a", 1, false],
+        ["a", 2, true],
+      ],
+    );
+  });
 });
