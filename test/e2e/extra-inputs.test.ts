@@ -26,6 +26,10 @@ const CASES: Record<string, { files: readonly string[]; deferTruncates?: boolean
     files: ["revival_1.json", "revival_2.json", "revival_3.json"],
   },
   "history versions over two input files": { files: ["history_1.json", "history_2.json"] },
+  // A version back-dated before a delete, and one before every existing version (§7.9 step 1).
+  "history versions arriving out of order": {
+    files: ["backdated_1.json", "backdated_2.json", "backdated_3.json"],
+  },
   "hostile table and column names": { files: ["hostile_names.json"] },
 };
 
