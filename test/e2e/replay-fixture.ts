@@ -80,7 +80,7 @@ export async function replay(
   env: ReplayEnv,
   prefix: string,
   files: readonly (readonly [string, TesterInput])[],
-  options: Pick<ReplayOptions, "deferTruncates" | "repeatCalls" | "olderTester"> = {},
+  options: Pick<ReplayOptions, "deferTruncates" | "repeatCalls" | "olderTester" | "plainText"> = {},
 ): Promise<ReplayOutcome> {
   const schema = uniqueSchema(`e2e_${prefix}`);
   const { dir, cleanup } = await batchDir();

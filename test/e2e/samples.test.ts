@@ -51,6 +51,12 @@ const RUNS: Run[] = [
     title: `replaying ${file}, every call sent twice`,
     options: { repeatCalls: true },
   })),
+  // The tester's --plain-text: files neither compressed nor encrypted.
+  ...["input.json"].map((file) => ({
+    file,
+    title: `replaying ${file} with plain-text files`,
+    options: { plainText: true },
+  })),
   // Testers before 2.26.0408 add _fivetran_deleted by AlterTable right before the first soft op.
   ...["input.json", "nonexistent-records/truncate_then_soft_delete.json"].map((file) => ({
     file,

@@ -1,17 +1,21 @@
 /**
  * One table batch as the tester writes it: a CSV file per non-empty kind, columns shuffled,
- * zstd-compressed and AES-encrypted with a fresh key each, with the tester's sentinels (§8.3).
+ * zstd-compressed and AES-encrypted with a fresh key each (unless plain text), with the tester's
+ * sentinels (§8.3).
  */
 import { Compression, Encryption } from "../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
 import { type Cell, TESTER_NULL, TESTER_UNMODIFIED, writeBatchFile } from "../helpers/batch-writer.ts";
 import type { Row, TableBatch } from "./tester-calls.ts";
 
-export const TESTER_FILE_PARAMS = {
-  compression: Compression.ZSTD,
-  encryption: Encryption.AES,
-  nullString: TESTER_NULL,
-  unmodifiedString: TESTER_UNMODIFIED,
-};
+/** FileParams as the tester sends them; `--plain-text` turns compression and encryption off. */
+export function testerFileParams(plainText: boolean) {
+  return {
+    compression: plainText ? Compression.OFF : Compression.ZSTD,
+    encryption: plainText ? Encryption.NONE : Encryption.AES,
+    nullString: TESTER_NULL,
+    unmodifiedString: TESTER_UNMODIFIED,
+  };
+}
 
 export interface TableFiles {
   readonly keys: Record<string, Uint8Array>;
@@ -27,6 +31,7 @@ export async function writeTableFiles(
   dir: string,
   inputFile: string,
   batch: TableBatch,
+  plainText: boolean,
 ): Promise<TableFiles> {
   const keys: Record<string, Uint8Array> = {};
   const file = async (
@@ -39,7 +44,9 @@ export async function writeTableFiles(
     const table = batch.table.name.replace(/[^A-Za-z0-9_-]/g, "_");
     const written = await writeBatchFile({
       dir,
-      name: `${n}_${table}_${inputFile.replace(/\W/g, "_")}_${kind}.csv.zstd.aes`,
+      name: `${n}_${table}_${inputFile.replace(/\W/g, "_")}_${kind}.csv${plainText ? "" : ".zstd.aes"}`,
+      compression: plainText ? "none" : "zstd",
+      encryption: plainText ? "none" : "aes",
       columns,
       rows: rows.map((row): Cell[] => columns.map((c) => (c.name in row ? row[c.name]! : null))),
       shuffleSeed: n,

@@ -11,7 +11,7 @@ import { SYSTEM_COLUMN, type TableDef } from "../../src/table-def.ts";
 import { grpcUnary } from "../rpc/server-fixture.ts";
 import { BatchCollector, type OpKind } from "./tester-batches.ts";
 import { migrationTables, type Row, type TableBatch, type TesterCall } from "./tester-calls.ts";
-import { TESTER_FILE_PARAMS, writeTableFiles } from "./tester-files.ts";
+import { testerFileParams, writeTableFiles } from "./tester-files.ts";
 import {
   fivetranType,
   isHistoryTable,
@@ -36,6 +36,8 @@ export interface ReplayOptions {
    * was reached (§8.3's reading). Default: write what was gathered before each truncate.
    */
   readonly deferTruncates?: boolean;
+  /** Batch files neither compressed nor encrypted (the tester's `--plain-text`). */
+  readonly plainText?: boolean;
   /**
    * Behave like testers before 2.26.0408: `_fivetran_deleted` is not created with the table but
    * added by AlterTable right before the first soft delete or soft truncate.
@@ -220,13 +222,13 @@ export class TesterReplay {
   }
 
   async #write(fileName: string, batch: TableBatch): Promise<void> {
-    const files = await writeTableFiles(this.#o.dir, fileName, batch);
+    const files = await writeTableFiles(this.#o.dir, fileName, batch, this.#o.plainText ?? false);
     const { keys, replaceFiles, updateFiles, deleteFiles, earliestStartFiles } = files;
     const common = {
       configuration: this.#o.configuration,
       schemaName: this.#o.schema,
       table: tableDefToProto(batch.table),
-      fileParams: TESTER_FILE_PARAMS,
+      fileParams: testerFileParams(this.#o.plainText ?? false),
     };
     if (batch.history) {
       this.calls.push({ rpc: "writeHistoryBatch", batch });
