@@ -30,6 +30,7 @@ const CASES: Record<string, { files: readonly string[]; deferTruncates?: boolean
   "history versions arriving out of order": {
     files: ["backdated_1.json", "backdated_2.json", "backdated_3.json"],
   },
+  "every type at its extremes, NULL and empty text": { files: ["value_extremes.json"] },
   "hostile table and column names": { files: ["hostile_names.json"] },
 };
 

@@ -45,8 +45,16 @@ export interface TesterInput {
 
 const FIXTURES = new URL("../fixtures/fivetran-tester/", import.meta.url);
 
+/**
+ * Integers beyond 2^53 keep their exact text, as Java reads them; fractions go through a double,
+ * as the tester's do (§8.3).
+ */
 export function loadInput(name: string): TesterInput {
-  return JSON.parse(readFileSync(new URL(name, FIXTURES), "utf8")) as TesterInput;
+  const exactIntegers = (_key: string, value: unknown, context?: { source?: string }): unknown =>
+    typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value) && context?.source
+      ? context.source
+      : value;
+  return JSON.parse(readFileSync(new URL(name, FIXTURES), "utf8"), exactIntegers as never) as TesterInput;
 }
 
 export function fivetranType(name: string): FivetranType {
