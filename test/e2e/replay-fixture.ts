@@ -23,14 +23,16 @@ export interface ReplayEnv {
   /** Why data RPCs are not exercised, or undefined when they are. */
   readonly dataMissing: string | undefined;
   readonly setupTests: readonly string[];
+  /** The batch file format the server asked for through Capabilities. */
+  readonly format: "csv" | "parquet";
   close(): Promise<void>;
 }
 
-export async function startReplayEnv(): Promise<ReplayEnv> {
-  const server = await startTestServer();
+export async function startReplayEnv(batchFileFormat: "csv" | "parquet" = "csv"): Promise<ReplayEnv> {
+  const server = await startTestServer({ batchFileFormat });
   const rpc = grpcClient(server.port);
   const configuration = testConfiguration();
-  const setupTests = await runSetup(rpc, configuration);
+  const { tests: setupTests, format } = await runSetup(rpc, configuration);
   const missing = [];
   if (!(await implemented(rpc, "writeBatch"))) missing.push("WriteBatch");
   if (!(await implemented(rpc, "writeHistoryBatch"))) missing.push("WriteHistoryBatch");
@@ -39,6 +41,7 @@ export async function startReplayEnv(): Promise<ReplayEnv> {
     rpc,
     configuration,
     setupTests,
+    format,
     dataMissing:
       missing.length > 0 ? `${missing.join(" and ")} answer UNIMPLEMENTED in this build` : undefined,
     async close() {
@@ -90,6 +93,7 @@ export async function replay(
     schema,
     dir,
     data: env.dataMissing === undefined,
+    format: env.format,
     ...options,
   });
   for (const [name, input] of files) await run.runFile(name, input);

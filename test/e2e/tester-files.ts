@@ -1,5 +1,5 @@
 /**
- * One table batch as the tester writes it: a CSV file per non-empty kind, columns shuffled,
+ * One table batch as the tester writes it: a CSV (or Parquet) file per non-empty kind, columns shuffled,
  * zstd-compressed and AES-encrypted with a fresh key each (unless plain text), with the tester's
  * sentinels (§8.3).
  */
@@ -32,6 +32,7 @@ export async function writeTableFiles(
   inputFile: string,
   batch: TableBatch,
   plainText: boolean,
+  format: "csv" | "parquet",
 ): Promise<TableFiles> {
   const keys: Record<string, Uint8Array> = {};
   const file = async (
@@ -44,7 +45,8 @@ export async function writeTableFiles(
     const table = batch.table.name.replace(/[^A-Za-z0-9_-]/g, "_");
     const written = await writeBatchFile({
       dir,
-      name: `${n}_${table}_${inputFile.replace(/\W/g, "_")}_${kind}.csv${plainText ? "" : ".zstd.aes"}`,
+      name: `${n}_${table}_${inputFile.replace(/\W/g, "_")}_${kind}.${format}${plainText ? "" : ".zstd.aes"}`,
+      format,
       compression: plainText ? "none" : "zstd",
       encryption: plainText ? "none" : "aes",
       columns,

@@ -1,11 +1,11 @@
 /**
  * Replays sdk-tester input files against the real server over gRPC (h2c, @grpc/grpc-js), the way
- * Fivetran's destination tester does (fivetran-protocol.md §8): ConfigurationForm and every Test
- * first, then per input file create_table → alter_table → ops → schema_migration → describe_table.
+ * Fivetran's destination tester does (fivetran-protocol.md §8): Capabilities, ConfigurationForm and
+ * every Test first, then per input file create_table → alter_table → ops → schema_migration → describe_table.
  * Every issued RPC is also recorded as a plain TesterCall so the reference model can replay it.
  */
 import * as grpc from "@grpc/grpc-js";
-import { DestinationConnector } from "../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
+import { BatchFileFormat, DestinationConnector } from "../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
 import { tableDefFromProto, tableDefToProto } from "../../src/rpc/table-def-from-proto.ts";
 import { SYSTEM_COLUMN, type TableDef } from "../../src/table-def.ts";
 import { grpcUnary } from "../rpc/server-fixture.ts";
@@ -36,6 +36,8 @@ export interface ReplayOptions {
    * was reached (§8.3's reading). Default: write what was gathered before each truncate.
    */
   readonly deferTruncates?: boolean;
+  /** The batch file format Capabilities asked for. */
+  readonly format?: "csv" | "parquet";
   /** Batch files neither compressed nor encrypted (the tester's `--plain-text`). */
   readonly plainText?: boolean;
   /**
@@ -52,8 +54,16 @@ export interface ReplayOptions {
   readonly opDelayMs?: number;
 }
 
-/** ConfigurationForm, then every connection test it lists; a failing test aborts the run (§8.1). */
-export async function runSetup(rpc: grpc.Client, configuration: Record<string, string>): Promise<string[]> {
+/**
+ * Capabilities (the batch file format to write), ConfigurationForm, then every connection test it
+ * lists; a failing test aborts the run (§8.1).
+ */
+export async function runSetup(
+  rpc: grpc.Client,
+  configuration: Record<string, string>,
+): Promise<{ tests: string[]; format: "csv" | "parquet" }> {
+  const capabilities = await grpcUnary(rpc, m.capabilities, {});
+  const format = capabilities.batchFileFormat === BatchFileFormat.PARQUET ? "parquet" : "csv";
   const form = await grpcUnary(rpc, m.configurationForm, {});
   for (const t of form.tests) {
     const res = await grpcUnary(rpc, m.test, { name: t.name, configuration });
@@ -61,7 +71,7 @@ export async function runSetup(rpc: grpc.Client, configuration: Record<string, s
       throw new Error(`connection test ${t.name} failed: ${String(res.response.value)}`);
     }
   }
-  return form.tests.map((t) => t.name);
+  return { tests: form.tests.map((t) => t.name), format };
 }
 
 /** Whether the server implements an RPC: only UNIMPLEMENTED counts as missing. */
@@ -222,7 +232,13 @@ export class TesterReplay {
   }
 
   async #write(fileName: string, batch: TableBatch): Promise<void> {
-    const files = await writeTableFiles(this.#o.dir, fileName, batch, this.#o.plainText ?? false);
+    const files = await writeTableFiles(
+      this.#o.dir,
+      fileName,
+      batch,
+      this.#o.plainText ?? false,
+      this.#o.format ?? "csv",
+    );
     const { keys, replaceFiles, updateFiles, deleteFiles, earliestStartFiles } = files;
     const common = {
       configuration: this.#o.configuration,
