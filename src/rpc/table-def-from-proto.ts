@@ -1,7 +1,16 @@
 /** Protobuf `Table`/`Column` ↔ the destination's own TableDef (src/table-def.ts). */
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { DataType, Table, TableSchema } from "../../gen/fivetran_sdk/v2/common_pb.ts";
-import { type ColumnDef, FIVETRAN_TYPES, type TableDef } from "../table-def.ts";
+import { type ColumnDef, FIVETRAN_TYPES, type TableDef, type TableRef } from "../table-def.ts";
+
+/** The table a CreateTable/AlterTable/WriteBatch request names, and its definition. */
+export function requestedTable(req: { readonly schemaName: string; readonly table?: Table }): {
+  ref: TableRef;
+  def: TableDef;
+} {
+  const def = tableDefFromProto(req.table ?? { $typeName: "fivetran_sdk.v2.Table", name: "", columns: [] });
+  return { ref: { schema: req.schemaName, table: def.name }, def };
+}
 
 /** An enum number this build doesn't know (a newer SDK) is stored like UNSPECIFIED: as text. */
 export function tableDefFromProto(table: Table): TableDef {

@@ -119,6 +119,18 @@ describe("TLS", () => {
     }
   });
 
+  test("plain HTTP to the TLS port is an empty 400", async (c) => {
+    if (!simulatorOnly(c)) return;
+    const tls = simulatorTls();
+    if (tls === undefined) return c.skip("the simulator runs without TLS (no openssl)");
+    const res = await request(`${tls.url.replace("https:", "http:")}/_sql`, {
+      method: "POST",
+      body: JSON.stringify({ stmt: "SELECT 1" }),
+    });
+    assert.equal(res.statusCode, 400);
+    assert.equal(await res.body.text(), "");
+  });
+
   test("an untrusted certificate is refused by the client", async (c) => {
     if (!simulatorOnly(c)) return;
     const tls = simulatorTls();
@@ -129,5 +141,23 @@ describe("TLS", () => {
     } finally {
       await agent.close();
     }
+  });
+});
+
+describe("user management", () => {
+  test("creating an existing user is 409 / 4099 and dropping a missing one 404 / 40410", async () => {
+    const e1 = await fails(`CREATE USER ${q(user)}`);
+    assert.equal(e1.status, 409);
+    assert.equal(e1.code, 4099);
+    const e2 = await fails(`DROP USER ${q(uniqueSchema("ghost"))}`);
+    assert.equal(e2.status, 404);
+    assert.equal(e2.code, 40410);
+    assert.equal((await ok(`DROP USER IF EXISTS ${q(uniqueSchema("ghost"))}`)).rowcount, 0);
+  });
+
+  test("REVOKE ALL takes every privilege away again", async () => {
+    await ok(`GRANT ALL PRIVILEGES ON SCHEMA ${s} TO ${q(user)}`);
+    await ok(`REVOKE ALL ON SCHEMA ${s} FROM ${q(user)}`);
+    assert.equal((await fails(`SELECT * FROM ${s}."t"`, [], as)).code, 4011);
   });
 });

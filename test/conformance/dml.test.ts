@@ -215,6 +215,19 @@ describe("bulk_args", () => {
     assert.deepEqual(r.json.results[2], { rowcount: 1 });
   });
 
+  test("only the first 10 failing items of a shard carry an error object", async () => {
+    created.push("bulk10");
+    const t = `${s}."bulk10"`;
+    await ok(`CREATE TABLE ${t} (id INT PRIMARY KEY) CLUSTERED INTO 1 SHARDS`);
+    const ids = Array.from({ length: 12 }, (_, i) => [i]);
+    await bulk(`INSERT INTO ${t} (id) VALUES (?)`, ids);
+    const r = await bulk(`INSERT INTO ${t} (id) VALUES (?)`, ids);
+    const results = r.json.results as { rowcount: number; error?: unknown }[];
+    assert.ok(results.every((x) => x.rowcount === -2));
+    assert.equal(results.filter((x) => x.error !== undefined).length, 10);
+    assert.deepEqual(results.slice(10), [{ rowcount: -2 }, { rowcount: -2 }]);
+  });
+
   test("an uncastable bulk value fails the whole request and applies nothing [unconfirmed: nothing applied]", async () => {
     const t = await table("bulk2", "id INT PRIMARY KEY");
     const r = await bulk(`INSERT INTO ${t} (id) VALUES (?)`, [[5], ["abc"], [6]]);
@@ -326,14 +339,14 @@ describe("value conversion", () => {
 });
 
 describe("text content", () => {
-  test("NUL characters and astral-plane characters in TEXT round-trip", async () => {
+  test("NUL characters and astral-plane characters in TEXT round-trip [unconfirmed: NUL]", async () => {
     const t = await table("nul");
     const v = "a\u0000b 😀 é";
     await ok(`INSERT INTO ${t} (id, v) VALUES (?, ?)`, [1, v]);
     assert.deepEqual(await rows(`SELECT v FROM ${t} WHERE id = 1`), [[v]]);
   });
 
-  test("a read-blocked table refuses SELECT with 4007", async () => {
+  test("a read-blocked table refuses SELECT with 4007 [unconfirmed]", async () => {
     const t = await table("readblock");
     await ok(`ALTER TABLE ${t} SET ("blocks.read" = true)`);
     const e = await fails(`SELECT * FROM ${t}`);
@@ -357,5 +370,46 @@ describe("argument typing", () => {
       [2],
     ]);
     assert.deepEqual(await rows(`SELECT id FROM ${t} WHERE ts = ANY(?) ORDER BY id`, [[2000]]), [[2]]);
+  });
+});
+
+describe("casts of column values", () => {
+  test("CAST(text AS TIMESTAMP) reads digit strings as epoch milliseconds and refuses non-ISO words [unconfirmed]", async () => {
+    const t = await table("casts", "id INT PRIMARY KEY, s TEXT");
+    await ok(
+      `INSERT INTO ${t} (id, s) VALUES (1, '1704067200123'), (2, '2024-01-01T00:00:00.1239+01:00'), (3, 'now')`,
+    );
+    assert.deepEqual(await rows(`SELECT CAST(s AS TIMESTAMP WITH TIME ZONE) AS ts FROM ${t} WHERE id = 1`), [
+      [1704067200123],
+    ]);
+    assert.deepEqual(await rows(`SELECT s::TIMESTAMP WITH TIME ZONE AS ts FROM ${t} WHERE id = 2`), [
+      [1704063600123],
+    ]);
+    assert.deepEqual(
+      await rows(`SELECT CAST(s AS TIMESTAMP WITHOUT TIME ZONE) AS ts FROM ${t} WHERE id = 2`),
+      [[1704067200123]],
+    );
+    const e = await fails(`SELECT CAST(s AS TIMESTAMP WITH TIME ZONE) AS ts FROM ${t} WHERE id = 3`);
+    assert.equal(e.code, 4000);
+    assert.match(e.message, /Cannot cast value `now` to type `timestamp with time zone`/);
+  });
+});
+
+describe("timestamp range", () => {
+  test("the first and last millisecond of years 1 and 9999 round-trip, before and after 1970", async () => {
+    const t = await table(
+      "tsrange",
+      "id INT PRIMARY KEY, tz TIMESTAMP WITH TIME ZONE, naive TIMESTAMP WITHOUT TIME ZONE",
+    );
+    const values = [-62135596800000, -1, 0, 253402300799999];
+    await bulk(
+      `INSERT INTO ${t} (id, tz, naive) VALUES (?, ?, ?)`,
+      values.map((v, i) => [i, v, v]),
+    );
+    await ok(`REFRESH TABLE ${t}`);
+    assert.deepEqual(
+      await rows(`SELECT tz, naive FROM ${t} ORDER BY id`),
+      values.map((v) => [v, v]),
+    );
   });
 });

@@ -167,6 +167,15 @@ describe("error envelope", () => {
     assert.match(e.message, /^ColumnUnknownException\[Column nope unknown/);
   });
 
+  test("an unknown column in a query is 404 / 4043, qualified or not", async () => {
+    for (const col of ["nope", "t.nope"]) {
+      const e = await fails(`SELECT ${col} FROM ${t} AS t`);
+      assert.equal(e.status, 404);
+      assert.equal(e.code, 4043);
+      assert.match(e.message, /^ColumnUnknownException\[Column nope unknown/);
+    }
+  });
+
   test("an uncastable argument is 400 / 4000 naming the value and type", async () => {
     const e = await fails(`INSERT INTO ${t} (id) VALUES (?)`, ["abc"]);
     assert.equal(e.status, 400);

@@ -55,6 +55,16 @@ describe("information_schema", () => {
     ]);
   });
 
+  test("tables also lists the system tables", async () => {
+    const r = await rows(
+      "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ('information_schema', 'sys') AND table_name IN ('columns', 'nodes') ORDER BY 1",
+    );
+    assert.deepEqual(r, [
+      ["information_schema", "columns"],
+      ["sys", "nodes"],
+    ]);
+  });
+
   test("tables report shards, replicas and settings; schemata lists the schema", async () => {
     const r = await rows(
       "SELECT table_type, number_of_shards, number_of_replicas FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
@@ -86,6 +96,12 @@ describe("version", () => {
     const [[v]] = (await rows("SELECT version() AS v")) as [[string]];
     const [[n]] = (await rows("SELECT version['number'] AS n FROM sys.nodes")) as [[string]];
     assert.match(v, new RegExp(`^CrateDB ${n.replaceAll(".", "\\.")}`));
+  });
+
+  test("sys.cluster names the cluster and its master node, which sys.nodes lists", async () => {
+    const [[name, master]] = (await rows("SELECT name, master_node FROM sys.cluster")) as [[string, string]];
+    assert.equal(typeof name, "string");
+    assert.deepEqual(await rows("SELECT count(*) AS n FROM sys.nodes WHERE id = ?", [master]), [[1]]);
   });
 
   test("current_user is the authenticated user", async () => {
@@ -163,10 +179,31 @@ describe("sessions", () => {
 });
 
 describe("queries", () => {
+  test("avg() is DOUBLE PRECISION, count(*) BIGINT [unconfirmed: avg type]", async () => {
+    const r = await sql(
+      "SELECT avg(x) AS a, count(*) AS n FROM (SELECT 1 AS x UNION ALL SELECT 2) AS s",
+      [],
+      { query: "?types" },
+    );
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.col_types, [6, 10]);
+    assert.deepEqual(r.json.rows, [[1.5, 2]]);
+  });
+
   test("common table expressions, joins and aggregates run", async () => {
     const r = await rows(
       `WITH x AS (SELECT id FROM ${t}) SELECT count(*) AS n FROM x JOIN ${t} AS m2 ON m2.id = x.id`,
     );
     assert.deepEqual(r, [[0]]);
+  });
+});
+
+describe("functions", () => {
+  test("date_format renders MySQL-style specifiers, by default with six fraction digits", async () => {
+    const r = await rows(
+      "SELECT date_format(CAST(? AS TIMESTAMP WITH TIME ZONE)) AS a, date_format('%Y/%m/%d %H:%i', CAST(? AS TIMESTAMP WITH TIME ZONE)) AS b",
+      [1704067200123, 1704067200123],
+    );
+    assert.deepEqual(r, [["2024-01-01T00:00:00.123000Z", "2024/01/01 00:00"]]);
   });
 });

@@ -39,6 +39,8 @@ export interface SimTable {
   settings: Map<string, SettingValue>;
   /** Rows changed since the last refresh. */
   dirty: boolean;
+  /** CHECK constraints: CrateDB name and expression text, internal PG constraint name. */
+  checks?: { name: string; expr: string; pg: string }[];
 }
 
 /** Hidden row identity shared by live and snapshot rows; contains a dot so no CrateDB column can clash. */

@@ -2,29 +2,17 @@
  * ALTER TABLE, ALTER CLUSTER SWAP TABLE, REFRESH and OPTIMIZE (cratedb.md §3.5, §3.6, §4.6).
  * Every schema change is applied to the live table and its snapshot alike.
  */
-import { blocked, column, DEFAULT_SETTINGS, fqn, ROWID, type SimTable } from "./catalog.ts";
+import { blocked, column, DEFAULT_SETTINGS, fqn, type SimTable } from "./catalog.ts";
+import { parseColumnDef, pgColumnDef, pgNameAllocator } from "./column-defs.ts";
 import type { Ctx, StatementResult } from "./context.ts";
 import { count } from "./context.ts";
-import {
-  checkTableSetting,
-  parseColumnDef,
-  parseSettings,
-  pgColumnDef,
-  pgNameAllocator,
-} from "./ddl-create.ts";
 import { throwUnknownColumn } from "./dml-common.ts";
-import {
-  operationNotAllowed,
-  parseError,
-  relationExists,
-  SimError,
-  syntaxError,
-  unsupported,
-} from "./errors.ts";
+import { operationNotAllowed, parseError, relationExists, syntaxError, unsupported } from "./errors.ts";
 import type { JsonValue } from "./json.ts";
 import { checkColumnName, checkRelationName, nameOf, SYSTEM_COLUMNS } from "./names.ts";
-import { ParamSink, quoteIdent, readName, resolveRelation } from "./rewrite.ts";
-import { closeParen, isPunct, isWord, splitTopLevel, type Tok } from "./tokens.ts";
+import { ParamSink, quoteIdent, readName, resolveRelation, translate } from "./rewrite.ts";
+import { checkTableSetting, normaliseSetting, parseSettings } from "./table-settings.ts";
+import { closeParen, isPunct, isWord, render, splitTopLevel, type Tok } from "./tokens.ts";
 import { pgType } from "./types.ts";
 
 const strip = (toks: readonly Tok[]) => (isPunct(toks[toks.length - 1], ";") ? toks.slice(0, -1) : [...toks]);
@@ -34,35 +22,6 @@ function tableAt(ctx: Ctx, toks: readonly Tok[], i: number, priv: "DDL" | "DQL")
   const { schema, name } = resolveRelation(ctx, parts);
   ctx.privileges.require(ctx.session.user, priv, schema, name);
   return { table: ctx.catalog.get(schema, name), next };
-}
-
-/** Copies the live rows into the snapshot: what `REFRESH TABLE` makes visible to searches. */
-export async function refreshTable(ctx: Ctx, t: SimTable): Promise<void> {
-  if (!t.dirty) return;
-  const cols = [ROWID, ...t.columns.map((c) => quoteIdent(c.pg))].join(", ");
-  await ctx.pg.exec(`DELETE FROM ${t.snap}; INSERT INTO ${t.snap} (${cols}) SELECT ${cols} FROM ${t.live};`);
-  t.dirty = false;
-}
-
-export async function refresh(ctx: Ctx, all: readonly Tok[]): Promise<StatementResult> {
-  const toks = strip(all);
-  if (!isWord(toks[1], "table")) throw syntaxError("line 1:9: mismatched input, expecting 'TABLE'");
-  const tables: SimTable[] = [];
-  for (const part of splitTopLevel(toks.slice(2))) {
-    if (part.some((t) => isWord(t, "partition")))
-      throw unsupported("REFRESH of single partitions is not emulated");
-    tables.push(tableAt(ctx, part, 0, "DQL").table);
-  }
-  for (const t of tables) await refreshTable(ctx, t);
-  return count(tables.length);
-}
-
-export async function optimize(ctx: Ctx, all: readonly Tok[]): Promise<StatementResult> {
-  const toks = strip(all);
-  const withAt = toks.findIndex((t) => isWord(t, "with"));
-  const names = splitTopLevel(toks.slice(2, withAt < 0 ? toks.length : withAt));
-  for (const part of names) tableAt(ctx, part, 0, "DDL");
-  return count(names.length);
 }
 
 export async function alterTable(
@@ -81,9 +40,9 @@ export async function alterTable(
   if (isWord(op, "set") && isPunct(toks[next + 1], "(")) {
     const { settings } = parseSettings(toks, next + 1, args);
     for (const [k, v] of settings) {
-      checkTableSetting(k);
+      checkTableSetting(k, v);
       if (k === "number_of_shards") throw unsupported("Changing the number of shards is not emulated");
-      t.settings.set(k, k === "number_of_replicas" ? String(v) : v);
+      t.settings.set(k, normaliseSetting(k, v));
     }
     return count(-1);
   }
@@ -183,6 +142,21 @@ async function addColumns(ctx: Ctx, t: SimTable, toks: readonly Tok[]): Promise<
       );
     }
   }
+  const newChecks = parsed.flatMap((p) => p.checks.map((c) => ({ ...c, column: p.col.name })));
+  const scope = { ...t, columns: [...t.columns, ...parsed.map((p) => p.col)] };
+  const firstCheck = Math.max(0, ...(t.checks ?? []).map((c) => Number(c.pg.slice(2)))) + 1;
+  const added = newChecks.map((c, n) => {
+    const pg = `ck${firstCheck + n}`;
+    const expr = render(
+      translate(ctx, c.toks, [], new ParamSink(), { search: () => false, extraColumns: [scope] }),
+    );
+    stmts.push(`ALTER TABLE ${t.live} ADD CONSTRAINT ${quoteIdent(pg)} CHECK (${expr}) NOT VALID`);
+    return {
+      name: c.name ?? `${t.name}_${c.column}_check_${(t.checks?.length ?? 0) + n + 1}`,
+      expr: render(c.toks),
+      pg,
+    };
+  });
   const newPk = [...t.pk, ...parsed.filter((p) => p.pk).map((p) => p.col.name)];
   if (addsPk) {
     const pgCols = newPk
@@ -208,6 +182,7 @@ async function addColumns(ctx: Ctx, t: SimTable, toks: readonly Tok[]): Promise<
     if (p.pk) p.col.notNull = true;
     t.columns.push(p.col);
   }
+  if (added.length) t.checks = [...(t.checks ?? []), ...added];
   t.pk = newPk;
   return count(-1);
 }
@@ -224,8 +199,10 @@ async function dropColumns(ctx: Ctx, t: SimTable, toks: readonly Tok[]): Promise
       ifExists = true;
       i += 2;
     }
-    if (isWord(c[i], "constraint", "primary"))
-      throw unsupported("Dropping a primary key or constraint is not supported");
+    if (isWord(c[i], "constraint") && names.length === 0 && c.length === i + 2) {
+      return dropCheck(ctx, t, nameOf(c[i + 1]));
+    }
+    if (isWord(c[i], "constraint", "primary")) throw unsupported("Dropping a primary key is not supported");
     names.push({ name: nameOf(c[i]), ifExists });
   }
   const drop = [];
@@ -253,6 +230,20 @@ async function dropColumns(ctx: Ctx, t: SimTable, toks: readonly Tok[]): Promise
     );
     t.columns.splice(t.columns.indexOf(c), 1);
   }
+  return count(-1);
+}
+
+/** `DROP CONSTRAINT name` removes a CHECK constraint; the primary key cannot be dropped (§3.5). */
+async function dropCheck(ctx: Ctx, t: SimTable, name: string): Promise<StatementResult> {
+  const check = t.checks?.find((c) => c.name === name);
+  if (!check) {
+    if (name === `${t.name}_pkey`) throw unsupported("Dropping the primary key constraint is not supported");
+    throw parseError(
+      `Cannot find a CHECK CONSTRAINT named [${name}], available constraints are: [${(t.checks ?? []).map((c) => c.name).join(", ")}]`,
+    );
+  }
+  await ctx.pg.exec(`ALTER TABLE ${t.live} DROP CONSTRAINT ${quoteIdent(check.pg)}`);
+  t.checks = t.checks!.filter((c) => c !== check);
   return count(-1);
 }
 
@@ -294,62 +285,3 @@ async function renameTable(ctx: Ctx, t: SimTable, toks: readonly Tok[]): Promise
   ctx.privileges.moveTable(before, fqn(t));
   return count(-1);
 }
-
-export async function swapTable(
-  ctx: Ctx,
-  all: readonly Tok[],
-  args: readonly JsonValue[],
-): Promise<StatementResult> {
-  const toks = strip(all);
-  if (!isWord(toks[2], "swap") || !isWord(toks[3], "table")) {
-    throw syntaxError(
-      `line 1:15: mismatched input '${toks[2]?.text ?? "<EOF>"}' expecting {'REROUTE', 'SWAP', …}`,
-    );
-  }
-  const a = readName(toks, 4);
-  if (!isWord(toks[a.next], "to"))
-    throw syntaxError(`line 1:${(toks[a.next]?.pos ?? 0) + 1}: mismatched input, expecting 'TO'`);
-  const b = readName(toks, a.next + 1);
-  let dropSource = false;
-  if (isWord(toks[b.next], "with") && isPunct(toks[b.next + 1], "(")) {
-    const { settings } = parseSettings(toks, b.next + 1, args);
-    for (const [k, v] of settings) {
-      if (k !== "drop_source")
-        throw parseError(`Invalid option '${k}' provided, supported options: [drop_source]`);
-      dropSource = v === true || v === "true";
-    }
-  } else if (b.next < toks.length) {
-    throw syntaxError(
-      `line 1:${toks[b.next]!.pos + 1}: mismatched input '${toks[b.next]!.text}' expecting <EOF>`,
-    );
-  }
-  const ra = resolveRelation(ctx, a.parts);
-  const rb = resolveRelation(ctx, b.parts);
-  const user = ctx.session.user;
-  if (!ctx.privileges.has(user, "AL")) {
-    ctx.privileges.require(user, "DDL", ra.schema, ra.name);
-    ctx.privileges.require(user, "DDL", rb.schema, rb.name);
-  }
-  const src = ctx.catalog.get(ra.schema, ra.name);
-  const dst = ctx.catalog.get(rb.schema, rb.name);
-  if (src === dst) throw parseError("Cannot swap a table with itself");
-  for (const t of [src, dst]) {
-    if (blocked(t, "blocks.write", "blocks.metadata", "blocks.read_only"))
-      throw operationNotAllowed(fqn(t), "ALTER TABLE RENAME");
-  }
-  // Names are catalogue entries, so the swap is atomic by construction.
-  ctx.catalog.remove(src);
-  ctx.catalog.remove(dst);
-  const [ss, sn, ds, dn] = [src.schema, src.name, dst.schema, dst.name];
-  src.schema = ds;
-  src.name = dn;
-  dst.schema = ss;
-  dst.name = sn;
-  ctx.catalog.add(src);
-  if (dropSource) {
-    await ctx.pg.exec(`DROP TABLE ${dst.live}; DROP TABLE ${dst.snap};`);
-  } else ctx.catalog.add(dst);
-  return count(1);
-}
-
-export { SimError };

@@ -1,15 +1,15 @@
 /** CREATE TABLE, DROP TABLE, CREATE/DROP SCHEMA (cratedb.md §3.2–3.4). */
 import {
   blocked,
-  type Catalog,
   DEFAULT_SETTINGS,
   fqn,
-  ROWID,
   type SettingValue,
   type SimColumn,
   type SimTable,
 } from "./catalog.ts";
+import { checkAt, parseColumnDef, pgColumnDef, pgNameAllocator } from "./column-defs.ts";
 import { type Ctx, count, type StatementResult } from "./context.ts";
+import { createTableAs } from "./ddl-create-as.ts";
 import {
   operationNotAllowed,
   parseError,
@@ -19,154 +19,13 @@ import {
   syntaxError,
   unsupported,
 } from "./errors.ts";
-import { JsonNumber, type JsonValue } from "./json.ts";
-import { checkColumnName, checkRelationName, nameOf } from "./names.ts";
-import { declaredSubColumns } from "./objects.ts";
+import type { JsonNumber, JsonValue } from "./json.ts";
+import { checkRelationName, nameOf } from "./names.ts";
+import { createPgTables } from "./pg-tables.ts";
 import { ParamSink, quoteIdent, readName, resolveRelation, translate } from "./rewrite.ts";
+import { checkTableSetting, normaliseSetting, parseSettings } from "./table-settings.ts";
 import { closeParen, isPunct, isWord, render, splitTopLevel, type Tok } from "./tokens.ts";
-import { canBePrimaryKey, checkStorable, parseType, pgType } from "./types.ts";
-
-/** Parses `(k = v, …)`; keys may be dotted (`"blocks.write"` or `blocks.write`). */
-export function parseSettings(toks: readonly Tok[], open: number, args: readonly JsonValue[]) {
-  const close = closeParen(toks, open);
-  const out = new Map<string, SettingValue>();
-  for (const part of splitTopLevel(toks.slice(open + 1, close))) {
-    if (part.length === 0) continue;
-    const eq = part.findIndex((t) => t.kind === "op" && t.value === "=");
-    const keyToks = eq < 0 ? part : part.slice(0, eq);
-    const key = keyToks.map((t) => (t.kind === "punct" ? t.value : t.value)).join("");
-    const v = eq < 0 ? undefined : part.slice(eq + 1);
-    out.set(key, v === undefined ? "" : settingValue(v, args));
-  }
-  return { settings: out, next: close + 1 };
-}
-
-function settingValue(v: readonly Tok[], args: readonly JsonValue[]): SettingValue {
-  const t = v[0];
-  if (t === undefined) throw syntaxError("line 1:1: missing setting value");
-  if (t.kind === "param") {
-    const a = args[t.param!];
-    if (a instanceof JsonNumber) return Number(a.text);
-    if (typeof a === "string" || typeof a === "boolean") return a;
-    return String(a);
-  }
-  if (t.kind === "number") return Number(t.value);
-  if (t.kind === "op" && t.value === "-" && v[1]?.kind === "number") return -Number(v[1].value);
-  if (t.kind === "string") return t.value;
-  if (t.kind === "word" && (t.value === "true" || t.value === "false")) return t.value === "true";
-  return t.value;
-}
-
-/** Table settings CrateDB knows (others are refused); `blocks.*` and friends by prefix. */
-const TABLE_SETTINGS = new Set([
-  "number_of_replicas",
-  "number_of_shards",
-  "refresh_interval",
-  "column_policy",
-  "codec",
-  "max_ngram_diff",
-  "max_shingle_diff",
-  "number_of_routing_shards",
-  "mapping.total_fields.limit",
-  "mapping.depth.limit",
-  "mapping.nested_fields.limit",
-  "allocation.max_retries",
-  "unassigned.node_left.delayed_timeout",
-  "write.wait_for_active_shards",
-  "soft_deletes.retention_lease.period",
-  "merge.scheduler.max_thread_count",
-  "warmer.enabled",
-  "store.type",
-]);
-const TABLE_SETTING_PREFIXES = ["blocks.", "translog.", "routing.allocation."];
-
-export function checkTableSetting(key: string): void {
-  if (TABLE_SETTINGS.has(key) || TABLE_SETTING_PREFIXES.some((p) => key.startsWith(p))) return;
-  throw parseError(`Invalid property "${key}" passed to [ALTER | CREATE] TABLE statement`);
-}
-
-interface ParsedColumn {
-  col: SimColumn;
-  pk: boolean;
-  nullable: boolean;
-  defaultToks?: Tok[];
-}
-
-/** Parses one column definition (shared with ALTER TABLE ADD COLUMN). */
-export function parseColumnDef(
-  ctx: Ctx,
-  toks: readonly Tok[],
-  pgName: (name: string) => string,
-): ParsedColumn {
-  const name = nameOf(toks[0]);
-  checkColumnName(name, ctx.version);
-  const { type, next } = parseType(toks, 1);
-  checkStorable(type);
-  const col: SimColumn = { name, pg: pgName(name), type, notNull: false, indexOff: false, columnstore: true };
-  if (type.base === "object") col.subColumns = declaredSubColumns(type);
-  let pk = false;
-  let nullable = false;
-  let defaultToks: Tok[] | undefined;
-  let i = next;
-  const stop = ["not", "null", "primary", "index", "storage", "check", "constraint", "generated"];
-  while (i < toks.length) {
-    const t = toks[i]!;
-    if (isWord(t, "not") && isWord(toks[i + 1], "null")) {
-      col.notNull = true;
-      i += 2;
-    } else if (isWord(t, "null")) {
-      nullable = true;
-      i++;
-    } else if (isWord(t, "primary") && isWord(toks[i + 1], "key")) {
-      pk = true;
-      i += 2;
-    } else if (isWord(t, "index") && isWord(toks[i + 1], "off")) {
-      col.indexOff = true;
-      i += 2;
-    } else if (isWord(t, "index") && isWord(toks[i + 1], "using")) {
-      i += 3;
-      if (isWord(toks[i], "with") && isPunct(toks[i + 1], "(")) i = closeParen(toks, i + 1) + 1;
-    } else if (isWord(t, "storage") && isWord(toks[i + 1], "with") && isPunct(toks[i + 2], "(")) {
-      const { settings, next: n } = parseSettings(toks, i + 2, []);
-      if (settings.get("columnstore") === false) col.columnstore = false;
-      i = n;
-    } else if (isWord(t, "default")) {
-      let j = i + 1;
-      while (j < toks.length && !(toks[j]!.kind === "word" && stop.includes(toks[j]!.value))) {
-        if (isPunct(toks[j], "(")) j = closeParen(toks, j);
-        j++;
-      }
-      defaultToks = toks.slice(i + 1, j);
-      if (type.base === "object") throw parseError("Default values are not allowed for object columns");
-      col.defaultExpr = defaultToks.map((x) => x.text).join(" ");
-      i = j;
-    } else if (isWord(t, "check") || isWord(t, "constraint")) {
-      throw unsupported("CHECK constraints are not emulated by the simulator");
-    } else {
-      throw syntaxError(`line 1:${t.pos + 1}: mismatched input '${t.text}' expecting {',', ')'}`);
-    }
-  }
-  if (pk && !canBePrimaryKey(type)) {
-    throw unsupported(
-      `Cannot use columns of type "${type.base === "array" ? "array" : type.base}" as primary key`,
-    );
-  }
-  return { col, pk, nullable, ...(defaultToks ? { defaultToks } : {}) };
-}
-
-export function pgNameAllocator(existing: readonly SimColumn[]): (name: string) => string {
-  let n = existing.length;
-  return (name) => (Buffer.byteLength(name) <= 63 ? name : `c${++n}_${Buffer.byteLength(name)}`);
-}
-
-export function pgColumnDef(ctx: Ctx, c: SimColumn, defaultToks: Tok[] | undefined, sink: ParamSink): string {
-  let s = `${quoteIdent(c.pg)} ${pgType(c.type)}`;
-  if (defaultToks) {
-    const d = translate(ctx, defaultToks, [], sink, { search: () => false });
-    s += ` DEFAULT ${render(d)}`;
-  }
-  return s;
-}
+import { canBePrimaryKey } from "./types.ts";
 
 export async function createTable(
   ctx: Ctx,
@@ -184,12 +43,14 @@ export async function createTable(
   const { schema, name } = resolveRelation(ctx, parts);
   checkRelationName(schema, name);
   ctx.privileges.require(ctx.session.user, "DDL", schema);
-  if (isWord(toks[next], "as")) throw unsupported("CREATE TABLE AS is not emulated by the simulator");
+  if (isWord(toks[next], "as"))
+    return createTableAs(ctx, { schema, name, ifNotExists }, toks.slice(next + 1), args);
   if (!isPunct(toks[next], "(")) throw syntaxError(`line 1:${(toks[next]?.pos ?? 0) + 1}: mismatched input`);
   const close = closeParen(toks, next);
   const columns: SimColumn[] = [];
   const defaults = new Map<string, Tok[]>();
   let pk: string[] = [];
+  const checks: { name?: string; toks: Tok[]; column?: string }[] = [];
   const alloc = pgNameAllocator(columns);
   for (const el of splitTopLevel(toks.slice(next + 1, close))) {
     if (el.length === 0) throw syntaxError("line 1:1: mismatched input ')'");
@@ -198,6 +59,11 @@ export async function createTable(
     if (isWord(e[0], "primary") && isWord(e[1], "key") && isPunct(e[2], "(")) {
       const names = splitTopLevel(e.slice(3, closeParen(e, 2))).map((p) => nameOf(p[0]));
       pk.push(...names);
+      continue;
+    }
+    const tableCheck = checkAt(e, 0);
+    if (tableCheck && tableCheck.next === e.length) {
+      checks.push(tableCheck.check);
       continue;
     }
     if (isWord(e[0], "index") && !isPunct(e[1], ","))
@@ -211,6 +77,7 @@ export async function createTable(
       throw parseError(`Column "${parsed.col.name}" is declared as NULL but it is part of the primary key`);
     }
     columns.push(parsed.col);
+    checks.push(...parsed.checks.map((c) => ({ ...c, column: parsed.col.name })));
     if (parsed.defaultToks) defaults.set(parsed.col.name, parsed.defaultToks);
   }
   const seen = new Set<string>();
@@ -227,7 +94,7 @@ export async function createTable(
   let shards = 4;
   let clusteredBy: string | undefined;
   let partitionedBy: string[] = [];
-  let settings = new Map<string, SettingValue>(DEFAULT_SETTINGS);
+  const settings = new Map<string, SettingValue>(DEFAULT_SETTINGS);
   while (j < toks.length) {
     if (isWord(toks[j], "partitioned") && isWord(toks[j + 1], "by") && isPunct(toks[j + 2], "(")) {
       const c = closeParen(toks, j + 2);
@@ -249,14 +116,17 @@ export async function createTable(
     } else if (isWord(toks[j], "with") && isPunct(toks[j + 1], "(")) {
       const parsed = parseSettings(toks, j + 1, args);
       for (const [k, v] of parsed.settings) {
-        checkTableSetting(k);
-        settings.set(k, v);
+        checkTableSetting(k, v);
+        settings.set(k, normaliseSetting(k, v));
       }
       if (parsed.settings.has("number_of_shards")) shards = Number(parsed.settings.get("number_of_shards"));
       settings.delete("number_of_shards");
       j = parsed.next;
     } else if (isPunct(toks[j], ";")) j++;
     else throw syntaxError(`line 1:${toks[j]!.pos + 1}: mismatched input '${toks[j]!.text}' expecting <EOF>`);
+  }
+  if (!Number.isInteger(shards) || shards < 1) {
+    throw parseError("num_shards in CLUSTERED clause must be greater than 0");
   }
   if (typeof settings.get("number_of_replicas") === "number") {
     settings.set("number_of_replicas", String(settings.get("number_of_replicas")));
@@ -295,17 +165,19 @@ export async function createTable(
     const d = pgColumnDef(ctx, c, defaults.get(c.name), sink);
     return c.notNull && !pk.includes(c.name) ? `${d} CONSTRAINT ${quoteIdent(`${c.pg}_nn`)} NOT NULL` : d;
   });
-  const pkSql =
-    pk.length > 0
-      ? `, PRIMARY KEY (${pk.map((k) => quoteIdent(columns.find((c) => c.name === k)!.pg)).join(", ")})`
-      : "";
-  if (sink.params.length > 0) throw parseError("Parameters are not allowed in DEFAULT expressions");
-  await ctx.pg.exec(
-    `CREATE TABLE ${table.live} (${ROWID} bigint GENERATED BY DEFAULT AS IDENTITY${defs.map((d) => `, ${d}`).join("")}${pkSql});` +
-      `CREATE TABLE ${table.snap} (${ROWID} bigint${columns.map((c) => `, ${quoteIdent(c.pg)} ${pgType(c.type)}`).join("")});`,
-  );
+  // CrateDB names unnamed checks `<table>_<column>_check_<n>` [unconfirmed]; PG gets short internal names.
+  table.checks = checks.map((c, n) => ({
+    name: c.name ?? `${name}_${c.column ?? "table"}_check_${n + 1}`,
+    expr: render(c.toks),
+    pg: `ck${n + 1}`,
+  }));
+  checks.forEach((c, n) => {
+    const expr = render(translate(ctx, c.toks, [], sink, { search: () => false, extraColumns: [table] }));
+    defs.push(`CONSTRAINT ${quoteIdent(`ck${n + 1}`)} CHECK (${expr})`);
+  });
+  if (sink.params.length > 0) throw parseError("Parameters are not allowed in DEFAULT or CHECK expressions");
+  await createPgTables(ctx, table, defs);
   ctx.catalog.add(table);
-  settings = table.settings;
   return count(1);
 }
 
@@ -373,5 +245,3 @@ export function dropSchema(ctx: Ctx, toks: readonly Tok[]): StatementResult {
   ctx.catalog.explicitSchemas.delete(name);
   return count(1);
 }
-
-export type { Catalog };

@@ -50,6 +50,20 @@ export function isPkLookup(t: SimTable, where: readonly Tok[], alias: string): b
 }
 
 function eqColumn(c: readonly Tok[], t: SimTable, alias: string): string | undefined {
+  // `pk IN (v, …)` is an OR-list of equalities on a single-column key.
+  const inAt = c.findIndex((x) => isWord(x, "in"));
+  if (inAt > 0 && isPunct(c[inAt + 1], "(") && isPunct(c[c.length - 1], ")") && t.pk.length === 1) {
+    const name = eqColumn(
+      [...c.slice(0, inAt), { kind: "op", text: "=", value: "=", pos: -1 }, c[inAt + 2]!],
+      t,
+      alias,
+    );
+    const values = splitTopLevel(c.slice(inAt + 2, -1));
+    const plain = values.every(
+      (v) => v.length === 1 && (v[0]!.kind === "param" || v[0]!.kind === "string" || v[0]!.kind === "number"),
+    );
+    return plain ? name : undefined;
+  }
   const eq = c.findIndex((x) => x.kind === "op" && x.value === "=");
   if (eq < 0) return undefined;
   const left = c.slice(0, eq);

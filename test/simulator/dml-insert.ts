@@ -7,7 +7,7 @@
 import { column, type SimColumn, type SimTable } from "./catalog.ts";
 import { coerce } from "./coerce.ts";
 import type { Ctx } from "./context.ts";
-import type { Bound, DmlOutcome, Prepared } from "./dml.ts";
+import type { DmlOutcome, Prepared } from "./dml.ts";
 import {
   checkTextLimit,
   checkWritable,
@@ -21,6 +21,7 @@ import { invalidColumnName, parseError, rowLevel, SimError, syntaxError } from "
 import { JsonNumber, type JsonValue } from "./json.ts";
 import { SYSTEM_COLUMNS } from "./names.ts";
 import { trackObject } from "./objects.ts";
+import { parseOnConflict, qualifyTargetColumns } from "./on-conflict.ts";
 import type { PgResult } from "./pg.ts";
 import { ParamSink, quoteIdent, readName, resolveRelation, translate } from "./rewrite.ts";
 import { expandSelectStars } from "./select.ts";
@@ -146,12 +147,12 @@ export function prepareInsert(ctx: Ctx, toks: readonly Tok[]): Prepared {
             `(${r.values.map((v) => render([sink.add((v as { text: string | null }).text)])).join(", ")})`,
         );
         try {
-          const res = await ctx.pg.query(
+          // A statement either writes every row (inserted or updated) or fails as a whole.
+          await ctx.pg.query(
             `INSERT INTO ${target} (${colList}) VALUES ${values.join(", ")}${renderTail([], sink)}`,
             sink.params,
             sink.types,
           );
-          if (res.affected !== all.length) return undefined;
         } catch {
           return undefined;
         }
@@ -303,6 +304,9 @@ function done(table: SimTable, r: PgResult): DmlOutcome {
 
 /** PG reports NULL keys as NOT NULL violations; CrateDB has its own message for them. */
 export function notNullKey(table: SimTable, e: unknown): unknown {
+  const check = e instanceof SimError ? /^Failed CONSTRAINT (ck\d+)$/.exec(e.text) : null;
+  const named = check ? table.checks?.find((c) => c.pg === check[1]) : undefined;
+  if (named) return rowLevel(parseError(`Failed CONSTRAINT ${named.name} CHECK (${named.expr})`));
   if (e instanceof SimError && e.code === 4000) {
     const m = /^"(.*)" must not be null$/.exec(e.text);
     const c = m ? table.columns.find((x) => x.pg === m[1]) : undefined;
@@ -311,87 +315,3 @@ export function notNullKey(table: SimTable, e: unknown): unknown {
   }
   return e;
 }
-
-/**
- * In `DO UPDATE SET c = c + 1` a bare `c` is the existing row; PG calls it ambiguous next to
- * `excluded`, so bare column names on the right-hand sides are qualified with the target alias.
- */
-function qualifyTargetColumns(set: readonly Tok[], table: SimTable, alias: string): Tok[] {
-  const out: Tok[] = [];
-  for (const asg of splitTopLevel(set)) {
-    if (out.length > 0) out.push({ kind: "punct", text: ",", value: ",", pos: -1 });
-    const eq = asg.findIndex((t) => t.kind === "op" && t.value === "=");
-    asg.forEach((t, i) => {
-      const bare =
-        i > eq &&
-        (t.kind === "word" || t.kind === "ident") &&
-        column(table, t.value) !== undefined &&
-        !isPunct(asg[i - 1], ".") &&
-        !isPunct(asg[i + 1], ".") &&
-        !isPunct(asg[i + 1], "(");
-      if (bare) out.push({ kind: "raw", text: `${quoteIdent(alias)}.${t.text}`, value: t.value, pos: t.pos });
-      else out.push(t);
-    });
-  }
-  return out;
-}
-
-type OnConflict = { kind: "none" } | { kind: "nothing" } | { kind: "update"; set: Tok[] };
-
-function parseOnConflict(table: SimTable, toks: readonly Tok[]): OnConflict {
-  if (toks.length === 0) return { kind: "none" };
-  if (!isWord(toks[1], "conflict")) throw syntaxError(`line 1:${toks[1]?.pos ?? 0}: mismatched input`);
-  let i = 2;
-  let target: string[] | undefined;
-  if (isPunct(toks[i], "(")) {
-    const close = closeParen(toks, i);
-    target = splitTopLevel(toks.slice(i + 1, close)).map((p) => p[0]!.value);
-    i = close + 1;
-  }
-  if (!isWord(toks[i], "do"))
-    throw syntaxError(`line 1:${(toks[i]?.pos ?? 0) + 1}: mismatched input, expecting 'DO'`);
-  if (isWord(toks[i + 1], "nothing")) {
-    if (target) checkTarget(table, target);
-    return { kind: "nothing" };
-  }
-  if (!isWord(toks[i + 1], "update") || !isWord(toks[i + 2], "set"))
-    throw syntaxError("line 1:1: expecting DO UPDATE SET");
-  if (!target) throw syntaxError("line 1:1: ON CONFLICT DO UPDATE requires a conflict target");
-  checkTarget(table, target);
-  const set = toks.slice(i + 3).filter((t) => !isPunct(t, ";"));
-  if (set.length === 0) throw syntaxError("line 1:1: mismatched input '<EOF>' expecting identifier");
-  for (const a of splitTopLevel(set)) {
-    const n = a[0]!.value;
-    if (table.pk.includes(n))
-      throw new SimError(
-        4003,
-        "ColumnValidationException",
-        `Validation failed for ${n}: Updating a primary key is not supported`,
-      );
-    if (table.clusteredBy === n)
-      throw new SimError(
-        4003,
-        "ColumnValidationException",
-        `Validation failed for ${n}: Updating a clustered-by column is not supported`,
-      );
-    if (!column(table, n)) throwUnknownColumn(n);
-  }
-  return { kind: "update", set };
-}
-
-function checkTarget(table: SimTable, target: readonly string[]): void {
-  if (target.length !== table.pk.length) {
-    throw parseError(
-      `Number of conflict targets (${JSON.stringify(target).replaceAll('"', "")}) did not match the number of primary key columns (${JSON.stringify(table.pk).replaceAll('"', "")})`,
-    );
-  }
-  for (const t of target) {
-    if (!table.pk.includes(t)) {
-      throw parseError(
-        `Conflict target (${t}) did not match the primary key columns (${JSON.stringify(table.pk).replaceAll('"', "")})`,
-      );
-    }
-  }
-}
-
-export type { Bound };

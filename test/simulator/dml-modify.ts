@@ -177,5 +177,3 @@ async function execute(
     byKey && r.affected === 0 && args.every((x) => x !== null) ? `${table.schema}.${table.name}` : undefined;
   return { rowcount: r.affected, result: r, ...(missingKey ? { missingKey } : {}) };
 }
-
-export type { Prepared };

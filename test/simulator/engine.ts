@@ -6,8 +6,9 @@
 import { Catalog } from "./catalog.ts";
 import type { Ctx, Session, StatementResult, VersionRules } from "./context.ts";
 import { count } from "./context.ts";
-import { alterTable, optimize, refresh, refreshTable, swapTable } from "./ddl-alter.ts";
+import { alterTable } from "./ddl-alter.ts";
 import { createSchema, createTable, dropSchema, dropTable } from "./ddl-create.ts";
+import { swapTable } from "./ddl-swap.ts";
 import type { Bound, Prepared } from "./dml.ts";
 import { isRowLevel } from "./dml-common.ts";
 import { prepareInsert } from "./dml-insert.ts";
@@ -16,7 +17,9 @@ import { documentMissing, parseError, SimError, syntaxError, unsupported } from 
 import type { JsonValue } from "./json.ts";
 import { METADATA_DDL } from "./metadata.ts";
 import { Pg } from "./pg.ts";
+import { DATE_FORMAT_FUNCTIONS, TIMESTAMP_CAST_FUNCTIONS } from "./pg-functions.ts";
 import { Privileges } from "./privileges.ts";
+import { optimize, refresh, refreshTable } from "./refresh.ts";
 import { rowsResult, select, showCreate } from "./select.ts";
 import { isPunct, isWord, type Tok, tokenize, where } from "./tokens.ts";
 import { alterUser, createUser, dropUser, privilegeStatement } from "./users.ts";
@@ -49,6 +52,7 @@ export class Engine {
   static async start(options: EngineOptions): Promise<Engine> {
     const pg = await Pg.start();
     await pg.exec(METADATA_DDL);
+    await pg.exec(TIMESTAMP_CAST_FUNCTIONS + DATE_FORMAT_FUNCTIONS);
     return new Engine(pg, options);
   }
 
@@ -107,7 +111,7 @@ export class Engine {
       if (dml?.returnsRows || isWord(toks[0], "select", "with", "show")) {
         throw unsupported("Bulk operations for statements that return result sets is not supported");
       }
-      if (dml) return runBulk(dml, bulkArgs);
+      if (dml) return runBulk(this.pg, dml, bulkArgs);
       const results: BulkItem[] = [];
       for (const a of bulkArgs) {
         const r = await this.dispatch(ctx, toks, a);
@@ -203,7 +207,7 @@ function setSession(ctx: Ctx, toks: readonly Tok[]): void {
 }
 
 /** Analysis of every item first (its errors fail the whole request), then per-item execution (§1.9). */
-async function runBulk(dml: Prepared, bulkArgs: readonly JsonValue[][]): Promise<Outcome> {
+async function runBulk(pg: Pg, dml: Prepared, bulkArgs: readonly JsonValue[][]): Promise<Outcome> {
   const bound = bulkArgs.map((a) => dml.bind(a));
   const results: BulkItem[] = [];
   const BATCH = 500;
@@ -212,18 +216,42 @@ async function runBulk(dml: Prepared, bulkArgs: readonly JsonValue[][]): Promise
       const chunk = bound.slice(i, i + BATCH);
       const counts = await dml.runBatch(chunk);
       if (counts === undefined) {
-        results.push(...(await runItems(chunk, results)));
+        results.push(...(await runItems(pg, chunk, results)));
       } else results.push(...counts.map((rowcount) => ({ rowcount })));
     }
     return { kind: "bulk", results };
   }
-  results.push(...(await runItems(bound, results)));
+  results.push(...(await runItems(pg, bound, results)));
   return { kind: "bulk", results };
 }
 
-async function runItems(bound: readonly Bound[], before: readonly BulkItem[]): Promise<BulkItem[]> {
-  const results: BulkItem[] = [];
+/**
+ * Items run one after another. A transaction around all of them halves PG's per-statement cost;
+ * it is only kept when no item fails, otherwise everything is replayed with one autocommit
+ * statement per item so each failure stays local to its item.
+ */
+async function runItems(pg: Pg, bound: readonly Bound[], before: readonly BulkItem[]): Promise<BulkItem[]> {
   let errors = before.filter((r) => r.rowcount === -2).length;
+  if (bound.length > 1) {
+    const fast: BulkItem[] = [];
+    let n = errors;
+    await pg.exec("BEGIN");
+    try {
+      for (const b of bound) {
+        const r = await b.run();
+        fast.push(
+          r.missingKey !== undefined
+            ? itemError(documentMissing(r.missingKey), n++)
+            : { rowcount: r.rowcount },
+        );
+      }
+      await pg.exec("COMMIT");
+      return fast;
+    } catch {
+      await pg.exec("ROLLBACK");
+    }
+  }
+  const results: BulkItem[] = [];
   for (const b of bound) {
     try {
       const r = await b.run();

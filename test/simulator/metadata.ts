@@ -6,7 +6,7 @@
 import type { SettingValue, SimTable } from "./catalog.ts";
 import type { Ctx } from "./context.ts";
 import { subColumnName } from "./objects.ts";
-import type { TableRef } from "./rewrite.ts";
+import { type TableRef, VIRTUAL_TABLES } from "./rewrite.ts";
 import { dataTypeName, ddlTypeName } from "./types.ts";
 
 export const METADATA_DDL = `
@@ -80,24 +80,31 @@ function rowsFor(ctx: Ctx, virtual: string): Row[] {
   const tables = virtual.startsWith("crate_is.") ? visibleTables(ctx) : [];
   switch (virtual) {
     case "crate_is.tables":
-      return tables.map((t) => ({
-        table_catalog: "crate",
-        table_schema: t.schema,
-        table_name: t.name,
-        table_type: "BASE TABLE",
-        number_of_shards: t.shards,
-        number_of_replicas: String(t.settings.get("number_of_replicas") ?? "0-1"),
-        clustered_by: t.clusteredBy ?? "_id",
-        partitioned_by: t.partitionedBy.length ? t.partitionedBy : null,
-        column_policy: String(t.settings.get("column_policy") ?? "strict"),
-        closed: false,
-        settings: nestSettings(t.settings),
-        version: { created: "6.2.4", upgraded: null },
-        blobs_path: null,
-        routing_hash_function: "org.elasticsearch.cluster.routing.Murmur3HashFunction",
-        self_referencing_column_name: "_id",
-        reference_generation: "SYSTEM GENERATED",
-      }));
+      return [
+        ...tables.map((t) => ({
+          table_catalog: "crate",
+          table_schema: t.schema,
+          table_name: t.name,
+          table_type: "BASE TABLE",
+          number_of_shards: t.shards,
+          number_of_replicas: String(t.settings.get("number_of_replicas") ?? "0-1"),
+          clustered_by: t.clusteredBy ?? "_id",
+          partitioned_by: t.partitionedBy.length ? t.partitionedBy : null,
+          column_policy: String(t.settings.get("column_policy") ?? "strict"),
+          closed: false,
+          settings: nestSettings(t.settings),
+          version: { created: "6.2.4", upgraded: null },
+          blobs_path: null,
+          routing_hash_function: "org.elasticsearch.cluster.routing.Murmur3HashFunction",
+          self_referencing_column_name: "_id",
+          reference_generation: "SYSTEM GENERATED",
+        })),
+        // System tables are listed too (§5.1), without shard or settings details.
+        ...Object.keys(VIRTUAL_TABLES).map((k) => {
+          const [schema, name] = k.split(".");
+          return { table_catalog: "crate", table_schema: schema, table_name: name, table_type: "BASE TABLE" };
+        }),
+      ];
     case "crate_is.columns":
       return tables.flatMap((t) =>
         [
@@ -159,6 +166,7 @@ function rowsFor(ctx: Ctx, virtual: string): Row[] {
       return tables
         .flatMap((t) => [
           ...(t.pk.length ? [{ constraint_name: `${t.name}_pkey`, constraint_type: "PRIMARY KEY", t }] : []),
+          ...(t.checks ?? []).map((c) => ({ constraint_name: c.name, constraint_type: "CHECK", t })),
           ...t.columns
             .filter((c) => c.notNull && !t.pk.includes(c.name))
             .map((c) => ({
@@ -253,6 +261,7 @@ export function showCreateTable(t: SimTable): string {
     return s;
   });
   if (t.pk.length) lines.push(`   PRIMARY KEY (${t.pk.map(q).join(", ")})`);
+  for (const c of t.checks ?? []) lines.push(`   CONSTRAINT ${q(c.name)} CHECK(${c.expr})`);
   let s = `CREATE TABLE IF NOT EXISTS ${q(t.schema)}.${q(t.name)} (\n${lines.join(",\n")}\n)\n`;
   s += `CLUSTERED BY (${q(t.clusteredBy ?? "_id")}) INTO ${t.shards} SHARDS\n`;
   if (t.partitionedBy.length) s += `PARTITIONED BY (${t.partitionedBy.map(q).join(", ")})\n`;

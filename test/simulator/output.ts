@@ -4,7 +4,7 @@
  * arrays as JSON arrays, booleans as JSON booleans.
  */
 import { NUL_STAND_IN, parsePgTimestamp } from "./coerce.ts";
-import { elementOid } from "./types.ts";
+import { elementOid } from "./pg-oids.ts";
 
 const NUMBER_OIDS = new Set([20, 21, 23, 26, 700, 701, 1700]);
 

@@ -75,7 +75,9 @@ export function mapPgError(e: unknown): Error {
       return rowLevel(parseError(`"${pe.column ?? "?"}" must not be null`));
     case "23514": {
       const m = /^(.*)_nn$/.exec(pe.constraint ?? "");
-      return rowLevel(parseError(`"${m?.[1] ?? "?"}" must not be null`));
+      if (m) return rowLevel(parseError(`"${m[1]}" must not be null`));
+      // Named back to the CrateDB constraint by the statement that knows the table (dml-insert.ts).
+      return rowLevel(new SimError(4000, "SQLParseException", `Failed CONSTRAINT ${pe.constraint ?? "?"}`));
     }
     case "22P02":
     case "22007":
@@ -87,7 +89,8 @@ export function mapPgError(e: unknown): Error {
       return parseError(msg);
     }
     case "42703": {
-      const m = /column "(.*?)"/.exec(msg);
+      // `column "x" does not exist` or `column t.x does not exist`
+      const m = /column "(.*?)"/.exec(msg) ?? /column (?:\S+\.)?(\S+) does not exist/.exec(msg);
       return columnUnknown(m?.[1] ?? "?");
     }
     case "42P01": {

@@ -3,13 +3,16 @@
  * table references → internal live or snapshot tables, `?`/`$n` → typed PG parameters,
  * `col['k']` → `col->'k'`, CrateDB type names in casts, and functions PG answers differently.
  */
+
+import { rewriteTimestampCasts } from "./casts.ts";
 import { blocked, column, fqn, type SimTable } from "./catalog.ts";
 import { coerce, escapeNul } from "./coerce.ts";
 import type { Ctx } from "./context.ts";
 import { operationNotAllowed, parseError, relationUnknown, syntaxError } from "./errors.ts";
 import { JsonNumber, type JsonValue, stringifyJson } from "./json.ts";
+import { paramContextType } from "./param-types.ts";
 import type { PrivType } from "./privileges.ts";
-import { isName, isPunct, isWord, raw, render, type Tok } from "./tokens.ts";
+import { closeParen, isName, isPunct, isWord, raw, type Tok } from "./tokens.ts";
 import { type CrateType, parseType, pgType, TYPE_WORDS } from "./types.ts";
 
 export const VIRTUAL_TABLES: Record<string, string> = {
@@ -75,7 +78,6 @@ const ALIAS_STOP = new Set([
 ]);
 
 const FROM_FUNCTIONS = new Set(["extract", "substring", "trim", "overlay", "position"]);
-const COMPARISON = new Set(["=", "<>", "!=", "<", ">", "<=", ">="]);
 
 /** Reads a possibly qualified name at `i`: returns the parts and the index after it. */
 export function readName(toks: readonly Tok[], i: number): { parts: string[]; next: number } {
@@ -142,12 +144,13 @@ export class ParamSink {
  */
 export function translate(
   ctx: Ctx,
-  toks: readonly Tok[],
+  source: readonly Tok[],
   args: readonly JsonValue[],
   sink: ParamSink,
   opts: TranslateOptions,
   refs: TableRef[] = [],
 ): Tok[] {
+  const toks = rewriteTimestampCasts(source);
   const out: Tok[] = [];
   const parenWords: (string | undefined)[] = [];
   // Pass 1: table references, so placeholder typing can see every table in scope.
@@ -192,6 +195,7 @@ export function translate(
   }
   const scope = [...refs.flatMap((r) => (r.table ? [r.table] : [])), ...(opts.extraColumns ?? [])];
   // Pass 2: emit.
+  const doubleEnds = new Set<number>();
   for (let i = 0; i < toks.length; i++) {
     const rep = replaced.get(i);
     if (rep) {
@@ -200,6 +204,16 @@ export function translate(
       continue;
     }
     const t = toks[i]!;
+    if (doubleEnds.has(i)) {
+      out.push(t, raw(")::double precision"));
+      continue;
+    }
+    if (isWord(t, "avg") && isPunct(toks[i + 1], "(")) {
+      // CrateDB's avg() is DOUBLE PRECISION; PG's is NUMERIC for integer and numeric inputs.
+      doubleEnds.add(closeParen(toks, i + 1));
+      out.push(raw("("), t);
+      continue;
+    }
     if (t.kind === "param") {
       const v = args[t.param!];
       if (v === undefined) {
@@ -293,64 +307,6 @@ function resolveRef(
   return { table, alias: alias ?? name };
 }
 
-/** The column type a placeholder is compared with or assigned to, if any. */
-function paramContextType(
-  toks: readonly Tok[],
-  i: number,
-  scope: readonly SimTable[],
-): CrateType | undefined {
-  const lookup = (t: Tok | undefined): CrateType | undefined => {
-    if (!isName(t)) return undefined;
-    for (const table of scope) {
-      const c = column(table, t.value);
-      if (c) return c.type;
-    }
-    return undefined;
-  };
-  const prev = toks[i - 1];
-  const next = toks[i + 1];
-  if (prev?.kind === "op" && COMPARISON.has(prev.value) && !isPunct(toks[i - 2], ")")) {
-    const ty = lookup(toks[i - 2]);
-    if (ty) return ty;
-  }
-  if (next?.kind === "op" && COMPARISON.has(next.value) && !isPunct(toks[i + 3], "(")) {
-    const ty = lookup(toks[i + 2]);
-    if (ty) return ty;
-  }
-  if (next?.kind === "op" && next.value === "::" && toks[i + 2]?.kind === "word") {
-    return parseTypeSafe(toks, i + 2);
-  }
-  if (isWord(next, "as") && isWord(toks[i - 2], "cast") && isPunct(prev, "("))
-    return parseTypeSafe(toks, i + 2);
-  // `col BETWEEN ? AND ?`
-  if (isWord(prev, "between")) return lookup(toks[i - 2]);
-  if (isWord(prev, "and") && toks[i - 2]?.kind === "param" && isWord(toks[i - 3], "between"))
-    return lookup(toks[i - 4]);
-  // `col = ANY(?)`
-  if (
-    isPunct(prev, "(") &&
-    isWord(toks[i - 2], "any", "all") &&
-    toks[i - 3]?.kind === "op" &&
-    isPunct(next, ")")
-  ) {
-    const ty = lookup(toks[i - 4]);
-    if (ty) return { base: "array", inner: ty };
-  }
-  // `col IN (?, ?, …)`
-  let j = i - 1;
-  while (isPunct(toks[j], ",") && toks[j - 1]?.kind === "param") j -= 2;
-  if (isPunct(toks[j], "(") && isWord(toks[j - 1], "in")) return lookup(toks[j - 2]);
-  return undefined;
-}
-
-function parseTypeSafe(toks: readonly Tok[], i: number): CrateType | undefined {
-  try {
-    return parseType(toks, i).type;
-  } catch {
-    return undefined;
-  }
-}
-
 function longColumnName(scope: readonly SimTable[], name: string): string | undefined {
   for (const t of scope) {
     const c = column(t, name);
@@ -360,5 +316,3 @@ function longColumnName(scope: readonly SimTable[], name: string): string | unde
 }
 
 export const quoteIdent = (s: string) => `"${s.replaceAll('"', '""')}"`;
-
-export { render };

@@ -6,7 +6,12 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createTlsServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import {
+  type AddressInfo,
+  createServer as createNetServer,
+  type Server as NetServer,
+  type Socket,
+} from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Engine } from "./engine.ts";
@@ -89,7 +94,7 @@ export function opensslAvailable(): boolean {
   }
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
+function listen(server: Server | NetServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
@@ -117,12 +122,28 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const http = createServer({ keepAliveTimeout: 5000 }, handler);
   const port = await listen(http, options.port ?? 0, host);
   let https: Server | undefined;
+  let tlsPort: NetServer | undefined;
+  const tlsSockets = new Set<Socket>();
   let httpsUrl: string | undefined;
   let caPem: string | undefined;
   if (options.tls) {
     const { key, cert } = selfSignedCertificate();
     https = createTlsServer({ key, cert, keepAliveTimeout: 5000 }, handler);
-    httpsUrl = `https://localhost:${await listen(https, 0, host)}`;
+    const tlsServer = https;
+    // Like CrateDB's TLS-enabled HTTP port: a TLS handshake goes to HTTPS, plain HTTP gets an
+    // empty 400 and a closed connection (cratedb.md §1.7).
+    tlsPort = createNetServer((socket) => {
+      tlsSockets.add(socket);
+      socket.on("close", () => tlsSockets.delete(socket));
+      socket.once("data", (first) => {
+        socket.pause();
+        socket.unshift(first);
+        if (first[0] === 0x16) tlsServer.emit("connection", socket);
+        else socket.end("HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+      });
+      socket.on("error", () => socket.destroy());
+    });
+    httpsUrl = `https://localhost:${await listen(tlsPort, 0, host)}`;
     caPem = cert;
   }
   const timer =
@@ -138,6 +159,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     refreshAll: () => engine.refreshAll(),
     async close() {
       if (timer) clearInterval(timer);
+      tlsPort?.close();
+      for (const socket of tlsSockets) socket.destroy();
       await Promise.all([shut(http), ...(https ? [shut(https)] : [])]);
       await engine.close();
     },

@@ -163,13 +163,25 @@ export function where(sql: string, pos: number): string {
 
 export const raw = (text: string): Tok => ({ kind: "raw", text, value: text, pos: -1 });
 
+/** Words after which `(` opens a group, not a call, so they keep their space. */
+const SPACED_BEFORE_PAREN = new Set(
+  "as in values on and or not where from join select by set with when then else returning using into table key over exists".split(
+    " ",
+  ),
+);
+
 export function render(toks: readonly Tok[]): string {
   let s = "";
   let prev: Tok | undefined;
   for (const t of toks) {
     const tight =
-      prev !== undefined && (t.text === "." || prev.text === "." || (t.text === "(" && prev.kind === "word"));
-    s += prev === undefined || tight ? t.text : ` ${t.text}`;
+      prev === undefined ||
+      [",", ")", "]", "."].includes(t.text) ||
+      ["(", "[", "."].includes(prev.text) ||
+      (prev.kind === "raw" && /[([]$/.test(prev.text)) ||
+      (t.text === "(" &&
+        (prev.kind === "raw" || (prev.kind === "word" && !SPACED_BEFORE_PAREN.has(prev.value))));
+    s += tight ? t.text : ` ${t.text}`;
     prev = t;
   }
   return s;

@@ -8,7 +8,7 @@ import { alterTable as alter } from "../../ops/alter-table.ts";
 import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
 import { taskOr } from "../responses.ts";
-import { tableDefFromProto } from "../table-def-from-proto.ts";
+import { requestedTable } from "../table-def-from-proto.ts";
 
 /** AlterTable: brings the table in line with the complete requested definition. */
 export async function alterTable(
@@ -18,10 +18,7 @@ export async function alterTable(
   return {
     response: await taskOr(async () => {
       const config = parseConfiguration(req.configuration);
-      const def = tableDefFromProto(
-        req.table ?? { $typeName: "fivetran_sdk.v2.Table", name: "", columns: [] },
-      );
-      const ref = { schema: req.schemaName, table: def.name };
+      const { ref, def } = requestedTable(req);
       await alter(callClient(config, ctx), ref, def, req.dropColumns, { signal: ctx.signal });
       return { case: "success" as const, value: true };
     }),

@@ -8,7 +8,7 @@ import { createTable as create } from "../../ops/create-table.ts";
 import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
 import { taskOr } from "../responses.ts";
-import { tableDefFromProto } from "../table-def-from-proto.ts";
+import { requestedTable } from "../table-def-from-proto.ts";
 
 /** CreateTable: creates the table (and implicitly its schema) with the configured table settings. */
 export async function createTable(
@@ -18,10 +18,7 @@ export async function createTable(
   return {
     response: await taskOr(async () => {
       const config = parseConfiguration(req.configuration);
-      const def = tableDefFromProto(
-        req.table ?? { $typeName: "fivetran_sdk.v2.Table", name: "", columns: [] },
-      );
-      const ref = { schema: req.schemaName, table: def.name };
+      const { ref, def } = requestedTable(req);
       await create(callClient(config, ctx), ref, def, config.tables, { signal: ctx.signal });
       return { case: "success" as const, value: true };
     }),

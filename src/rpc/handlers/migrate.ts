@@ -4,12 +4,29 @@ import type {
   MigrateRequest,
   MigrateResponseSchema,
 } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
-import { notImplemented } from "../responses.ts";
+import { migrate as runMigration } from "../../ops/migrate.ts";
+import { callClient } from "../call-client.ts";
+import { parseConfiguration } from "../config.ts";
+import { migrationFromProto } from "../migration-from-proto.ts";
+import { taskOr } from "../responses.ts";
 
-/** Migrate: not built yet; answers UNIMPLEMENTED rather than pretending success. */
+/** Migrate: one schema migration; `unsupported` for live-mode and unknown operations. */
 export async function migrate(
-  _req: MigrateRequest,
-  _ctx: HandlerContext,
+  req: MigrateRequest,
+  ctx: HandlerContext,
 ): Promise<MessageInitShape<typeof MigrateResponseSchema>> {
-  throw notImplemented("Migrate");
+  return {
+    response: await taskOr(async () => {
+      const config = parseConfiguration(req.configuration);
+      const details = req.details;
+      const migration = details
+        ? migrationFromProto(details)
+        : ({ op: "unsupported", what: "no details" } as const);
+      const ref = { schema: details?.schema ?? "", table: details?.table ?? "" };
+      const outcome = await runMigration(callClient(config, ctx), ref, migration, { signal: ctx.signal });
+      return outcome === "unsupported"
+        ? { case: "unsupported" as const, value: true }
+        : { case: "success" as const, value: true };
+    }),
+  };
 }
