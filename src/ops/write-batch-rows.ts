@@ -69,12 +69,8 @@ export function checkKey(file: string, chunk: RowChunk, r: number, keyIndexes: r
  * has no meaning in a full row, so it is refused.
  */
 export function lastPerKey(file: string, chunk: RowChunk, keyIndexes: readonly number[]): PreparedRows {
-  const at = new Map<string, number>();
-  const out: PreparedRows = { rows: [], rowNumbers: [], keys: [] };
   for (let r = 0; r < chunk.rows.length; r++) {
-    checkKey(file, chunk, r, keyIndexes);
-    const row = chunk.rows[r]!;
-    const u = row.indexOf(UNMODIFIED);
+    const u = chunk.rows[r]!.indexOf(UNMODIFIED);
     if (u >= 0) {
       throw new BatchRowError(
         file,
@@ -83,19 +79,8 @@ export function lastPerKey(file: string, chunk: RowChunk, keyIndexes: readonly n
         "the unmodified marker in a replace file",
       );
     }
-    const key = keyOf(row, keyIndexes);
-    const seen = at.get(key);
-    if (seen === undefined) {
-      at.set(key, out.rows.length);
-      out.rows.push(row);
-      out.rowNumbers.push(chunk.firstRow + r);
-      out.keys.push(key);
-    } else {
-      out.rows[seen] = row;
-      out.rowNumbers[seen] = chunk.firstRow + r;
-    }
   }
-  return out;
+  return onePerKey(file, chunk, keyIndexes, () => false);
 }
 
 /**

@@ -12,7 +12,7 @@ import { deleteByKey, updateByKey, upsertRows } from "../cratedb/sql/write.ts";
 import type { SqlClient } from "../cratedb/sql-client.ts";
 import { DestinationError } from "../errors.ts";
 import { info } from "../log.ts";
-import type { TableRef } from "../table-def.ts";
+import { SYSTEM_COLUMN, type TableRef } from "../table-def.ts";
 import {
   asArgs,
   type BatchSource,
@@ -64,6 +64,8 @@ export async function writeBatch(
 ): Promise<WriteBatchCounts> {
   const keyColumns = primaryKey(source.table);
   requireKey(source.ref, keyColumns);
+  // Every file kind carries the full key and `_fivetran_synced` (§6.5).
+  const required = [...keyColumns, SYSTEM_COLUMN.synced];
   const counts: WriteBatchCounts = { replaced: 0, updated: 0, deleted: 0 };
   const steps: [readonly string[], ChunkStep, boolean, keyof WriteBatchCounts][] = [
     [files.replaceFiles, replaceStep(source.ref, keyColumns), false, "replaced"],
@@ -76,7 +78,7 @@ export async function writeBatch(
       source,
       settings,
       paths,
-      { keyColumns, missingRowIsOk },
+      { required, keyColumns, missingRowIsOk },
       (sending, chunk) => step(sending, chunk, indexesOf(chunk.columns, keyColumns)),
     );
   }

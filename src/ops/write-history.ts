@@ -140,17 +140,25 @@ async function earliestStart(
 async function replaceVersions(ctx: Context, paths: readonly string[]): Promise<number> {
   const pk = primaryKey(ctx.source.table);
   let statement: { columns: readonly string[]; stmt: ReturnType<typeof upsertRows> } | undefined;
-  return runStep(ctx.client, ctx.source, ctx.settings, paths, { keyColumns: pk }, (sending, chunk) => {
-    if (statement?.columns !== chunk.columns) {
-      statement = { columns: chunk.columns, stmt: upsertRows(ctx.source.ref, chunk.columns, pk) };
-    }
-    const sql = statement.stmt;
-    const prepared = lastPerKey(basename(sending.path), chunk, indexesOf(chunk.columns, pk));
-    return {
-      keys: prepared.keys,
-      run: () => sendRows(sending, sql, asArgs(prepared.rows), prepared.rowNumbers),
-    };
-  });
+  const required = [...pk, SYSTEM_COLUMN.synced];
+  return runStep(
+    ctx.client,
+    ctx.source,
+    ctx.settings,
+    paths,
+    { required, keyColumns: pk },
+    (sending, chunk) => {
+      if (statement?.columns !== chunk.columns) {
+        statement = { columns: chunk.columns, stmt: upsertRows(ctx.source.ref, chunk.columns, pk) };
+      }
+      const sql = statement.stmt;
+      const prepared = lastPerKey(basename(sending.path), chunk, indexesOf(chunk.columns, pk));
+      return {
+        keys: prepared.keys,
+        run: () => sendRows(sending, sql, asArgs(prepared.rows), prepared.rowNumbers),
+      };
+    },
+  );
 }
 
 /** Step 3: update rows completed from their base versions, then written like replace rows. */

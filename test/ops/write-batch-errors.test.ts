@@ -156,4 +156,24 @@ describe("WriteBatch errors", () => {
       /batch file "u\.csv", row 2, column "id": a primary key column holds the unmodified marker/,
     );
   });
+
+  test("the unmodified marker in a replace file is refused with file, row and column, and nothing is written", async () => {
+    const ref = await itemsTable("unmodified_replace");
+    const file = await writeBatchFile({
+      dir,
+      name: "r.csv",
+      columns: ITEMS.columns,
+      rows: [["1", "unmod-NcK9NIjPUutCsz4mjOQQztbnwnE1sY3", T1]],
+    });
+    await assert.rejects(
+      writeBatch(
+        client,
+        source(ref, ITEMS, file.keys),
+        { ...noFiles, replaceFiles: [file.path] },
+        { concurrency: 2 },
+      ),
+      /batch file "r\.csv", row 1, column "name": the unmodified marker in a replace file/,
+    );
+    assert.deepEqual(await selectRows(client, ref, ["id"]), []);
+  });
 });

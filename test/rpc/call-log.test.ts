@@ -85,7 +85,7 @@ describe("one log line per RPC", () => {
     assert.equal(lastLine().level, "INFO");
     assert.match(
       lastLine().message,
-      /^rpc=CreateTable req=[0-9a-f]{12} schema="tester" table="users" outcome=success duration_ms=\d+$/,
+      /^rpc=CreateTable req=[0-9a-f]{12} schema="tester" table="users" outcome=success (queued_ms=\d+ )?duration_ms=\d+$/,
     );
   });
 
@@ -97,7 +97,7 @@ describe("one log line per RPC", () => {
     assert.equal(lastLine().level, "WARNING");
     assert.match(
       lastLine().message,
-      /^rpc=CreateTable req=[0-9a-f]{12} schema="s" table="bad" outcome=task duration_ms=\d+ message="column name too long"$/,
+      /^rpc=CreateTable req=[0-9a-f]{12} schema="s" table="bad" outcome=task (queued_ms=\d+ )?duration_ms=\d+ message="column name too long"$/,
     );
   });
 
@@ -108,7 +108,7 @@ describe("one log line per RPC", () => {
     assert.equal(lastLine().level, "SEVERE");
     assert.match(
       lastLine().message,
-      /^rpc=Truncate req=[0-9a-f]{12} schema="s" table="t" outcome=error code=Internal duration_ms=\d+ /,
+      /^rpc=Truncate req=[0-9a-f]{12} schema="s" table="t" outcome=error code=Internal (queued_ms=\d+ )?duration_ms=\d+ /,
     );
     assert.ok(
       t.logs.some((l) => l.level === "SEVERE" && l.message.includes("TypeError: a bug")),
@@ -119,7 +119,10 @@ describe("one log line per RPC", () => {
   test("RPCs without a table log just the method and outcome", async () => {
     await grpcUnary(client, DestinationConnector.method.configurationForm, {});
     assert.equal(lastLine().level, "INFO");
-    assert.match(lastLine().message, /^rpc=ConfigurationForm req=[0-9a-f]{12} outcome=ok duration_ms=\d+$/);
+    assert.match(
+      lastLine().message,
+      /^rpc=ConfigurationForm req=[0-9a-f]{12} outcome=ok (queued_ms=\d+ )?duration_ms=\d+$/,
+    );
   });
 
   test("configuration values never reach the log", () => {

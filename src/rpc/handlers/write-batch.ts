@@ -9,7 +9,7 @@ import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
 import { fileParamsFromProto } from "../file-params-from-proto.ts";
 import { taskOr } from "../responses.ts";
-import { tableDefFromProto } from "../table-def-from-proto.ts";
+import { requestedTable } from "../table-def-from-proto.ts";
 import type { BatchFileFormatName } from "./capabilities.ts";
 
 /**
@@ -25,14 +25,12 @@ export function writeBatch(
   return async (req, ctx) => ({
     response: await taskOr(async () => {
       const config = parseConfiguration(req.configuration);
-      const table = tableDefFromProto(
-        req.table ?? { $typeName: "fivetran_sdk.v2.Table", name: "", columns: [] },
-      );
+      const { ref, def } = requestedTable(req);
       await write(
         callClient(config, ctx),
         {
-          ref: { schema: req.schemaName, table: table.name },
-          table,
+          ref,
+          table: def,
           keys: req.keys,
           fileParams: fileParamsFromProto(req.fileParams),
           format,
