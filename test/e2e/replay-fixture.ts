@@ -13,6 +13,7 @@ import { dropSchema, tableNames, testClient, testConfiguration } from "../ops/fi
 import { grpcClient, startTestServer, type TestServer } from "../rpc/server-fixture.ts";
 import { expectedState, type Model, type ModelTable } from "./expected-state.ts";
 import { normalise } from "./normalise.ts";
+import type { TesterCall } from "./tester-calls.ts";
 import type { TesterInput } from "./tester-input.ts";
 import { implemented, type ReplayOptions, runSetup, TesterReplay } from "./tester-replay.ts";
 
@@ -70,6 +71,8 @@ export function shape(columns: readonly ColumnDef[]): ColumnShape[] {
 
 export interface ReplayOutcome {
   readonly schema: string;
+  /** The RPCs the replay sent, in order. */
+  readonly calls: readonly TesterCall[];
   readonly model: Model;
   /** DescribeTable of every table the model or the inputs name (undefined = not_found). */
   readonly described: Map<string, TableDef | undefined>;
@@ -105,6 +108,7 @@ export async function replay(
   await client.close();
   return {
     schema,
+    calls: run.calls,
     model,
     described: run.described,
     tables,

@@ -42,6 +42,41 @@ interface Run {
   readonly options: Parameters<typeof replay>[3];
 }
 
+test("input.json goes out as the tester sends it: shapes, then batches flushed before each truncate", async () => {
+  const outcome = await replay(env, "sequence", [["input.json", loadInput("input.json")]]);
+  try {
+    const steps = outcome.calls.map((c) => {
+      if (c.rpc === "writeBatch" || c.rpc === "writeHistoryBatch") {
+        const b = c.batch;
+        const kinds = { earliest: b.earliest, replace: b.replace, update: b.update, delete: b.delete };
+        const files = Object.entries(kinds).filter(([, rows]) => rows.length > 0);
+        return `${c.rpc} ${b.table.name} ${files.map(([kind, rows]) => `${kind}:${rows.length}`).join(" ")}`;
+      }
+      if (c.rpc === "truncate") return `truncate ${c.table}${c.soft ? " soft" : ""}`;
+      if (c.rpc === "migrate") return `migrate ${c.migration.op}`;
+      return `${c.rpc} ${"table" in c && typeof c.table === "object" ? c.table.name : c.table}`;
+    });
+    assert.deepEqual(steps.slice(0, 14), [
+      "createTable transaction",
+      "createTable campaign",
+      "createTable composite_table",
+      "alterTable transaction",
+      "alterTable composite_table",
+      "writeHistoryBatch transaction earliest:2 replace:3",
+      "writeBatch campaign replace:1",
+      "writeBatch composite_table replace:2",
+      "truncate campaign",
+      "truncate composite_table soft",
+      "writeHistoryBatch transaction earliest:1 update:1 delete:2",
+      "describeTable transaction",
+      "describeTable campaign",
+      "describeTable composite_table",
+    ]);
+  } finally {
+    await outcome.cleanup();
+  }
+});
+
 const RUNS: Run[] = [
   ...SAMPLES.map((file) => ({ file, title: `replaying ${file}`, options: {} })),
   // Fivetran re-sends a call whose response was lost: every mutating RPC sent twice must leave
