@@ -1,4 +1,5 @@
 /** Protobuf `FileParams` → the batch reader's own FileParams (src/batch/file-params.ts). */
+import type { Table } from "../../gen/fivetran_sdk/v2/common_pb.ts";
 import {
   Compression,
   Encryption,
@@ -6,6 +7,9 @@ import {
 } from "../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
 import type { FileParams } from "../batch/index.ts";
 import { DestinationError } from "../errors.ts";
+import type { BatchSource } from "../ops/write-batch-files.ts";
+import type { BatchFileFormatName } from "./handlers/capabilities.ts";
+import { requestedTable } from "./table-def-from-proto.ts";
 
 const COMPRESSIONS = new Map<number, FileParams["compression"]>([
   [Compression.OFF, "none"],
@@ -35,4 +39,18 @@ export function fileParamsFromProto(params: ProtoFileParams | undefined): FilePa
     nullString: params?.nullString ?? "",
     unmodifiedString: params?.unmodifiedString ?? "",
   };
+}
+
+/** What a WriteBatch or WriteHistoryBatch request says about its table and files. */
+export function batchSource(
+  req: {
+    readonly schemaName: string;
+    readonly table?: Table;
+    readonly keys: { readonly [path: string]: Uint8Array };
+    readonly fileParams?: ProtoFileParams;
+  },
+  format: BatchFileFormatName,
+): BatchSource {
+  const { ref, def } = requestedTable(req);
+  return { ref, table: def, keys: req.keys, fileParams: fileParamsFromProto(req.fileParams), format };
 }

@@ -49,11 +49,6 @@ export function warningOf(message: string): WarningResponse {
   return { case: "warning", value: { message: cutMessage(message) } };
 }
 
-/** The status for an RPC this build does not implement yet: never a fake success. */
-export function notImplemented(rpc: string): ConnectError {
-  return new ConnectError(`${rpc} is not implemented yet in this destination build`, Code.Unimplemented);
-}
-
 const GENERIC_INTERNAL =
   "internal error in the CrateDB destination; the cause is in the destination's log (search for SEVERE)";
 

@@ -3,14 +3,7 @@ import { test } from "node:test";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { DestinationError } from "../../src/errors.ts";
 import { setLogSink } from "../../src/log.ts";
-import {
-  cutMessage,
-  MAX_MESSAGE_BYTES,
-  notImplemented,
-  taskOr,
-  toConnectError,
-  warningOf,
-} from "../../src/rpc/responses.ts";
+import { cutMessage, MAX_MESSAGE_BYTES, taskOr, toConnectError, warningOf } from "../../src/rpc/responses.ts";
 
 /** Runs `fn` with log lines captured instead of printed. */
 async function capturingLogs<T>(
@@ -142,10 +135,4 @@ test("cutting never splits a UTF-8 character and marks the cut", () => {
   }
   assert.equal(cutMessage("short"), "short");
   assert.equal(cutMessage("€".repeat(2_666)), "€".repeat(2_666), "exactly 7,998 bytes stay whole");
-});
-
-test("notImplemented names the RPC and carries UNIMPLEMENTED", () => {
-  const err = notImplemented("Truncate");
-  assert.equal(err.code, Code.Unimplemented);
-  assert.equal(err.rawMessage, "Truncate is not implemented yet in this destination build");
 });

@@ -7,9 +7,8 @@ import type {
 import { writeBatch as write } from "../../ops/write-batch.ts";
 import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
-import { fileParamsFromProto } from "../file-params-from-proto.ts";
+import { batchSource } from "../file-params-from-proto.ts";
 import { taskOr } from "../responses.ts";
-import { requestedTable } from "../table-def-from-proto.ts";
 import type { BatchFileFormatName } from "./capabilities.ts";
 
 /**
@@ -25,16 +24,9 @@ export function writeBatch(
   return async (req, ctx) => ({
     response: await taskOr(async () => {
       const config = parseConfiguration(req.configuration);
-      const { ref, def } = requestedTable(req);
       await write(
         callClient(config, ctx),
-        {
-          ref,
-          table: def,
-          keys: req.keys,
-          fileParams: fileParamsFromProto(req.fileParams),
-          format,
-        },
+        batchSource(req, format),
         { replaceFiles: req.replaceFiles, updateFiles: req.updateFiles, deleteFiles: req.deleteFiles },
         { concurrency: config.client.concurrency, signal: ctx.signal },
       );

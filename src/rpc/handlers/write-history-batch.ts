@@ -7,9 +7,8 @@ import type {
 import { writeHistoryBatch as write } from "../../ops/write-history.ts";
 import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
-import { fileParamsFromProto } from "../file-params-from-proto.ts";
+import { batchSource } from "../file-params-from-proto.ts";
 import { taskOr } from "../responses.ts";
-import { requestedTable } from "../table-def-from-proto.ts";
 import type { BatchFileFormatName } from "./capabilities.ts";
 
 /** WriteHistoryBatch: earliest-start, replace, update and delete files on a history mode table. */
@@ -22,16 +21,9 @@ export function writeHistoryBatch(
   return async (req, ctx) => ({
     response: await taskOr(async () => {
       const config = parseConfiguration(req.configuration);
-      const { ref, def } = requestedTable(req);
       await write(
         callClient(config, ctx),
-        {
-          ref,
-          table: def,
-          keys: req.keys,
-          fileParams: fileParamsFromProto(req.fileParams),
-          format,
-        },
+        batchSource(req, format),
         {
           earliestStartFiles: req.earliestStartFiles,
           replaceFiles: req.replaceFiles,
