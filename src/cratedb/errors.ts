@@ -281,14 +281,25 @@ const MAX_MESSAGE_CHARS = 1000;
 
 /**
  * CrateDB's message minus what may echo request data: the request body in body-parse errors,
- * values in cast errors, and `[id]` document ids in engine errors; then any of the given
- * values that still appear verbatim. Capped in length.
+ * values in cast, NUMERIC-overflow, VARCHAR-length, CHECK-constraint and generated-column errors,
+ * and `[id]` document ids in engine errors; then any of the given values that still appear
+ * verbatim. Capped in length.
  */
 export function scrubMessage(message: string, values: Iterable<unknown> = []): string {
   let text = message
     .replace(/Can't parse \[[\s\S]*\]\. Expecting/, "Can't parse [<request body>]. Expecting")
     .replace(/(Cannot cast (?:value )?)`[\s\S]*?`( to type)/g, "$1<value>$2")
     .replace(/(Cannot cast (?:value )?)'[\s\S]*?'( to type)/g, "$1<value>$2")
+    // NUMERIC overflow (cratedb.md §2.3) names the type without "to type".
+    .replace(/(Cannot cast )'[\s\S]*?'( to numeric\()/g, "$1<value>$2")
+    // VARCHAR(n) overflow (cratedb.md §2.4) starts with the value.
+    .replace(/'[\s\S]*?'( is too long for the text type)/g, "<value>$1")
+    // CHECK constraints and generated columns of tables created outside Fivetran list the row.
+    .replace(/( CHECK \([\s\S]*?\) for values: )\[[\s\S]*?\](\]?)$/, "$1<values>$2")
+    .replace(
+      /(Given value )[\s\S]*?( for generated column [\s\S]*? does not match calculation )[\s\S]*?(\]?)$/,
+      "$1<value>$2<calculation>$3",
+    )
     .replace(/\[\[[^\]]*\]: version conflict/g, "[<document id>: version conflict");
   for (const value of values) {
     if (typeof value !== "string" || value.length < 4) continue;

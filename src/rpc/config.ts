@@ -119,8 +119,8 @@ export function parseUrls(text: string | undefined): Endpoint {
     const url = parseOneUrl(hasScheme ? entry : `https://${entry}`);
     if (!hasScheme && url.port === "") url.port = "4200";
     if (url.username !== "") {
-      const user = decodeURIComponent(url.username);
-      const pass = decodeURIComponent(url.password);
+      const user = decodeCredential(url.username);
+      const pass = decodeCredential(url.password);
       if (username !== undefined && (user !== username || pass !== password)) {
         throw invalid(
           FIELD.url,
@@ -156,9 +156,21 @@ function parseSqlAlchemyUrl(rest: string): Endpoint {
   });
   if (userinfo === undefined) return { urls };
   const colon = userinfo.indexOf(":");
-  const username = decodeURIComponent(colon < 0 ? userinfo : userinfo.slice(0, colon));
-  const password = colon < 0 ? "" : decodeURIComponent(userinfo.slice(colon + 1));
+  const username = decodeCredential(colon < 0 ? userinfo : userinfo.slice(0, colon));
+  const password = colon < 0 ? "" : decodeCredential(userinfo.slice(colon + 1));
   return { urls, username, password };
+}
+
+/** A user or password from a URL; a broken %-escape is the user's to fix, named without the text. */
+function decodeCredential(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw invalid(
+      FIELD.url,
+      "holds a user or password with an invalid %-escape; percent-encode it (e.g. %25 for %) or use the Username and Password fields",
+    );
+  }
 }
 
 function parseOneUrl(text: string): URL {

@@ -3,7 +3,7 @@ import { after, before, describe, test } from "node:test";
 import type { CrateClient } from "../../src/cratedb/client/crate-client.ts";
 import { createTable } from "../../src/ops/create-table.ts";
 import type { TableDef } from "../../src/table-def.ts";
-import { batchDir } from "../helpers/batch-writer.ts";
+import { batchDir, type Cell } from "../helpers/batch-writer.ts";
 import { uniqueSchema } from "../helpers/cratedb.ts";
 import { col, dropSchema, selectRows, testClient } from "./fixture.ts";
 import { type BatchSpec, runWriteBatch, TESTER_NULL, U } from "./write-batch-fixture.ts";
@@ -233,6 +233,26 @@ describe("WriteBatch", () => {
       [1, "A", 1],
       [3, "c", 3],
     ]);
+  });
+
+  test("updates and deletes of more absent keys than CrateDB details per request are no-ops", async () => {
+    const ref = await itemsTable("many_absent");
+    await runWriteBatch(client, dir, ref, ITEMS, {
+      replace: [
+        {
+          rows: [
+            ["1", "a", "1", "false", T1],
+            ["2", "b", "2", "false", T1],
+          ],
+        },
+      ],
+    });
+    const absent = Array.from({ length: 25 }, (_, i) => String(100 + i));
+    await runWriteBatch(client, dir, ref, ITEMS, {
+      update: [{ rows: [...absent.map((id): Cell[] => [id, "x", U, U, T2]), ["1", "A", U, U, T2]] }],
+      delete: [{ rows: [...absent.map((id): Cell[] => [id, N, N, N, T2]), ["2", N, N, N, T2]] }],
+    });
+    assert.deepEqual(await selectRows(client, ref, ["id", "name", "qty"]), [[1, "A", 1]]);
   });
 
   test("a soft delete is an update that sets _fivetran_deleted and keeps the row", async () => {

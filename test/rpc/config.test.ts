@@ -96,6 +96,14 @@ test("a missing or malformed URL names the field without repeating it", () => {
   assert.match(configError({ url: "ftp://db:4200" }).message, /must use http:\/\/ or https:\/\//);
 });
 
+test("a broken %-escape in URL credentials is a configuration error that does not repeat them", () => {
+  for (const url of ["https://user:pw%zzsecret@db:4200", "crate://user%G1:pwsecret@db:4200"]) {
+    const error = configError({ url });
+    assert.match(error.message, /CrateDB URL \(url\) holds a user or password with an invalid %-escape/);
+    assert.ok(!error.message.includes("secret"));
+  }
+});
+
 test("TLS verification is on by default and accepts common spellings", () => {
   assert.equal(parseConfiguration({ url: "db" }).client.verifyTls, true);
   assert.equal(parseConfiguration({ url: "db", verify_tls: "false" }).client.verifyTls, false);

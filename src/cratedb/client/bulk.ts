@@ -86,10 +86,15 @@ async function sendChunk(
     }
     const failedFinally: number[] = [];
     const again: number[] = [];
+    const bareIsMissing = options.missingRowIsOk === true && onlyMissingRows(items as BulkItemResult[]);
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as BulkItemResult;
       const position = current[i]!;
-      if (item.rowcount === -2 && options.missingRowIsOk && item.error?.code === 40411) {
+      if (
+        item.rowcount === -2 &&
+        options.missingRowIsOk &&
+        (item.error?.code === 40411 || (item.error === undefined && bareIsMissing))
+      ) {
         results[position] = { rowcount: 0 };
         continue;
       }
@@ -125,6 +130,21 @@ async function sendChunk(
       again.map((p) => bulkArgs[p]!),
     );
   }
+}
+
+/**
+ * CrateDB details only the first 10 failed items per shard; later ones are a bare −2 (cratedb.md
+ * §1.9). A delete or update of more than 10 absent keys would otherwise fail on its 11th, so bare
+ * items count as missing rows when every detailed failure of the same response is one.
+ */
+function onlyMissingRows(items: readonly BulkItemResult[]): boolean {
+  let missing = false;
+  for (const item of items) {
+    if (item.rowcount !== -2 || item.error === undefined) continue;
+    if (item.error.code !== 40411) return false;
+    missing = true;
+  }
+  return missing;
 }
 
 /**

@@ -50,7 +50,7 @@ export class Transport {
   readonly #retry: RetryPolicy;
   readonly #headers: Record<string, string>;
   readonly #gzipHeaders: Record<string, string>;
-  /** Requests under way, and when the last one started: the registry closes idle clients. */
+  /** Requests under way, and when the last one started or ended: the registry closes idle clients. */
   inFlight = 0;
   lastActive = Date.now();
 
@@ -93,6 +93,9 @@ export class Transport {
       return await this.#send(request, options);
     } finally {
       this.inFlight--;
+      // A request that ran longer than the idle limit must not leave its client looking idle to
+      // the registry while the RPC is about to send its next statement.
+      this.lastActive = Date.now();
     }
   }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { clientFixture, rejection } from "./client-fixture.ts";
-import { bulkOk, crateError, json, rowcountOk } from "./fake-node.ts";
+import { bulkOk, crateError, type Handler, json, rowcountOk } from "./fake-node.ts";
 
 const { client, node } = clientFixture();
 
@@ -75,6 +75,36 @@ test("missing rows of a bulk delete count as zero when that is expected", async 
   assert.deepEqual(result.results, [{ rowcount: 1 }, { rowcount: 0 }, { rowcount: 1 }]);
   const error = await rejection(c.bulk("DELETE FROM t WHERE id = ?", rows));
   assert.equal(error.crateCode, 40411);
+});
+
+test("missing rows beyond the 10 that CrateDB details per shard still count as zero", async () => {
+  // CrateDB details the first 10 failed items per shard; later ones are a bare -2 (cratedb.md §1.9).
+  const missing =
+    (details: (n: number) => { code: number; message: string }): Handler =>
+    (req, res) =>
+      json(res, 200, {
+        cols: [],
+        results: (req.body?.bulk_args ?? []).map((r, i) =>
+          Number(r[0]) % 2 === 0
+            ? { rowcount: 1 }
+            : i < 20
+              ? { rowcount: -2, error: details(Number(r[0])) }
+              : { rowcount: -2 },
+        ),
+      });
+  const rows = Array.from({ length: 30 }, (_, i) => [i]);
+  const n = await node(
+    missing((k) => ({ code: 40411, message: `DocumentMissingException[[${k}]: document missing]` })),
+  );
+  const result = await client([n.url]).bulk("DELETE FROM t WHERE id = ?", rows, { missingRowIsOk: true });
+  assert.equal(result.rowcount, 15);
+  assert.ok(result.results.every((r) => r.rowcount >= 0));
+  // A bare item next to failures of another kind is not taken for a missing row.
+  const other = await node(missing(() => ({ code: 4092, message: "VersionConflictEngineException[x]" })));
+  const error = await rejection(
+    client([other.url]).bulk("DELETE FROM t WHERE id = ?", rows, { missingRowIsOk: true, idempotent: false }),
+  );
+  assert.equal(error.code, "CRATEDB_VERSION_CONFLICT");
 });
 
 test("a node dying mid-batch hands the remaining chunks to the healthy node", async () => {

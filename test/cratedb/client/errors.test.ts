@@ -113,6 +113,32 @@ test("cast errors lose the value but keep the type", () => {
   );
 });
 
+test("NUMERIC overflow and VARCHAR length errors lose the value, however short", () => {
+  assert.equal(
+    scrubMessage("SQLParseException[Cannot cast '999.995' to numeric(5,2) as it looses precision]"),
+    "SQLParseException[Cannot cast <value> to numeric(5,2) as it looses precision]",
+  );
+  assert.equal(
+    scrubMessage("SQLParseException['ab' is too long for the text type of length: 1]"),
+    "SQLParseException[<value> is too long for the text type of length: 1]",
+  );
+});
+
+test("CHECK-constraint and generated-column errors lose the row's values", () => {
+  assert.equal(
+    scrubMessage(
+      'SQLParseException[Failed CONSTRAINT qty_positive CHECK ("qty" > 0) for values: [7, ab, -5]]',
+    ),
+    'SQLParseException[Failed CONSTRAINT qty_positive CHECK ("qty" > 0) for values: <values>]',
+  );
+  assert.equal(
+    scrubMessage(
+      'SQLParseException[Given value 41 for generated column "total" does not match calculation ("qty" * 2) = 14]',
+    ),
+    'SQLParseException[Given value <value> for generated column "total" does not match calculation <calculation>]',
+  );
+});
+
 test("values of the request that CrateDB echoes are replaced", () => {
   assert.equal(
     scrubMessage("X[bad thing: customer@example.com here]", ["customer@example.com", 12, "ab"]),

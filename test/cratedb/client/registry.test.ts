@@ -43,3 +43,17 @@ test("the number of cached clients is bounded", async () => {
   // The oldest was closed and replaced: asking again builds a fresh client.
   assert.notEqual(clientFor(options(n.url, "p0")), first);
 });
+
+test("a client counts as active until its last request has ended, not since it started", async () => {
+  let answeredAt = 0;
+  const n = await startFakeNode((_req, res) => {
+    setTimeout(() => {
+      answeredAt = Date.now();
+      rowcountOk(res);
+    }, 30);
+  });
+  nodes.push(n);
+  const c = clientFor(options(n.url, "slow"));
+  await c.sql("UPDATE t SET a = 1");
+  assert.ok(c.lastActive >= answeredAt, `${c.lastActive} < ${answeredAt}`);
+});
