@@ -50,7 +50,20 @@ test("DECIMAL gives exact plain strings and checks the integral digits against t
   assert.equal(convert("DECIMAL", "-9.9", { precision: 38, scale: 37 }), "-9.9");
   assert.throws(() => convert("DECIMAL", "10", { precision: 38, scale: 37 }), InvalidValue);
   assert.throws(() => convert("DECIMAL", "1000", { precision: 6, scale: 3 }), InvalidValue);
-  assert.equal(convert("DECIMAL", "999.9999", { precision: 6, scale: 3 }), "999.9999");
+  // One text per value: more fraction digits than the scale are rounded half away from zero, once,
+  // before the range check; trailing fraction zeros go.
+  assert.equal(convert("DECIMAL", "999.9994", { precision: 6, scale: 3 }), "999.999");
+  assert.throws(() => convert("DECIMAL", "999.9995", { precision: 6, scale: 3 }), InvalidValue);
+  assert.equal(convert("DECIMAL", "1.2345", { precision: 4, scale: 2 }), "1.23");
+  assert.equal(convert("DECIMAL", "1.005", { precision: 4, scale: 2 }), "1.01");
+  assert.equal(convert("DECIMAL", "-1.005", { precision: 4, scale: 2 }), "-1.01");
+  assert.equal(convert("DECIMAL", "-0.004", { precision: 4, scale: 2 }), "0");
+  assert.equal(convert("DECIMAL", "1.5E-3", { precision: 4, scale: 2 }), "0");
+  assert.equal(convert("DECIMAL", "100", { precision: 4, scale: 0 }), "100");
+  assert.equal(convert("DECIMAL", "12.5", { precision: 4, scale: 0 }), "13");
+  assert.equal(convert("DECIMAL", "1.20", { precision: 4, scale: 2 }), "1.2");
+  assert.equal(convert("DECIMAL", "15E-1", { precision: 4, scale: 2 }), "1.5");
+  assert.equal(convert("DECIMAL", "7.00", { precision: 4, scale: 2 }), "7");
   // Without params: NUMERIC(38,10), so 28 integral digits.
   assert.equal(convert("DECIMAL", "1E27"), `1${"0".repeat(27)}`);
   assert.throws(() => convert("DECIMAL", "1E28"), InvalidValue);

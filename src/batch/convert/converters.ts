@@ -1,7 +1,7 @@
 import type { ColumnDef, FivetranType } from "../../table-def.ts";
 import { InvalidValue } from "../errors.ts";
 import type { BatchValue } from "../values.ts";
-import { integralDigits, plainDecimal } from "./decimal.ts";
+import { integralDigits, plainDecimal, toScale } from "./decimal.ts";
 import { checkNaiveTime, naiveDateMs, naiveDateTimeMs, utcDateTimeMs } from "./timestamp.ts";
 
 /**
@@ -74,7 +74,8 @@ function decimal(column: ColumnDef): TextConverter {
   const maxIntegral = precision - scale;
   const label = `DECIMAL(${precision},${scale})`;
   return (text) => {
-    const plain = plainDecimal(text);
+    // Rounded before the range check: 999.9995 rounds to 1000.000, which DECIMAL(6,3) can't hold.
+    const plain = toScale(plainDecimal(text), scale);
     if (integralDigits(plain) > maxIntegral) throw new InvalidValue(`out of range for ${label}`);
     return plain;
   };

@@ -74,3 +74,22 @@ export function scaledDecimal(unscaled: bigint, scale: number): string {
   const point = padded.length - scale;
   return `${negative ? "-" : ""}${padded.slice(0, point)}.${padded.slice(point)}`;
 }
+
+/**
+ * A plain decimal string from `plainDecimal` rounded to at most `scale` fraction digits, half away
+ * from zero (Java's HALF_UP, what CrateDB's NUMERIC cast uses), without trailing fraction zeros:
+ * (`1.2345`, 2) → `1.23`, (`-1.005`, 2) → `-1.01`, (`1.50`, 2) → `1.5`, (`7.00`, 2) → `7`. One text
+ * per value makes equal keys compare equal however the file wrote them (`1.5`, `1.50`, `15E-1`),
+ * and rounding here, once, keeps the stored value exact: CrateDB rounds to the precision first and
+ * then to the scale, which can round twice.
+ */
+export function toScale(plain: string, scale: number): string {
+  const negative = plain.charCodeAt(0) === 45;
+  const point = plain.indexOf(".");
+  const intPart = plain.slice(negative ? 1 : 0, point === -1 ? plain.length : point);
+  const fracPart = point === -1 ? "" : plain.slice(point + 1);
+  let unscaled = BigInt(intPart + fracPart.slice(0, scale).padEnd(scale, "0"));
+  if (fracPart.charCodeAt(scale) >= 53) unscaled += 1n; // next digit ≥ '5'
+  const scaled = scaledDecimal(negative && unscaled !== 0n ? -unscaled : unscaled, scale);
+  return scale === 0 ? scaled : scaled.replace(/\.?0+$/, "");
+}
