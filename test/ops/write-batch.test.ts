@@ -75,6 +75,38 @@ describe("WriteBatch", () => {
     ]);
   });
 
+  test("a DECIMAL key written in different forms is one key, and values are rounded once to the scale", async () => {
+    const def: TableDef = {
+      name: "dec_keys",
+      columns: [
+        col("k", "DECIMAL", true, { decimal: { precision: 6, scale: 2 } }),
+        col("v", "DECIMAL", false, { decimal: { precision: 4, scale: 2 } }),
+        col("_fivetran_synced", "UTC_DATETIME"),
+      ],
+    };
+    const ref = { schema, table: "dec_keys" };
+    await createTable(client, ref, def, {});
+    await runWriteBatch(client, dir, ref, def, {
+      replace: [
+        {
+          rows: [
+            ["1.50", "1.2345", T1],
+            ["15E-1", "1.005", T2],
+            ["2", "-0.004", T1],
+          ],
+        },
+      ],
+    });
+    const rows = await selectRows(client, ref, ["k", "v", "_fivetran_synced"]);
+    assert.deepEqual(
+      rows.map(([k, v, synced]) => [String(k), String(v), synced]),
+      [
+        ["1.5", "1.01", ms(T2)],
+        ["2", "0", ms(T1)],
+      ],
+    );
+  });
+
   test("the last replace row of a key wins, within a file and across files", async () => {
     const ref = await itemsTable("replace_dups");
     await runWriteBatch(client, dir, ref, ITEMS, {
