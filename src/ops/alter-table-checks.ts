@@ -5,12 +5,12 @@
 import { CrateDbError } from "../cratedb/errors.ts";
 import { countLossy, countNullKeys, countRows } from "../cratedb/sql/alter.ts";
 import { refreshTable } from "../cratedb/sql/ddl.ts";
-import type { Sql } from "../cratedb/sql/ident.ts";
 import { ident } from "../cratedb/sql/ident.ts";
 import type { RequestOptions, SqlClient } from "../cratedb/sql-client.ts";
 import { DestinationError } from "../errors.ts";
 import type { TableRef } from "../table-def.ts";
 import type { TypeChange } from "./alter-table-plan.ts";
+import { count, run } from "./run-sql.ts";
 
 export class AlterRefusedError extends DestinationError {
   constructor(ref: TableRef, reasons: ReadonlyMap<string, string>) {
@@ -22,14 +22,6 @@ export class AlterRefusedError extends DestinationError {
     );
     this.name = "AlterRefusedError";
   }
-}
-
-export const run = (client: SqlClient, sql: Sql, options: RequestOptions) =>
-  client.sql(sql.stmt, sql.args, options);
-
-export async function count(client: SqlClient, sql: Sql, options: RequestOptions): Promise<number> {
-  const result = await run(client, sql, options);
-  return Number(result.rows[0]?.[0] ?? 0);
 }
 
 const isCastFailure = (error: unknown): boolean => error instanceof CrateDbError && error.crateCode === 4000;

@@ -14,9 +14,9 @@ import { crateTypeFor } from "../cratedb/type-map.ts";
 import { DestinationError } from "../errors.ts";
 import { info } from "../log.ts";
 import type { TableRef } from "../table-def.ts";
-import { run } from "./alter-table-checks.ts";
 import type { TypeChange } from "./alter-table-plan.ts";
 import { type AlterOptions, step } from "./alter-table-steps.ts";
+import { run } from "./run-sql.ts";
 
 /** Finishes or discards conversions an earlier attempt left; true when anything changed. */
 export async function resumeConversions(

@@ -24,10 +24,10 @@ import type { SqlClient } from "../cratedb/sql-client.ts";
 import { DestinationError } from "../errors.ts";
 import { info, warning } from "../log.ts";
 import type { ColumnDef } from "../table-def.ts";
-import { count, run } from "./alter-table-checks.ts";
 import type { TypeChange } from "./alter-table-plan.ts";
 import { type AlterOptions, step } from "./alter-table-steps.ts";
 import { physicalColumns } from "./create-table.ts";
+import { count, run } from "./run-sql.ts";
 
 /**
  * Drops a `<t>__ft_rebuild` an earlier attempt left: either a target that was being filled (the

@@ -10,13 +10,14 @@ import type { SqlClient } from "../cratedb/sql-client.ts";
 import { DestinationError } from "../errors.ts";
 import { info } from "../log.ts";
 import type { TableDef, TableRef } from "../table-def.ts";
-import { AlterRefusedError, findKeyProblems, findLossyChanges, run } from "./alter-table-checks.ts";
+import { AlterRefusedError, findKeyProblems, findLossyChanges } from "./alter-table-checks.ts";
 import { convertColumn, resumeConversions } from "./alter-table-convert.ts";
 import { isNoop, planAlter } from "./alter-table-plan.ts";
 import { discardLeftoverRebuild, rebuildTable } from "./alter-table-rebuild.ts";
 import { type AlterOptions, step } from "./alter-table-steps.ts";
 import { physicalColumns, validateDefinition } from "./create-table.ts";
 import { type DescribedTable, inspectTable } from "./describe-table.ts";
+import { run } from "./run-sql.ts";
 import { forgetColumnTypes, recordColumnTypes } from "./type-metadata.ts";
 
 export type { AlterOptions } from "./alter-table-steps.ts";

@@ -11,7 +11,6 @@ import { validateColumnNames } from "../cratedb/sql/names.ts";
 import type { SqlClient, SqlValue } from "../cratedb/sql-client.ts";
 import { info } from "../log.ts";
 import type { ColumnDef, TableRef } from "../table-def.ts";
-import { run } from "./alter-table-checks.ts";
 import { sameType } from "./alter-table-plan.ts";
 import { step } from "./alter-table-steps.ts";
 import { physicalColumns } from "./create-table.ts";
@@ -19,6 +18,7 @@ import type { DescribedColumn } from "./describe-table.ts";
 import type { MigrateOptions } from "./migrate.ts";
 import { columnOf, existingTable, MigrateRefusedError, quotedName } from "./migrate-checks.ts";
 import { columnValue } from "./migrate-values.ts";
+import { run } from "./run-sql.ts";
 import { forgetColumnTypes, recordColumnTypes } from "./type-metadata.ts";
 
 export const plain = ({ physical: _, ...c }: DescribedColumn): ColumnDef => c;

@@ -21,13 +21,13 @@ import type { SqlClient, SqlValue } from "../cratedb/sql-client.ts";
 import { crateTypeFor } from "../cratedb/type-map.ts";
 import { info } from "../log.ts";
 import { type ColumnDef, SYSTEM_COLUMN, type TableRef } from "../table-def.ts";
-import { count, run } from "./alter-table-checks.ts";
 import { step } from "./alter-table-steps.ts";
 import type { DescribedTable } from "./describe-table.ts";
 import type { MigrateOptions } from "./migrate.ts";
 import { columnOf, existingTable, MigrateRefusedError, quotedName } from "./migrate-checks.ts";
 import { ensureColumn, plain, refuseKeyUpdate, valueFor } from "./migrate-column.ts";
 import { operationTimestampMs } from "./migrate-values.ts";
+import { count, run } from "./run-sql.ts";
 
 export const HISTORY: HistoryColumns = {
   start: SYSTEM_COLUMN.start,

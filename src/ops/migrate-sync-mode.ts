@@ -19,7 +19,6 @@ import { validateTableRef } from "../cratedb/sql/names.ts";
 import type { SqlClient, SqlValue } from "../cratedb/sql-client.ts";
 import { info } from "../log.ts";
 import { type ColumnDef, SYSTEM_COLUMN, type TableRef } from "../table-def.ts";
-import { run } from "./alter-table-checks.ts";
 import { discardLeftoverRebuild, rebuildTable } from "./alter-table-rebuild.ts";
 import { step } from "./alter-table-steps.ts";
 import { sameDefinition } from "./create-table.ts";
@@ -36,6 +35,7 @@ import { ensureColumn, plain, updateAllRows } from "./migrate-column.ts";
 import { checkHistoryMode, HISTORY } from "./migrate-history.ts";
 import { copyAllRows, copyTable } from "./migrate-table.ts";
 import { instantMs } from "./migrate-values.ts";
+import { run } from "./run-sql.ts";
 import { forgetColumnTypes, recordColumnTypes } from "./type-metadata.ts";
 
 /** Start and end of rows deleted before the history began, and the end of active versions. */

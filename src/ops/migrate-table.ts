@@ -11,12 +11,12 @@ import { tableRefProblem, validateTableRef } from "../cratedb/sql/names.ts";
 import type { SqlClient } from "../cratedb/sql-client.ts";
 import { info } from "../log.ts";
 import type { TableRef } from "../table-def.ts";
-import { run } from "./alter-table-checks.ts";
 import { step } from "./alter-table-steps.ts";
 import { physicalColumns, sameDefinition } from "./create-table.ts";
 import { type DescribedTable, inspectTable } from "./describe-table.ts";
 import type { MigrateOptions } from "./migrate.ts";
 import { checkWritable, existingTable, MigrateRefusedError, quotedName } from "./migrate-checks.ts";
+import { run } from "./run-sql.ts";
 import { copyTableTypes, forgetTableTypes } from "./type-metadata.ts";
 
 const definition = (t: DescribedTable) => t.columns.map(({ physical: _, ...c }) => c);

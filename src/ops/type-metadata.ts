@@ -27,6 +27,7 @@ import {
   type FivetranType,
   type TableRef,
 } from "../table-def.ts";
+import { run } from "./run-sql.ts";
 
 export interface TypeRecord {
   readonly type: FivetranType;
@@ -37,14 +38,6 @@ export interface TypeRecord {
 
 /** Codes meaning "the records table isn't there or isn't readable": describe without records. */
 const UNREADABLE = new Set([4041, 4045, 4010, 4011]);
-
-async function run(
-  client: SqlClient,
-  sql: { stmt: string; args: readonly SqlValue[] },
-  options: RequestOptions,
-) {
-  return client.sql(sql.stmt, sql.args, options);
-}
 
 async function ensureTable(client: SqlClient, options: RequestOptions): Promise<void> {
   try {
