@@ -181,7 +181,7 @@ function parseOneUrl(text: string): URL {
     // The text may hold credentials: say what is wrong, not what was typed.
     throw invalid(
       FIELD.url,
-      "is not a valid URL; use the form https://host:4200 (several separated by commas)",
+      "is not a valid URL; use the form https://host:4200 (several separated by commas), and percent-encode characters such as / ? # , @ in a user or password inside the URL, or use the Username and Password fields",
     );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {

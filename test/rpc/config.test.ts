@@ -96,6 +96,12 @@ test("a missing or malformed URL names the field without repeating it", () => {
   assert.match(configError({ url: "ftp://db:4200" }).message, /must use http:\/\/ or https:\/\//);
 });
 
+test("a password with URL delimiters inside the URL asks for percent-encoding without repeating it", () => {
+  const error = configError({ url: "https://user:top,secret@db:4200" });
+  assert.match(error.message, /percent-encode/);
+  assert.ok(!error.message.includes("secret"));
+});
+
 test("a broken %-escape in URL credentials is a configuration error that does not repeat them", () => {
   for (const url of ["https://user:pw%zzsecret@db:4200", "crate://user%G1:pwsecret@db:4200"]) {
     const error = configError({ url });
