@@ -56,7 +56,8 @@ export async function readPhysicalTable(
   ref: TableRef,
   options: RequestOptions = {},
 ): Promise<PhysicalTable | undefined> {
-  const table = await client.sql(selectTable(ref).stmt, selectTable(ref).args, options);
+  const tableSql = selectTable(ref);
+  const table = await client.sql(tableSql.stmt, tableSql.args, options);
   const row = table.rows[0];
   if (row === undefined) return undefined;
   const columnsSql = selectColumns(ref);

@@ -14,6 +14,7 @@ import { DestinationError } from "../errors.ts";
 import { info } from "../log.ts";
 import type { ColumnDef, TableDef, TableRef } from "../table-def.ts";
 import { inspectTable } from "./describe-table.ts";
+import { run } from "./run-sql.ts";
 import { forgetTableTypes, recordColumnTypes } from "./type-metadata.ts";
 
 export const physicalColumns = (columns: readonly ColumnDef[]): PhysicalColumn[] =>
@@ -82,7 +83,7 @@ export async function createTable(
   await recordColumnTypes(client, ref, def.columns, options);
   const sql = createTableSql(ref, physicalColumns(def.columns), settings);
   try {
-    await client.sql(sql.stmt, sql.args, options);
+    await run(client, sql, options);
   } catch (error) {
     // Created concurrently (4093): same rule as an existing table.
     if (error instanceof CrateDbError && error.crateCode === 4093) {

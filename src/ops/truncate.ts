@@ -11,6 +11,7 @@ import { hardTruncate, softTruncate } from "../cratedb/sql/truncate.ts";
 import type { RequestOptions, SqlClient } from "../cratedb/sql-client.ts";
 import { info } from "../log.ts";
 import { SYSTEM_COLUMN, type TableRef } from "../table-def.ts";
+import { run } from "./run-sql.ts";
 
 export interface TruncateRequest {
   readonly ref: TableRef;
@@ -39,7 +40,7 @@ export async function truncate(
   if (tableRefProblem(ref) !== undefined) return;
   const refresh = refreshTable(ref);
   try {
-    await client.sql(refresh.stmt, refresh.args, options);
+    await run(client, refresh, options);
   } catch (error) {
     if (error instanceof CrateDbError && error.crateCode !== undefined && MISSING.has(error.crateCode))
       return;
@@ -52,8 +53,8 @@ export async function truncate(
     request.softDeletedColumn === undefined
       ? hardTruncate(ref, synced, cutoff)
       : softTruncate(ref, synced, request.softDeletedColumn || SYSTEM_COLUMN.deleted, cutoff);
-  const result = await client.sql(sql.stmt, sql.args, options);
-  await client.sql(refresh.stmt, refresh.args, options);
+  const result = await run(client, sql, options);
+  await run(client, refresh, options);
   info(
     `truncated ${ref.schema}.${ref.table}: ${result.rowcount} rows ${request.softDeletedColumn === undefined ? "deleted" : "flagged deleted"}`,
   );

@@ -18,6 +18,7 @@ import type { Sql } from "../cratedb/sql/ident.ts";
 import type { SqlClient, SqlValue } from "../cratedb/sql-client.ts";
 import { DestinationError } from "../errors.ts";
 import type { TableDef, TableRef } from "../table-def.ts";
+import { run } from "./run-sql.ts";
 import { KeyedPipeline } from "./write-batch-pipeline.ts";
 
 /** The parts of a Write(History)BatchRequest every step needs. */
@@ -113,8 +114,7 @@ export async function runStep(
 }
 
 export async function refresh(client: SqlClient, ref: TableRef, settings: WriteSettings): Promise<void> {
-  const sql = refreshTable(ref);
-  await client.sql(sql.stmt, sql.args, settings.signal ? { signal: settings.signal } : {});
+  await run(client, refreshTable(ref), settings.signal ? { signal: settings.signal } : {});
 }
 
 /** A CrateDB failure while applying rows of a batch file, placed in that file. */

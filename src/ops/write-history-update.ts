@@ -12,6 +12,7 @@ import { type BatchValue, type RowChunk, UNMODIFIED } from "../batch/index.ts";
 import { selectVersions } from "../cratedb/sql/write-history.ts";
 import type { SqlClient, SqlValue } from "../cratedb/sql-client.ts";
 import { SYSTEM_COLUMN, type TableDef, type TableRef } from "../table-def.ts";
+import { run } from "./run-sql.ts";
 import type { WriteSettings } from "./write-batch-files.ts";
 import { checkKey, indexesOf, keyOf, type PreparedRows } from "./write-batch-rows.ts";
 
@@ -65,7 +66,7 @@ async function versionsOf(
   const found = new Map<string, Version[]>();
   for (let i = 0; i < keys.length; i += KEYS_PER_LOOKUP) {
     const sql = selectVersions(ref, tableColumns, keyColumns, keys.slice(i, i + KEYS_PER_LOOKUP));
-    const result = await client.sql(sql.stmt, sql.args, settings.signal ? { signal: settings.signal } : {});
+    const result = await run(client, sql, settings.signal ? { signal: settings.signal } : {});
     for (const row of result.rows) {
       const key = keyFor(row, keyIndexes);
       const list = found.get(key) ?? [];
