@@ -1,6 +1,6 @@
 import { type Data, type DataType, Type, type Vector } from "apache-arrow";
 import type { ColumnDef, FivetranType } from "../table-def.ts";
-import type { TextConverter } from "./convert/converters.ts";
+import { checkBigint, checkReal, type TextConverter } from "./convert/converters.ts";
 import { scaledDecimal } from "./convert/decimal.ts";
 import { InvalidValue } from "./errors.ts";
 import { type BatchValue, UNMODIFIED } from "./values.ts";
@@ -52,12 +52,17 @@ export function fitsColumn(type: DataType, column: FivetranType): boolean {
 }
 
 function intValue(n: bigint): number | bigint {
-  return n >= -(2n ** 53n) + 1n && n <= 2n ** 53n - 1n ? Number(n) : n;
+  return n >= -(2n ** 53n) + 1n && n <= 2n ** 53n - 1n ? Number(n) : checkBigint(n);
 }
 
 function floatValue(n: number): number | string {
   if (Number.isFinite(n)) return n;
   return Number.isNaN(n) ? "NaN" : n > 0 ? "Infinity" : "-Infinity";
+}
+
+/** A DOUBLE read into a FLOAT (REAL) column must fit REAL's range. */
+function realValue(n: number): number | string {
+  return Number.isFinite(n) ? checkReal(n) : floatValue(n);
 }
 
 /** Epoch ms from an Int64 timestamp, floored (also for negative sub-ms values). */
@@ -103,6 +108,8 @@ function typedReader(data: Data<DataType>, vector: Vector, context: CellContext)
     case Type.Float: {
       const values = data.values as Float32Array | Float64Array;
       if (!(values instanceof Float32Array || values instanceof Float64Array)) break; // Float16
+      if (values instanceof Float64Array && context.column.type === "FLOAT")
+        return (i) => realValue(values[i]!);
       return (i) => floatValue(values[i]!);
     }
     case Type.Decimal: {
@@ -156,7 +163,7 @@ function genericReader(vector: Vector, context: CellContext): CellReader {
     if (typeof v === "string") return textValue(v, context);
     if (typeof v === "boolean") return v;
     if (typeof v === "bigint") return intValue(v);
-    if (typeof v === "number") return floatValue(v);
+    if (typeof v === "number") return context.column.type === "FLOAT" ? realValue(v) : floatValue(v);
     if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("base64");
     throw new InvalidValue(`unsupported Parquet value type for a ${context.column.type} column`);
   };

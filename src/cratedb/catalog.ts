@@ -19,6 +19,7 @@ export interface PhysicalColumnInfo {
 export interface PhysicalTable {
   readonly ref: TableRef;
   readonly isView: boolean;
+  /** `blocks.write` or `blocks.read_only_allow_delete` is set: inserts and updates are refused. */
   readonly writeBlocked: boolean;
   /** Shards, replicas and refresh interval as they are, so a rebuilt table keeps them. */
   readonly settings: TableSettings;
@@ -34,7 +35,10 @@ const toNumber = (v: unknown): number | null => (v === null || v === undefined ?
 const field = (o: unknown, key: string): unknown =>
   typeof o === "object" && o !== null ? (o as Record<string, unknown>)[key] : undefined;
 
-const isWriteBlocked = (settings: unknown): boolean => field(field(settings, "blocks"), "write") === true;
+const isWriteBlocked = (settings: unknown): boolean => {
+  const blocks = field(settings, "blocks");
+  return field(blocks, "write") === true || field(blocks, "read_only_allow_delete") === true;
+};
 
 function tableSettings(row: readonly unknown[]): TableSettings {
   const shards = toNumber(row[2]);

@@ -1,6 +1,7 @@
 /**
- * Checks AlterTable runs before changing anything: a type change that would lose data, or a new
- * primary key some rows can't hold, refuses the whole request with a Task naming the column.
+ * Checks AlterTable runs before changing anything: a type change that would lose data refuses the
+ * whole request with a Task naming the column; rows without a value for a new key column are
+ * counted, to be reported.
  */
 import { CrateDbError } from "../cratedb/errors.ts";
 import { countLossy, countNullKeys, countRows } from "../cratedb/sql/alter.ts";
@@ -62,30 +63,25 @@ export async function findLossyChanges(
   return refused;
 }
 
-/** Column → reason, when rows exist that a new primary key can't hold (NULL in a key column). */
-export async function findKeyProblems(
+/**
+ * Column → number of existing rows that get the key fill (docs/alter-table.md): all rows for a
+ * key column the table doesn't have yet, rows holding NULL for a column that joins the key.
+ */
+export async function countKeyFills(
   client: SqlClient,
   ref: TableRef,
   newKeyColumns: readonly string[],
   existingColumns: ReadonlySet<string>,
   options: RequestOptions,
-): Promise<Map<string, string>> {
-  const refused = new Map<string, string>();
+): Promise<Map<string, number>> {
+  const fills = new Map<string, number>();
   await run(client, refreshTable(ref), options);
   const added = newKeyColumns.filter((c) => !existingColumns.has(c));
-  if (added.length > 0 && (await count(client, countRows(ref), options)) > 0) {
-    for (const c of added)
-      refused.set(
-        c,
-        "a new primary-key column can't be added to a table that has rows (they have no value for it)",
-      );
-    return refused;
-  }
-  const kept = newKeyColumns.filter((c) => existingColumns.has(c));
-  for (const c of kept) {
+  const rows = added.length > 0 ? await count(client, countRows(ref), options) : 0;
+  for (const c of added) if (rows > 0) fills.set(c, rows);
+  for (const c of newKeyColumns.filter((c) => existingColumns.has(c))) {
     const n = await count(client, countNullKeys(ref, [c]), options);
-    if (n > 0)
-      refused.set(c, `${n} rows have no value in this column, so it can't become part of the primary key`);
+    if (n > 0) fills.set(c, n);
   }
-  return refused;
+  return fills;
 }

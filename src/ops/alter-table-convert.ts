@@ -4,7 +4,7 @@
  * A re-run after a failure finds the helper column: with the original still there it starts
  * over; with the original already dropped it only finishes the rename.
  */
-import type { PhysicalTable } from "../cratedb/catalog.ts";
+import { type PhysicalTable, readPhysicalTable } from "../cratedb/catalog.ts";
 import { copyConverted, countNonNull } from "../cratedb/sql/alter.ts";
 import { addColumns, dropColumn, refreshTable, renameColumn } from "../cratedb/sql/ddl.ts";
 import { ident } from "../cratedb/sql/ident.ts";
@@ -12,10 +12,10 @@ import { conversionColumnFor } from "../cratedb/sql/names.ts";
 import type { SqlClient } from "../cratedb/sql-client.ts";
 import { crateTypeFor } from "../cratedb/type-map.ts";
 import { DestinationError } from "../errors.ts";
-import { info } from "../log.ts";
+import { info, warning } from "../log.ts";
 import type { TableRef } from "../table-def.ts";
 import type { TypeChange } from "./alter-table-plan.ts";
-import { type AlterOptions, step } from "./alter-table-steps.ts";
+import { type AlterOptions, CLEANUP_TIMEOUT_MS, step } from "./alter-table-steps.ts";
 import { run } from "./run-sql.ts";
 
 /** Finishes or discards conversions an earlier attempt left; true when anything changed. */
@@ -51,32 +51,65 @@ export async function convertColumn(
   const target = { name: helper, type: crateTypeFor({ ...change.to, primaryKey: false }), primaryKey: false };
   const label = `convert:${column}`;
 
-  await step(options, `${label}:add-helper`, async () => {
-    await run(client, addColumns(ref, [target]), options);
-  });
-  await step(options, `${label}:copy`, async () => {
-    await run(client, refreshTable(ref), options); // UPDATE with a filter is search-based
-    await run(client, copyConverted(ref, column, helper, expr(ident(column))), options);
-  });
-  await step(options, `${label}:verify`, async () => {
-    await run(client, refreshTable(ref), options);
-    const result = await run(client, countNonNull(ref, column, helper), options);
-    const [before, after] = [Number(result.rows[0]?.[0]), Number(result.rows[0]?.[1])];
-    if (before !== after) {
-      throw new DestinationError(
-        "ALTER_VERIFY_FAILED",
-        "user",
-        `Changing the type of column "${column}" in "${ref.schema}"."${ref.table}" stopped before the original column was touched: it has ${before} values, but ${after} converted. Either another writer changed rows meanwhile, or some values don't convert; check them and retry the sync.`,
-      );
-    }
-  });
-  await step(options, `${label}:drop-original`, async () => {
-    await run(client, dropColumn(ref, column), options);
-  });
-  await step(options, `${label}:rename`, async () => {
-    await run(client, renameColumn(ref, helper, column), options);
-  });
+  let dropped = false;
+  try {
+    await step(options, `${label}:add-helper`, async () => {
+      await run(client, addColumns(ref, [target]), options);
+    });
+    await step(options, `${label}:copy`, async () => {
+      await run(client, refreshTable(ref), options); // UPDATE with a filter is search-based
+      await run(client, copyConverted(ref, column, helper, expr(ident(column))), options);
+    });
+    await step(options, `${label}:verify`, async () => {
+      await run(client, refreshTable(ref), options);
+      const result = await run(client, countNonNull(ref, column, helper), options);
+      const [before, after] = [Number(result.rows[0]?.[0]), Number(result.rows[0]?.[1])];
+      if (before !== after) {
+        throw new DestinationError(
+          "ALTER_VERIFY_FAILED",
+          "user",
+          `Changing the type of column "${column}" in "${ref.schema}"."${ref.table}" stopped before the original column was touched: it has ${before} values, but ${after} converted. Either another writer changed rows meanwhile, or some values don't convert; check them and retry the sync.`,
+        );
+      }
+    });
+    await step(options, `${label}:drop-original`, async () => {
+      dropped = true;
+      await run(client, dropColumn(ref, column), options);
+    });
+    await step(options, `${label}:rename`, async () => {
+      await run(client, renameColumn(ref, helper, column), options);
+    });
+  } catch (error) {
+    await cleanUpFailedConversion(client, ref, column, helper, dropped);
+    throw error;
+  }
   info(
     `changed column ${column} of ${ref.schema}.${ref.table} from ${change.from.type} to ${change.to.type}`,
   );
+}
+
+/**
+ * After a failed step, puts the column back under its name so the next sync can write it: before
+ * the original was dropped the helper goes; after, the helper takes the name. Best effort, bounded
+ * and without the call's signal; what fails here the next AlterTable finishes (`resumeConversions`).
+ */
+async function cleanUpFailedConversion(
+  client: SqlClient,
+  ref: TableRef,
+  column: string,
+  helper: string,
+  dropped: boolean,
+): Promise<void> {
+  const options = { signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS) };
+  try {
+    const table = await readPhysicalTable(client, ref, options);
+    const present = new Set(table?.columns.map((c) => c.name));
+    if (!present.has(helper)) return;
+    if (present.has(column)) await run(client, dropColumn(ref, helper), options);
+    else if (dropped) await run(client, renameColumn(ref, helper, column), options);
+  } catch {
+    warning(
+      `could not restore column ${column} of ${ref.schema}.${ref.table} after a failed type change; the next AlterTable will finish it`,
+    );
+  }
 }

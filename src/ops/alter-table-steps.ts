@@ -13,3 +13,9 @@ export async function step(options: AlterOptions, name: string, work: () => Prom
   await work();
   await options.onStep?.(name);
 }
+
+/**
+ * How long the clean-up after a failed step may take. It runs without the call's signal: a
+ * cancelled call must not leave a blocked table or a missing column behind either.
+ */
+export const CLEANUP_TIMEOUT_MS = 30_000;

@@ -8,9 +8,9 @@
 import { addColumns, dropColumn } from "../cratedb/sql/ddl.ts";
 import type { SqlClient } from "../cratedb/sql-client.ts";
 import { DestinationError } from "../errors.ts";
-import { info } from "../log.ts";
+import { info, warning } from "../log.ts";
 import type { TableDef, TableRef } from "../table-def.ts";
-import { AlterRefusedError, findKeyProblems, findLossyChanges } from "./alter-table-checks.ts";
+import { AlterRefusedError, countKeyFills, findLossyChanges } from "./alter-table-checks.ts";
 import { convertColumn, resumeConversions } from "./alter-table-convert.ts";
 import { isNoop, planAlter } from "./alter-table-plan.ts";
 import { discardLeftoverRebuild, rebuildTable } from "./alter-table-rebuild.ts";
@@ -66,17 +66,23 @@ export async function alterTable(
   if (isNoop(plan)) return;
 
   const refused = await findLossyChanges(client, ref, plan.changes, options);
+  if (refused.size > 0) throw new AlterRefusedError(ref, refused);
+  const fills = new Map<string, number>();
   if (plan.rebuild) {
     const key = plan.rebuild.filter((c) => c.primaryKey).map((c) => c.name);
     const existing = new Set(table.columns.map((c) => c.name));
-    for (const [c, why] of await findKeyProblems(client, ref, key, existing, options)) refused.set(c, why);
+    for (const [c, n] of await countKeyFills(client, ref, key, existing, options)) fills.set(c, n);
   }
-  if (refused.size > 0) throw new AlterRefusedError(ref, refused);
   await options.onStep?.("check");
 
   if (plan.rebuild) {
     const final = plan.rebuild;
     await rebuildTable(client, table.physical, final, plan.changes, options);
+    for (const [column, n] of fills) {
+      warning(
+        `${n} existing rows of ${ref.schema}.${ref.table} had no value for new primary-key column "${column}" and got its type's empty value (docs/alter-table.md)`,
+      );
+    }
     await step(options, "record-types", async () => {
       await recordColumnTypes(client, ref, final, options);
       const kept = new Set(final.map((c) => c.name));

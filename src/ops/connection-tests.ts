@@ -139,7 +139,11 @@ export function compareVersions(a: readonly number[], b: readonly number[]): num
   return 0;
 }
 
-const BIG = 9223372036854775807n;
+/**
+ * Beyond 2^53, so a proxy or client that reads JSON numbers as doubles is caught; one short of
+ * the 64-bit extremes, which CrateDB's BIGINT refuses (checked on CrateDB 6.4.3).
+ */
+const BIG = 9223372036854775806n;
 
 /** What each step needs: the privilege named when CrateDB refuses it. */
 const STEPS = {
@@ -173,7 +177,7 @@ async function checkPermissions(client: CrateClient, signal?: AbortSignal): Prom
       insertProbeRow(table).stmt,
       [
         [1, BIG, "probe"],
-        [2, -BIG - 1n, "probe"],
+        [2, -BIG, "probe"],
       ],
       { signal, idempotent: false },
     );
@@ -184,7 +188,7 @@ async function checkPermissions(client: CrateClient, signal?: AbortSignal): Prom
     await run("drop", dropProbeTable(table));
     created = false;
     const big = rows.map((r) => r[1]);
-    if (rows.length !== 2 || big[0] !== BIG || big[1] !== -BIG - 1n) {
+    if (rows.length !== 2 || big[0] !== BIG || big[1] !== -BIG) {
       return `The probe table in schema "${table.schema}" did not return the BIGINT values written to it exactly (read ${rows.length} rows). Check for a proxy rewriting CrateDB's JSON responses.`;
     }
     return undefined;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { textConverter } from "../../src/batch/convert/converters.ts";
+import { BIGINT_LIMIT_REASON, REAL_RANGE_REASON, textConverter } from "../../src/batch/convert/converters.ts";
 import { InvalidValue } from "../../src/batch/errors.ts";
 import type { ColumnDef, DecimalParams, FivetranType } from "../../src/table-def.ts";
 
@@ -27,15 +27,21 @@ test("SHORT and INT are range-checked numbers", () => {
   assert.throws(() => convert("INT", "1e3"), InvalidValue);
 });
 
-test("LONG is exact: numbers within 2^53, bigint beyond, up to the 64-bit edges", () => {
+test("LONG is exact: numbers within 2^53, bigint beyond, up to what CrateDB's BIGINT stores", () => {
   assert.equal(convert("LONG", "9007199254740991"), 9007199254740991);
   assert.equal(convert("LONG", "-9007199254740991"), -9007199254740991);
   assert.equal(convert("LONG", "9007199254740993"), 9007199254740993n);
-  assert.equal(convert("LONG", "9223372036854775807"), 9223372036854775807n);
-  assert.equal(convert("LONG", "-9223372036854775808"), -9223372036854775808n);
+  assert.equal(convert("LONG", "9223372036854775806"), 9223372036854775806n);
+  assert.equal(convert("LONG", "-9223372036854775807"), -9223372036854775807n);
   assert.equal(convert("LONG", "0000000000000000001"), 1);
   assert.throws(() => convert("LONG", "9223372036854775808"), InvalidValue);
   assert.throws(() => convert("LONG", "-9223372036854775809"), InvalidValue);
+});
+
+test("LONG: the two extreme 64-bit values, which CrateDB's BIGINT refuses, fail with the reason", () => {
+  for (const text of ["9223372036854775807", "-9223372036854775808", "+9223372036854775807"])
+    assert.throws(() => convert("LONG", text), { name: "InvalidValue", message: BIGINT_LIMIT_REASON });
+  assert.doesNotMatch(BIGINT_LIMIT_REASON, /9223372036854775807|9223372036854775808/);
 });
 
 test("DECIMAL gives exact plain strings and checks the integral digits against the precision", () => {
@@ -73,14 +79,25 @@ test("DECIMAL gives exact plain strings and checks the integral digits against t
 
 test("FLOAT and DOUBLE take Java's text incl. exponents, NaN and infinities", () => {
   assert.equal(convert("DOUBLE", "-2.2250738585072014E-308"), -2.2250738585072014e-308);
-  assert.equal(convert("FLOAT", "3.4028237E+38"), 3.4028237e38);
   assert.equal(convert("FLOAT", "10.12"), 10.12);
+  assert.equal(convert("FLOAT", "1.4E-45"), 1.4e-45);
   assert.equal(convert("DOUBLE", "NaN"), "NaN");
   assert.equal(convert("DOUBLE", "Infinity"), "Infinity");
   assert.equal(convert("DOUBLE", "-Infinity"), "-Infinity");
   assert.equal(convert("DOUBLE", "1E400"), "Infinity");
   for (const text of ["", "0x10", "1,5", "nan", "inf", " 1"])
     assert.throws(() => convert("DOUBLE", text), InvalidValue);
+});
+
+test("FLOAT must fit REAL: the largest float's text is sent as that float, beyond it is refused", () => {
+  const largest = 3.4028234663852886e38;
+  assert.equal(convert("FLOAT", "3.4028235E38"), largest);
+  assert.equal(convert("FLOAT", "-3.4028235E+38"), -largest);
+  assert.equal(convert("FLOAT", "3.4028234E38"), 3.4028234e38);
+  for (const text of ["3.4028237E+38", "-1E39", "1E300"])
+    assert.throws(() => convert("FLOAT", text), { name: "InvalidValue", message: REAL_RANGE_REASON });
+  assert.equal(convert("FLOAT", "Infinity"), "Infinity");
+  assert.equal(convert("DOUBLE", "1E300"), 1e300);
 });
 
 test("JSON is validated and stored as written, whatever its top-level shape", () => {

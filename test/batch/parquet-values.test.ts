@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as arrow from "apache-arrow";
-import { textConverter } from "../../src/batch/convert/converters.ts";
+import { BIGINT_LIMIT_REASON, REAL_RANGE_REASON, textConverter } from "../../src/batch/convert/converters.ts";
 import { type CellContext, cellReader, fitsColumn } from "../../src/batch/parquet-values.ts";
 import { UNMODIFIED } from "../../src/batch/values.ts";
 import type { ColumnDef, FivetranType } from "../../src/table-def.ts";
@@ -43,8 +43,25 @@ test("Date32 days become epoch ms of midnight", () => {
 });
 
 test("Int64 values keep full precision and nulls come from the validity bitmap", () => {
-  const longs = arrow.vectorFromArray([2n ** 63n - 1n, null, 5n, -(2n ** 63n)], new arrow.Int64());
-  assert.deepEqual(read(longs, context("LONG")), [2n ** 63n - 1n, null, 5, -(2n ** 63n)]);
+  const longs = arrow.vectorFromArray([2n ** 63n - 2n, null, 5n, -(2n ** 63n) + 1n], new arrow.Int64());
+  assert.deepEqual(read(longs, context("LONG")), [2n ** 63n - 2n, null, 5, -(2n ** 63n) + 1n]);
+});
+
+test("Int64 values CrateDB's BIGINT can't store are refused with the reason", () => {
+  for (const extreme of [2n ** 63n - 1n, -(2n ** 63n)]) {
+    const reader = cellReader(arrow.vectorFromArray([1n, extreme], new arrow.Int64()), context("LONG"));
+    assert.equal(reader(0), 1);
+    assert.throws(() => reader(1), { name: "InvalidValue", message: BIGINT_LIMIT_REASON });
+  }
+});
+
+test("doubles read into a FLOAT column must fit REAL; floats need no check", () => {
+  const doubles = arrow.vectorFromArray([1.5, 3.4028235e38, 1e39, Number.NaN], new arrow.Float64());
+  const reader = cellReader(doubles, context("FLOAT"));
+  assert.deepEqual([reader(0), reader(1), reader(3)], [1.5, 3.4028234663852886e38, "NaN"]);
+  assert.throws(() => reader(2), { name: "InvalidValue", message: REAL_RANGE_REASON });
+  const floats = arrow.vectorFromArray([3.4028234663852886e38], new arrow.Float32());
+  assert.deepEqual(read(floats, context("FLOAT")), [3.4028234663852886e38]);
 });
 
 test("strings go through the column's converter, with sentinels", () => {

@@ -59,7 +59,27 @@ describe("name validation", () => {
     assert.throws(() => validateTableRef({ schema: "s", table: "" }), /Table name "".*empty/);
     assert.throws(() => validateTableRef({ schema: "sys", table: "t" }), /system schema/);
     assert.throws(() => validateTableRef({ schema: "s".repeat(200), table: "t".repeat(60) }), /255 bytes/);
-    validateTableRef({ schema: "My Schema", table: 'Tab"le' });
+    validateTableRef({ schema: "My_Schema", table: "Tab-le_ünï🚀'x" });
+  });
+
+  test("schema and table names with the characters CrateDB 6.4.3 refuses in relation names are rejected", () => {
+    for (const ch of [" ", "\\", "/", "*", "?", '"', "<", ">", "|", ",", "#"]) {
+      assert.throws(
+        () => validateTableRef({ schema: `a${ch}b`, table: "t" }),
+        /Schema name .*it contains/,
+        ch,
+      );
+      assert.throws(
+        () => validateTableRef({ schema: "s", table: `a${ch}b` }),
+        /Table name .*it contains/,
+        ch,
+      );
+    }
+    assert.throws(() => validateTableRef({ schema: "-s", table: "t" }), /starts with - or \+/);
+    assert.throws(() => validateTableRef({ schema: "doc", table: "+t" }), /starts with - or \+/);
+    assert.throws(() => validateTableRef({ schema: "s", table: "_ALL" }), /reserved/);
+    validateTableRef({ schema: "s", table: "-t" });
+    validateTableRef({ schema: "Ünï-cödé", table: "Tab'le:x$y" });
   });
 });
 

@@ -4,10 +4,12 @@ import { copyConverted, copyRows, countLossy } from "../../src/cratedb/sql/alter
 import { selectColumns } from "../../src/cratedb/sql/catalog.ts";
 import {
   addColumns,
+  blockInsertsAndUpdates,
   blockWrites,
   createTable,
   dropColumn,
   renameColumn,
+  resetWriteBlock,
   swapTables,
   unblockWrites,
 } from "../../src/cratedb/sql/ddl.ts";
@@ -85,7 +87,15 @@ describe("DDL", () => {
     assert.equal(dropColumn(ref, "x y").stmt, 'ALTER TABLE "s"."t" DROP COLUMN "x y"');
     assert.equal(renameColumn(ref, "a", 'b"').stmt, 'ALTER TABLE "s"."t" RENAME COLUMN "a" TO "b"""');
     assert.equal(blockWrites(ref).stmt, 'ALTER TABLE "s"."t" SET ("blocks.write" = true)');
-    assert.equal(unblockWrites(ref).stmt, 'ALTER TABLE "s"."t" RESET ("blocks.write")');
+    assert.equal(
+      unblockWrites(ref).stmt,
+      'ALTER TABLE "s"."t" RESET ("blocks.write", "blocks.read_only_allow_delete")',
+    );
+    assert.equal(resetWriteBlock(ref).stmt, 'ALTER TABLE "s"."t" RESET ("blocks.write")');
+    assert.equal(
+      blockInsertsAndUpdates(ref).stmt,
+      'ALTER TABLE "s"."t" SET ("blocks.read_only_allow_delete" = true)',
+    );
     assert.equal(
       swapTables({ schema: "s", table: "t__ft_rebuild" }, ref).stmt,
       'ALTER CLUSTER SWAP TABLE "s"."t__ft_rebuild" TO "s"."t"',

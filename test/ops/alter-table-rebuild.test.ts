@@ -7,6 +7,7 @@ import { createTable } from "../../src/ops/create-table.ts";
 import { describeTable } from "../../src/ops/describe-table.ts";
 import type { TableDef, TableRef } from "../../src/table-def.ts";
 import { base, byName, NAMES, ROWS, Seeder, StopAfter, SYNCED, withName } from "./alter-fixture.ts";
+import { CutClient } from "./cut-client.ts";
 import { col, dropSchema, insertRows, selectRows, testClient } from "./fixture.ts";
 
 let client: CrateClient;
@@ -86,14 +87,78 @@ describe("AlterTable with a key change (rebuild)", () => {
     ]);
   });
 
-  test("a new key column with NULL values is refused and nothing changes", async () => {
+  test("a column with NULL values joins the key: those rows get the type's empty value", async () => {
     const ref = await seeded();
     const def = withName(
       { ...base, columns: base.columns.map((c) => (c.name === "name" ? { ...c, primaryKey: true } : c)) },
       ref,
     );
-    await assert.rejects(alterTable(client, ref, def, false), /"name".*no value/);
-    assert.deepEqual(await describeTable(client, ref), withName(base, ref));
+    await alterTable(client, ref, def, false);
+    assert.deepEqual(await describeTable(client, ref), def);
+    assert.deepEqual(await selectRows(client, ref, NAMES), [
+      ...ROWS.slice(0, 2),
+      [3, "", null, null, SYNCED],
+    ]);
+  });
+
+  test("a new key column on a table with rows: every type's empty value, and the key holds them", async () => {
+    const ref = await seeded();
+    const added = [
+      col("k_text", "STRING", true),
+      col("k_int", "INT", true),
+      col("k_long", "LONG", true),
+      col("k_dec", "DECIMAL", true),
+      col("k_bool", "BOOLEAN", true),
+      col("k_utc", "UTC_DATETIME", true),
+      col("k_naive", "NAIVE_DATETIME", true),
+      col("k_time", "NAIVE_TIME", true),
+    ];
+    const def = withName({ ...base, columns: [...base.columns, ...added] }, ref);
+    await alterTable(client, ref, def, false);
+    assert.deepEqual(await describeTable(client, ref), def);
+    const names = ["id", ...added.map((c) => c.name)];
+    // Compared as text: a NUMERIC zero may come back as 0 or "0".
+    const empty = ["", "0", "0", "0", "false", "0", "0", "00:00:00"];
+    assert.deepEqual(
+      (await selectRows(client, ref, names)).map((r) =>
+        r.map((v) => String(Number(v) === 0 && v !== "" && typeof v !== "boolean" ? 0 : v)),
+      ),
+      [1, 2, 3].map((id) => [String(id), ...empty]),
+    );
+  });
+
+  test("a key change on an empty table adds the new key column (the official sample's composite key)", async () => {
+    const composite: TableDef = {
+      name: "composite",
+      columns: [
+        col("pk1", "INT", true),
+        col("pk2", "STRING", true),
+        col("old_pk", "STRING", true),
+        col("value", "STRING"),
+        col("_fivetran_synced", "UTC_DATETIME"),
+      ],
+    };
+    const ref = await seeded(composite, [], ["pk1"]);
+    const def = withName(
+      {
+        name: "composite",
+        columns: [
+          col("pk1", "INT", true),
+          col("pk2", "STRING", true),
+          col("new_pk", "STRING", true),
+          col("value", "STRING"),
+          col("_fivetran_synced", "UTC_DATETIME"),
+          col("old_pk", "STRING"),
+        ],
+      },
+      ref,
+    );
+    await alterTable(client, ref, def, false);
+    assert.deepEqual(byName(await describeTable(client, ref)), byName(def));
+    await insertRows(client, ref, ["pk1", "pk2", "new_pk", "_fivetran_synced"], [[1, "a", "n", SYNCED]]);
+    assert.deepEqual(await selectRows(client, ref, ["pk1", "pk2", "new_pk", "old_pk"]), [
+      [1, "a", "n", null],
+    ]);
   });
 
   test("rows collapsing under the new key are refused; the table and its write access stay as they were", async () => {
@@ -128,23 +193,33 @@ describe("AlterTable with a key change (rebuild)", () => {
     assert.deepEqual(await describeTable(client, ref), def);
   });
 
-  test("rows another writer put in the old table right at the swap are carried over", async () => {
+  test("no other writer's insert or update lands between the copy and the swap", async () => {
     const ref = await seeded(base, ROWS.slice(0, 2));
     const def = withName(
       { ...base, columns: base.columns.map((c) => (c.name === "name" ? { ...c, primaryKey: true } : c)) },
       ref,
     );
-    const old = { schema, table: `${ref.table}__ft_rebuild` };
+    const refusals: string[] = [];
+    const tryWrites = async (at: string) => {
+      for (const sql of [
+        `INSERT INTO ${qualified(ref)} ("id", "name", "_fivetran_synced") VALUES (5, 'late', 0)`,
+        `UPDATE ${qualified(ref)} SET "qty" = 99 WHERE "id" = 1`,
+      ]) {
+        await client.sql(sql).then(
+          () => assert.fail(`a write was accepted after ${at}`),
+          (error: Error & { code?: string }) => refusals.push(`${at}:${error.code}`),
+        );
+      }
+    };
     await alterTable(client, ref, def, false, {
       onStep: async (name) => {
-        // Right after the swap the old table carries the helper name; a late writer still on it:
-        if (name === "rebuild:swap") await insertRows(client, old, NAMES, [[5, "late", 5, 5, SYNCED]]);
+        if (["rebuild:block-source", "rebuild:copy", "rebuild:verify"].includes(name)) await tryWrites(name);
       },
     });
-    assert.deepEqual(
-      (await selectRows(client, ref, ["id", "name"])).map((r) => r[1]),
-      ["one", "two", "late"],
-    );
+    assert.equal(refusals.length, 6, refusals.join(", "));
+    assert.deepEqual(await selectRows(client, ref, NAMES), ROWS.slice(0, 2));
+    await insertRows(client, ref, ["id", "name", "_fivetran_synced"], [[5, "after", SYNCED]]);
+    assert.equal((await selectRows(client, ref, ["id"])).length, 3);
   });
 });
 
@@ -185,7 +260,7 @@ describe("AlterTable recovery and hostile names", () => {
   });
 
   test("conversions and rebuilds work on hostile table and column names", async () => {
-    const ref = { schema, table: `Tab"le ${seeder.nextRef().table} select` };
+    const ref = { schema, table: `Tab'le-${seeder.nextRef().table}-SELECT` };
     const def: TableDef = {
       name: ref.table,
       columns: [
@@ -224,37 +299,73 @@ describe("AlterTable retried after a failure at any step converges", () => {
     return steps;
   }
 
+  /**
+   * Stops the request right after `stop`: as a failure (the error reaches AlterTable, which cleans
+   * up before answering), or as a crash (every later request fails too, so nothing is cleaned up
+   * until the retry).
+   */
+  async function failAt(ref: TableRef, def: TableDef, stop: string, crash: boolean): Promise<void> {
+    const cut = new CutClient(client);
+    await assert.rejects(
+      alterTable(cut, ref, def, false, {
+        onStep: (s) => {
+          if (s !== stop) return;
+          cut.cut = crash;
+          throw new StopAfter(s);
+        },
+      }),
+      StopAfter,
+    );
+  }
+
+  async function assertWritable(ref: TableRef, context: string): Promise<void> {
+    const blocks = await client.sql(
+      `SELECT settings['blocks']['write'], settings['blocks']['read_only_allow_delete'] FROM information_schema.tables WHERE table_schema = ? AND table_name = ?`,
+      [ref.schema, ref.table],
+    );
+    assert.deepEqual(blocks.rows, [[false, false]], `blocks ${context}`);
+  }
+
   async function convergesAfterEachStep(def: (ref: TableRef) => TableDef, expectedRows: unknown[][]) {
     const steps = await stepsOf(def);
     assert.ok(steps.length > 3, steps.join(","));
-    for (const stop of steps) {
-      const ref = await seeded(base, ROWS.slice(0, 2));
-      await assert.rejects(
-        alterTable(client, ref, def(ref), false, {
-          onStep: (s) => {
-            if (s === stop) throw new StopAfter(s);
-          },
-        }),
-        StopAfter,
-      );
-      await alterTable(client, ref, def(ref), false);
-      assert.deepEqual(
-        byName(await describeTable(client, ref)),
-        byName(def(ref)),
-        `after stopping at ${stop}`,
-      );
-      assert.deepEqual(await selectRows(client, ref, NAMES), expectedRows, `rows after stopping at ${stop}`);
-      const tables = await client.sql(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = ?",
-        [schema],
-      );
-      assert.ok(!tables.rows.some((r) => String(r[0]).endsWith("__ft_rebuild")), `leftover after ${stop}`);
-      const helpers = await client.sql(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? AND column_name LIKE '%__ft_convert'",
-        [schema, ref.table],
-      );
-      assert.equal(helpers.rows.length, 0, `helper column after ${stop}`);
-      await insertRows(client, ref, ["id", "name", "_fivetran_synced"], [[100, "w", SYNCED]]);
+    for (const crash of [false, true]) {
+      for (const stop of steps) {
+        const context = `after ${crash ? "a crash" : "a failure"} at ${stop}`;
+        const ref = await seeded(base, ROWS.slice(0, 2));
+        await failAt(ref, def(ref), stop, crash);
+        if (!crash) {
+          // Answered only after cleaning up: writable, every column under its name, no helper.
+          await assertWritable(ref, context);
+          const columns = await client.sql(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
+            [schema, ref.table],
+          );
+          const present = columns.rows.map((r) => String(r[0]));
+          assert.deepEqual(present.filter((c) => NAMES.includes(c)).sort(), [...NAMES].sort(), context);
+          assert.ok(!present.some((c) => c.endsWith("__ft_convert")), `helper column ${context}`);
+          const tables = await client.sql(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_name LIKE '%__ft_rebuild'",
+            [schema],
+          );
+          assert.equal(tables.rows.length, 0, `rebuild table ${context}`);
+        }
+        await alterTable(client, ref, def(ref), false);
+        await assertWritable(ref, `${context} and a retry`);
+        assert.deepEqual(byName(await describeTable(client, ref)), byName(def(ref)), context);
+        assert.deepEqual(await selectRows(client, ref, NAMES), expectedRows, `rows ${context}`);
+        const tables = await client.sql(
+          "SELECT table_name FROM information_schema.tables WHERE table_schema = ?",
+          [schema],
+        );
+        assert.ok(!tables.rows.some((r) => String(r[0]).endsWith("__ft_rebuild")), `leftover ${context}`);
+        const helpers = await client.sql(
+          "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? AND column_name LIKE '%__ft_convert'",
+          [schema, ref.table],
+        );
+        assert.equal(helpers.rows.length, 0, `helper column ${context}`);
+        await insertRows(client, ref, ["id", "name", "_fivetran_synced"], [[100, "w", SYNCED]]);
+      }
     }
   }
 

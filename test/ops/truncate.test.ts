@@ -82,7 +82,7 @@ describe("Truncate", () => {
   });
 
   test("hostile table and column names are quoted end to end", async () => {
-    const ref = { schema, table: 'Trunc "select" ü' };
+    const ref = { schema, table: "Trunc-'select'-ü" };
     await createTable(
       client,
       ref,

@@ -176,4 +176,57 @@ describe("WriteBatch errors", () => {
     );
     assert.deepEqual(await selectRows(client, ref, ["id"]), []);
   });
+
+  for (const format of ["csv", "parquet"] as const) {
+    test(`values beyond CrateDB's BIGINT and REAL fail with file, row and column, before anything is written (${format})`, async () => {
+      const NUMS: TableDef = {
+        name: `nums_${format}`,
+        columns: [
+          col("id", "INT", true),
+          col("l", "LONG"),
+          col("f", "FLOAT"),
+          col("_fivetran_synced", "UTC_DATETIME"),
+        ],
+      };
+      const ref = { schema, table: NUMS.name };
+      await createTable(client, ref, NUMS, {});
+      const cases = [
+        { row: ["2", "9223372036854775807", "1.5", T1], column: "l", reason: /CrateDB BIGINT/ },
+        { row: ["2", "-9223372036854775808", "1.5", T1], column: "l", reason: /CrateDB BIGINT/ },
+        // Parquet carries FLOAT as a 32-bit float, which cannot be out of REAL's range.
+        ...(format === "csv"
+          ? [{ row: ["2", "5", "-3.5E38", T1], column: "f", reason: /out of range for FLOAT/ }]
+          : []),
+      ];
+      for (const { row, column, reason } of cases) {
+        const file = await writeBatchFile({
+          dir,
+          name: `nums.${format}`,
+          format,
+          columns: NUMS.columns,
+          rows: [["1", "9223372036854775806", "3.4028235E38", T1], row],
+        });
+        await assert.rejects(
+          writeBatch(
+            client,
+            source(ref, NUMS, file.keys, format),
+            { ...noFiles, replaceFiles: [file.path] },
+            { concurrency: 2 },
+          ),
+          (error: Error & { code?: string; kind?: string }) => {
+            assert.equal(error.code, "BATCH_BAD_VALUE");
+            assert.equal(error.kind, "user");
+            assert.match(
+              error.message,
+              new RegExp(`batch file "nums\\.${format}", row 2, column "${column}"`),
+            );
+            assert.match(error.message, reason);
+            assert.doesNotMatch(error.message, /9223372036854775807|9223372036854775808|3\.5E38/);
+            return true;
+          },
+        );
+        assert.deepEqual(await selectRows(client, ref, ["id"]), []);
+      }
+    });
+  }
 });

@@ -20,6 +20,36 @@ const FLOATING = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const LONG_MIN = -(2n ** 63n);
 const LONG_MAX = 2n ** 63n - 1n;
 
+/**
+ * CrateDB's BIGINT indexer refuses exactly the two extreme 64-bit values (checked on CrateDB
+ * 6.4.3), so a LONG holding one of them is refused here, naming file, row and column, rather than
+ * by CrateDB for a whole bulk request.
+ */
+export const BIGINT_LIMIT_REASON =
+  "out of range for CrateDB BIGINT, which cannot store the extreme 64-bit values 2^63-1 and -2^63";
+
+/** Refuses the two 64-bit values CrateDB's BIGINT can't store. */
+export function checkBigint(n: bigint): bigint {
+  if (n === LONG_MAX || n === LONG_MIN) throw new InvalidValue(BIGINT_LIMIT_REASON);
+  return n;
+}
+
+/** REAL is a 32-bit float: a finite number beyond its range would become infinite. */
+export const REAL_RANGE_REASON = "out of range for FLOAT (CrateDB REAL holds magnitudes up to 3.4028235e38)";
+const REAL_MAX = 3.4028234663852886e38;
+
+/**
+ * A FLOAT value as REAL stores it. Text such as `3.4028235E38` is the largest float, but read as a
+ * double it lies just beyond it, and CrateDB refuses doubles outside REAL's range; so values that
+ * round to the largest float are sent as that float. Beyond that: refused.
+ */
+export function checkReal(n: number): number {
+  if (!(Math.abs(n) > REAL_MAX)) return n; // also NaN
+  const real = Math.fround(n);
+  if (!Number.isFinite(real)) throw new InvalidValue(REAL_RANGE_REASON);
+  return real;
+}
+
 const verbatim: TextConverter = (text) => text;
 
 function bool(text: string): boolean {
@@ -47,11 +77,13 @@ function long(text: string): number | bigint {
   }
   const big = BigInt(text);
   if (big < LONG_MIN || big > LONG_MAX) throw new InvalidValue("out of range for LONG (64-bit)");
+  checkBigint(big);
   return big >= -(2n ** 53n) + 1n && big <= 2n ** 53n - 1n ? Number(big) : big;
 }
 
 /** Java float/double text incl. `NaN`, `Infinity`, `-Infinity`; non-finite values go as strings. */
-function floating(type: string): TextConverter {
+function floating(type: "FLOAT" | "DOUBLE"): TextConverter {
+  const real = type === "FLOAT";
   return (text) => {
     if (!FLOATING.test(text)) {
       if (text === "NaN") return "NaN";
@@ -60,7 +92,7 @@ function floating(type: string): TextConverter {
       throw new InvalidValue(`not a valid ${type} number`);
     }
     const n = Number(text);
-    if (Number.isFinite(n)) return n;
+    if (Number.isFinite(n)) return real ? checkReal(n) : n;
     return n > 0 ? "Infinity" : "-Infinity";
   };
 }

@@ -2,7 +2,9 @@
  * Data statements of AlterTable: conversion checks and copies, and the copy of a rebuild. All of
  * them are search-based, so the table is refreshed before each (cratedb.md §4.6).
  */
-import type { TableRef } from "../../table-def.ts";
+import type { ColumnDef, FivetranType, TableRef } from "../../table-def.ts";
+import { crateTypeFor } from "../type-map.ts";
+import { castTypeSql } from "./column-type.ts";
 import { ident, identList, qualified, type Sql } from "./ident.ts";
 
 /** SELECT count(*) AS n FROM "s"."t" WHERE "c" IS NOT NULL AND (<lossy predicate>) */
@@ -71,3 +73,36 @@ export function copyRows(
   }
   return { stmt, args: [] };
 }
+
+/** The literal behind each type's key fill: a zero, false, the epoch, or empty text. */
+const FILL_LITERAL: Record<FivetranType, string> = {
+  BOOLEAN: "false",
+  SHORT: "0",
+  INT: "0",
+  LONG: "0",
+  DECIMAL: "0",
+  FLOAT: "0",
+  DOUBLE: "0",
+  NAIVE_DATE: "'1970-01-01T00:00:00'",
+  NAIVE_DATETIME: "'1970-01-01T00:00:00'",
+  UTC_DATETIME: "'1970-01-01T00:00:00+00:00'",
+  NAIVE_TIME: "'00:00:00'",
+  JSON: "'null'",
+  STRING: "''",
+  XML: "''",
+  BINARY: "''",
+  UNSPECIFIED: "''",
+};
+
+/**
+ * The value a rebuilt row gets in a primary-key column it has no value for (a new key column, or
+ * NULL in a column that joins the key): CrateDB keys can't be NULL, and every type has one
+ * obvious empty value (docs/alter-table.md). A constant, never user data.
+ */
+export function keyFill(column: ColumnDef): string {
+  return `CAST(${FILL_LITERAL[column.type]} AS ${castTypeSql(crateTypeFor(column))})`;
+}
+
+/** `COALESCE(<expr>, <key fill>)`: a key column's source value, or its fill where it is NULL. */
+export const keyValueOrFill = (expr: string, column: ColumnDef): string =>
+  `COALESCE(${expr}, ${keyFill(column)})`;

@@ -95,9 +95,25 @@ export const blockWrites = (ref: TableRef): Sql => ({
   args: [],
 });
 
+/**
+ * ALTER TABLE "s"."t" SET ("blocks.read_only_allow_delete" = true): refuses INSERT and UPDATE
+ * but, unlike `blocks.write`, still allows ALTER CLUSTER SWAP TABLE (and DELETE). Checked on
+ * CrateDB 6.4.3.
+ */
+export const blockInsertsAndUpdates = (ref: TableRef): Sql => ({
+  stmt: `ALTER TABLE ${qualified(ref)} SET ("blocks.read_only_allow_delete" = true)`,
+  args: [],
+});
+
 /** ALTER TABLE "s"."t" RESET ("blocks.write") */
-export const unblockWrites = (ref: TableRef): Sql => ({
+export const resetWriteBlock = (ref: TableRef): Sql => ({
   stmt: `ALTER TABLE ${qualified(ref)} RESET ("blocks.write")`,
+  args: [],
+});
+
+/** ALTER TABLE "s"."t" RESET ("blocks.write", "blocks.read_only_allow_delete"): both blocks a rebuild sets. */
+export const unblockWrites = (ref: TableRef): Sql => ({
+  stmt: `ALTER TABLE ${qualified(ref)} RESET ("blocks.write", "blocks.read_only_allow_delete")`,
   args: [],
 });
 
