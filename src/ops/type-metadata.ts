@@ -1,6 +1,6 @@
 /**
  * Type records: which Fivetran type (and DECIMAL params) each column was created for, kept in
- * CrateDB itself in "fivetran_metadata"."column_types" (docs/type-mapping.md, "Type records").
+ * CrateDB itself in "fivetran-destination"."column_types" (docs/type-mapping.md, "Type records").
  *
  * Every DDL path writes the records *before* it changes the table, so a retried CreateTable finds
  * the definition it asked for; DescribeTable uses a record only while the column's CrateDB type is
@@ -133,7 +133,7 @@ export async function readTypeRecords(
     if (error instanceof CrateDbError && error.crateCode !== undefined && UNREADABLE.has(error.crateCode)) {
       if (error.crateCode === 4010 || error.crateCode === 4011) {
         warning(
-          `Column type records in fivetran_metadata.column_types are not readable (CrateDB code ${error.crateCode}); describing ${ref.schema}.${ref.table} from its CrateDB types only.`,
+          `Column type records in "fivetran-destination".column_types are not readable (CrateDB code ${error.crateCode}); describing ${ref.schema}.${ref.table} from its CrateDB types only.`,
         );
       }
       return records;

@@ -18,6 +18,7 @@ import { writeBatch } from "./handlers/write-batch.ts";
 import { writeHistoryBatch } from "./handlers/write-history-batch.ts";
 import { type HealthState, registerHealth } from "./health.ts";
 import { registerReflection } from "./reflection.ts";
+import { KeyedLocks, tableLockInterceptor } from "./table-locks.ts";
 import { type WorkerLimit, workerLimitInterceptor } from "./worker-limit.ts";
 
 export type DestinationImpl = ServiceImpl<typeof DestinationConnector>;
@@ -47,10 +48,16 @@ export function routes(options: RouteOptions): (router: ConnectRouter) => void {
     migrate,
     ...options.handlers,
   };
+  const locks = new KeyedLocks();
   return (router) => {
-    // The log interceptor is outermost, so its duration includes the wait for a worker slot.
+    // The log interceptor is outermost, so its duration includes the waits for the table's lock
+    // and a worker slot; the lock comes first, so waiting for a busy table takes no slot.
     router.service(DestinationConnector, destination, {
-      interceptors: [callLogInterceptor(), workerLimitInterceptor(options.workerLimit)],
+      interceptors: [
+        callLogInterceptor(),
+        tableLockInterceptor(locks),
+        workerLimitInterceptor(options.workerLimit),
+      ],
     });
     registerHealth(router, options.health);
     registerReflection(router, [DestinationConnector, Health]);

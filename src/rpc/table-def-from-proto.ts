@@ -1,7 +1,24 @@
 /** Protobuf `Table`/`Column` ↔ the destination's own TableDef (src/table-def.ts). */
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { DataType, Table, TableSchema } from "../../gen/fivetran_sdk/v2/common_pb.ts";
+import { DESTINATION_SCHEMA } from "../cratedb/sql/type-metadata.ts";
+import { DestinationError } from "../errors.ts";
 import { type ColumnDef, FIVETRAN_TYPES, type TableDef, type TableRef } from "../table-def.ts";
+
+/**
+ * The table a request names. The destination's own schema is out of reach of every RPC: a
+ * request naming it is refused before anything is sent.
+ */
+export function requestRef(schema: string, table: string): TableRef {
+  if (schema === DESTINATION_SCHEMA) {
+    throw new DestinationError(
+      "RESERVED_SCHEMA",
+      "user",
+      `Schema "${schema}" holds this destination's own records and can't be used by a connector. Choose another destination schema name for the connector in Fivetran.`,
+    );
+  }
+  return { schema, table };
+}
 
 /** The table a CreateTable/AlterTable/WriteBatch request names, and its definition. */
 export function requestedTable(req: { readonly schemaName: string; readonly table?: Table }): {
@@ -9,7 +26,7 @@ export function requestedTable(req: { readonly schemaName: string; readonly tabl
   def: TableDef;
 } {
   const def = tableDefFromProto(req.table ?? { $typeName: "fivetran_sdk.v2.Table", name: "", columns: [] });
-  return { ref: { schema: req.schemaName, table: def.name }, def };
+  return { ref: requestRef(req.schemaName, def.name), def };
 }
 
 /** An enum number this build doesn't know (a newer SDK) is stored like UNSPECIFIED: as text. */

@@ -6,13 +6,20 @@
 import type { TableRef } from "../../table-def.ts";
 import { qualified, type Sql } from "./ident.ts";
 
-export const TYPE_RECORDS: TableRef = { schema: "fivetran_metadata", table: "column_types" };
+/**
+ * The destination's own schema. Fivetran names connector schemas with lower-case letters, digits
+ * and underscores only, so a name with a dash never collides with one (`fivetran_metadata`, used
+ * before, is the Fivetran Platform Connector's default schema). Every RPC refuses it.
+ */
+export const DESTINATION_SCHEMA = "fivetran-destination";
+
+export const TYPE_RECORDS: TableRef = { schema: DESTINATION_SCHEMA, table: "column_types" };
 
 const T = qualified(TYPE_RECORDS);
 const KEY = '"table_schema", "table_name", "column_name"';
 
 /**
- * CREATE TABLE IF NOT EXISTS "fivetran_metadata"."column_types" (…)
+ * CREATE TABLE IF NOT EXISTS "fivetran-destination"."column_types" (…)
  * `storage_type` is the CrateDB type the column had when recorded: a record only applies while
  * the column still has that type, so a table dropped and recreated outside Fivetran with other
  * types never inherits stale records.

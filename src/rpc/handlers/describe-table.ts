@@ -8,7 +8,7 @@ import { describeTable as describe } from "../../ops/describe-table.ts";
 import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
 import { taskOr } from "../responses.ts";
-import { tableDefToProto } from "../table-def-from-proto.ts";
+import { requestRef, tableDefToProto } from "../table-def-from-proto.ts";
 
 /** DescribeTable: the table as Fivetran defined it, or `not_found` (never a warning or task for that). */
 export async function describeTable(
@@ -18,7 +18,7 @@ export async function describeTable(
   return {
     response: await taskOr(async () => {
       const config = parseConfiguration(req.configuration);
-      const ref = { schema: req.schemaName, table: req.tableName };
+      const ref = requestRef(req.schemaName, req.tableName);
       const def = await describe(callClient(config, ctx), ref, { signal: ctx.signal });
       return def === undefined
         ? { case: "notFound" as const, value: true }

@@ -9,6 +9,7 @@ import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
 import { migrationFromProto } from "../migration-from-proto.ts";
 import { taskOr } from "../responses.ts";
+import { requestRef } from "../table-def-from-proto.ts";
 
 /** Migrate: one schema migration; `unsupported` for live-mode and unknown operations. */
 export async function migrate(
@@ -22,7 +23,7 @@ export async function migrate(
       const migration = details
         ? migrationFromProto(details)
         : ({ op: "unsupported", what: "no details" } as const);
-      const ref = { schema: details?.schema ?? "", table: details?.table ?? "" };
+      const ref = requestRef(details?.schema ?? "", details?.table ?? "");
       const outcome = await runMigration(callClient(config, ctx), ref, migration, { signal: ctx.signal });
       return outcome === "unsupported"
         ? { case: "unsupported" as const, value: true }

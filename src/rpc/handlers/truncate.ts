@@ -8,6 +8,7 @@ import { timestampToMs, truncate as truncateRows } from "../../ops/truncate.ts";
 import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
 import { taskOr } from "../responses.ts";
+import { requestRef } from "../table-def-from-proto.ts";
 
 /** Truncate: hard or soft, rows synced before the cutoff; a missing table is a success. */
 export async function truncate(
@@ -21,7 +22,7 @@ export async function truncate(
       await truncateRows(
         callClient(config, ctx),
         {
-          ref: { schema: req.schemaName, table: req.tableName },
+          ref: requestRef(req.schemaName, req.tableName),
           syncedColumn: req.syncedColumn,
           ...(cutoff ? { deleteBeforeMs: timestampToMs(cutoff.seconds, cutoff.nanos) } : {}),
           // Presence, not truthiness: an empty SoftTruncate still means soft.
