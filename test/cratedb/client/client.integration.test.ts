@@ -28,16 +28,17 @@ after(async () => {
   await client.close();
 });
 
-test("BIGINT limits, NUMERIC(38) digits and doubles survive a write and a read exactly", async () => {
+test("BIGINT's largest storable values, NUMERIC(38) digits and doubles survive a write and a read exactly", async () => {
   const rows = [
+    // One short of the 64-bit extremes: CrateDB's BIGINT refuses exactly those (6.4.3).
     [
-      9223372036854775807n,
+      9223372036854775806n,
       "99999999999999999999999999999999999999",
       "1234567890123456789012345678.0123456789",
       0.1,
       "a",
     ],
-    [-9223372036854775808n, "-12345678901234567890123456789012345678", "-0.0000000001", 1 / 3, "b"],
+    [-9223372036854775807n, "-12345678901234567890123456789012345678", "-0.0000000001", 1 / 3, "b"],
     [1n, "0", "0", -0, "c"],
   ];
   const result = await client.bulk(
@@ -51,13 +52,13 @@ test("BIGINT limits, NUMERIC(38) digits and doubles survive a write and a read e
   await client.sql(`REFRESH TABLE ${table}`);
   const read = await client.sql(`SELECT "id", "n38", "n10", "d" FROM ${table} ORDER BY "id"`);
   assert.deepEqual(read.rows[0]!.slice(0, 2), [
-    -9223372036854775808n,
+    -9223372036854775807n,
     -12345678901234567890123456789012345678n,
   ]);
   // Shortest double text equals the decimal, so a number is exact here.
   assert.equal(read.rows[0]![2], -1e-10);
   assert.deepEqual(read.rows[2]!.slice(0, 2), [
-    9223372036854775807n,
+    9223372036854775806n,
     99999999999999999999999999999999999999n,
   ]);
   assert.equal(read.rows[2]![2], "1234567890123456789012345678.0123456789");
