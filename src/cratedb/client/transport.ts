@@ -3,7 +3,7 @@
  * (keep-alive, no pipelining); which failures are repeated follows `Retry` from errors.ts and
  * the caller's `idempotent` flag.
  */
-import { Pool } from "undici";
+import { type buildConnector, Pool } from "undici";
 import { warning } from "../../log.ts";
 import { CrateDbError, classify, exceptionName, scrubMessage } from "../errors.ts";
 import { backoffDelay, sleep } from "./backoff.ts";
@@ -43,6 +43,23 @@ export interface HttpResponse {
 
 const USER_AGENT = "cratedb-fivetran-destination";
 
+/**
+ * The options of every node's pool. undici's own headersTimeout and bodyTimeout default to 300 s
+ * and would cut off any statement running longer, whatever the configured request timeout; they
+ * are set to the request timeout, so that the configured value is the one that governs (the
+ * exact per-request timer in `sendTo` normally fires first, and both name the same time).
+ */
+export function poolOptions(options: CrateClientOptions, connect: buildConnector.connector): Pool.Options {
+  return {
+    connections: options.concurrency,
+    pipelining: 1,
+    keepAliveTimeout: 20_000,
+    headersTimeout: options.requestTimeoutMs,
+    bodyTimeout: options.requestTimeoutMs,
+    connect,
+  };
+}
+
 export class Transport {
   readonly nodes: NodeList;
   readonly #pools = new Map<string, Pool>();
@@ -61,15 +78,7 @@ export class Transport {
     const connect = createConnector(options);
     for (const node of this.nodes.nodes) {
       if (this.#pools.has(node.origin)) continue;
-      this.#pools.set(
-        node.origin,
-        new Pool(node.origin, {
-          connections: options.concurrency,
-          pipelining: 1,
-          keepAliveTimeout: 20_000,
-          connect,
-        }),
-      );
+      this.#pools.set(node.origin, new Pool(node.origin, poolOptions(options, connect)));
     }
     const credentials = Buffer.from(`${options.username}:${options.password}`).toString("base64");
     this.#headers = {
@@ -141,8 +150,9 @@ export class Transport {
     const pool = this.#pools.get(node.origin)!;
     const caller = options.signal;
     if (caller?.aborted) throw abortedError(caller.reason);
-    // undici's own timeouts tick at about one second; an abort signal keeps the limit exact and
-    // covers the whole exchange, body included.
+    // undici's own timeouts (set to the same value, see poolOptions) tick at about one second and
+    // each covers only the wait for headers or between body chunks; an abort signal keeps the
+    // limit exact and covers the whole exchange, body included.
     const timeout = AbortSignal.timeout(this.#options.requestTimeoutMs);
     try {
       const { statusCode, body } = await pool.request({
