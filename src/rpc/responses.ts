@@ -49,12 +49,17 @@ export function warningOf(message: string): WarningResponse {
   return { case: "warning", value: { message: cutMessage(message) } };
 }
 
+/** The code of CrateDB requests stopped by the call's signal (src/cratedb/client/transport.ts). */
+const ABORTED_CODE = "CRATEDB_ABORTED";
+
 const GENERIC_INTERNAL =
   "internal error in the CrateDB destination; the cause is in the destination's log (search for SEVERE)";
 
 /** Maps any error thrown by an RPC to the status sent to Fivetran. Logs the cause of unexpected ones. */
 export function toConnectError(err: unknown): ConnectError {
   if (err instanceof ConnectError) return err;
+  const reason = abortReason(err);
+  if (reason !== undefined) return reason;
   if (err instanceof DestinationError) {
     if (err.kind === "transient") {
       return new ConnectError(cutMessage(err.message), Code.Unavailable, undefined, undefined, err);
@@ -79,6 +84,20 @@ export function toConnectError(err: unknown): ConnectError {
 
 function isAbort(err: unknown): boolean {
   return err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError");
+}
+
+/**
+ * Work stopped by the call's signal keeps the signal's reason as a cause (CrateDB requests,
+ * backoff sleeps, batch reading). When that reason is a ConnectError, it is the answer the server
+ * chose for the call: at the shutdown deadline, UNAVAILABLE "the destination is shutting down".
+ */
+function abortReason(err: unknown): ConnectError | undefined {
+  if (!isAbort(err) && !(err instanceof DestinationError && err.code === ABORTED_CODE)) return undefined;
+  let cause: unknown = err;
+  for (let depth = 0; cause instanceof Error && depth < 5; depth++, cause = cause.cause) {
+    if (cause instanceof ConnectError) return cause;
+  }
+  return undefined;
 }
 
 /** Name, message, stack and nested causes, for the log only. */
