@@ -8,6 +8,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { DestinationError } from "../errors.ts";
 import { severe } from "../log.ts";
+import { redactSecrets } from "../secrets.ts";
 
 /**
  * Fivetran caps response headers at 10,240 bytes and gRPC status messages travel in one, so every
@@ -17,8 +18,13 @@ export const MAX_MESSAGE_BYTES = 8_000;
 const ELLIPSIS = "…";
 const ELLIPSIS_BYTES = Buffer.byteLength(ELLIPSIS);
 
-/** Cuts `text` to at most MAX_MESSAGE_BYTES of UTF-8, never inside a character, marking the cut. */
-export function cutMessage(text: string, maxBytes: number = MAX_MESSAGE_BYTES): string {
+/**
+ * Every message sent to Fivetran passes here: secrets redacted (before the cut, so no part of one
+ * is left), then cut to at most MAX_MESSAGE_BYTES of UTF-8, never inside a character, marking the
+ * cut.
+ */
+export function cutMessage(message: string, maxBytes: number = MAX_MESSAGE_BYTES): string {
+  const text = redactSecrets(message);
   const bytes = Buffer.from(text, "utf8");
   if (bytes.length <= maxBytes) return text;
   let end = maxBytes - ELLIPSIS_BYTES;
@@ -57,9 +63,9 @@ const GENERIC_INTERNAL =
 
 /** Maps any error thrown by an RPC to the status sent to Fivetran. Logs the cause of unexpected ones. */
 export function toConnectError(err: unknown): ConnectError {
-  if (err instanceof ConnectError) return err;
+  if (err instanceof ConnectError) return redacted(err);
   const reason = abortReason(err);
-  if (reason !== undefined) return reason;
+  if (reason !== undefined) return redacted(reason);
   if (err instanceof DestinationError) {
     if (err.kind === "transient") {
       return new ConnectError(cutMessage(err.message), Code.Unavailable, undefined, undefined, err);
@@ -80,6 +86,14 @@ export function toConnectError(err: unknown): ConnectError {
   }
   severe(`internal error: ${describeCause(err)}`);
   return new ConnectError(GENERIC_INTERNAL, Code.Internal, undefined, undefined, err);
+}
+
+/** A ConnectError as is, unless its message holds a secret. */
+function redacted(err: ConnectError): ConnectError {
+  const message = cutMessage(err.rawMessage);
+  if (message === err.rawMessage) return err;
+  // Details only come with errors parsed from the wire, which a server never sends on.
+  return new ConnectError(message, err.code, err.metadata, undefined, err);
 }
 
 function isAbort(err: unknown): boolean {

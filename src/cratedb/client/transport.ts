@@ -5,6 +5,7 @@
  */
 import { type buildConnector, Pool } from "undici";
 import { warning } from "../../log.ts";
+import { redactSecrets, registerCredentials } from "../../secrets.ts";
 import { CrateDbError, classify, exceptionName, scrubMessage } from "../errors.ts";
 import { backoffDelay, sleep } from "./backoff.ts";
 import { createConnector } from "./connector.ts";
@@ -80,6 +81,8 @@ export class Transport {
       if (this.#pools.has(node.origin)) continue;
       this.#pools.set(node.origin, new Pool(node.origin, poolOptions(options, connect)));
     }
+    // Whatever a node or proxy echoes of the Authorization header is redacted from messages and logs.
+    registerCredentials(options.username, options.password);
     const credentials = Buffer.from(`${options.username}:${options.password}`).toString("base64");
     this.#headers = {
       "content-type": "application/json",
@@ -225,10 +228,10 @@ function networkReason(code: string, caught: unknown, options: CrateClientOption
       return "no TLS on this port";
     default: {
       // TLS and other socket errors carry Node's own text (no data of ours); its first clause
-      // says it, the rest is advice for Node users, not ours.
+      // says it, the rest is advice for Node users, not ours. Secrets go before the text is cut.
       const text =
         caught instanceof Error
-          ? (caught.message.split(";")[0] ?? "")
+          ? (redactSecrets(caught.message).split(";")[0] ?? "")
               .replace(/^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:/, "")
               .split(":")[0]!
               .trim()
@@ -251,7 +254,7 @@ export function responseError(response: HttpResponse, options: SendOptions = {})
     const body =
       trimmed === "" || trimmed.startsWith("{") || trimmed.startsWith("<")
         ? ""
-        : `: ${scrubMessage(trimmed.slice(0, 300), values)}`;
+        : `: ${scrubMessage(trimmed, values, 300)}`;
     return new CrateDbError(classification, `${node.url} answered HTTP ${status}${body}`, {
       httpStatus: status,
     });
