@@ -178,13 +178,9 @@ function classifyStatus(status: number): Classification {
         retry: "never",
         hint: "Check the username and password, and that CrateDB's host-based authentication (auth.host_based) admits this user over HTTP from this address.",
       };
+    // The transport adds advice when the port turns out to speak TLS (plain HTTP to a TLS port).
     case 400:
-      return {
-        code: "CRATEDB_BAD_REQUEST",
-        kind: "user",
-        retry: "never",
-        hint: "If the node serves HTTPS, the URL must start with https://.",
-      };
+      return { code: "CRATEDB_BAD_REQUEST", kind: "user", retry: "never" };
     case 413:
       return {
         code: "CRATEDB_REQUEST_TOO_LARGE",

@@ -8,7 +8,7 @@ import { warning } from "../../log.ts";
 import { redactSecrets, registerCredentials } from "../../secrets.ts";
 import { CrateDbError, classify, exceptionName, scrubMessage } from "../errors.ts";
 import { backoffDelay, sleep } from "./backoff.ts";
-import { createConnector } from "./connector.ts";
+import { createConnector, speaksTls } from "./connector.ts";
 import { type Node, NodeList } from "./nodes.ts";
 import {
   type CrateClientOptions,
@@ -40,7 +40,16 @@ export interface HttpResponse {
   readonly status: number;
   readonly text: string;
   readonly node: Node;
+  /** An http:// node whose port turned out to speak TLS (checked for HTTP 400 answers only). */
+  readonly tlsPort?: boolean;
 }
+
+/** Advice for an http:// URL whose port answers TLS. */
+const HTTPS_HINT = "If the node serves HTTPS, the URL must start with https://.";
+/** How long a node's TLS check result is kept, so a node failing again and again is probed once. */
+const TLS_CHECK_TTL_MS = 30_000;
+/** The TLS check waits at most this long (or the connect timeout, if shorter). */
+const TLS_CHECK_TIMEOUT_MS = 3_000;
 
 const USER_AGENT = "cratedb-fivetran-destination";
 
@@ -68,6 +77,7 @@ export class Transport {
   readonly #retry: RetryPolicy;
   readonly #headers: Record<string, string>;
   readonly #gzipHeaders: Record<string, string>;
+  readonly #tlsChecks = new Map<string, { readonly until: number; readonly result: Promise<boolean> }>();
   /** Requests under way, and when the last one started or ended: the registry closes idle clients. */
   inFlight = 0;
   lastActive = Date.now();
@@ -165,12 +175,37 @@ export class Transport {
         body: request.body ?? null,
         signal: caller === undefined ? timeout : AbortSignal.any([caller, timeout]),
       });
-      return { status: statusCode, text: await body.text(), node };
+      const text = await body.text();
+      // CrateDB answers plain HTTP on its TLS port with an empty 400, other servers with a page;
+      // a 400 carrying CrateDB's JSON error is about the statement, not the port.
+      if (statusCode === 400 && !text.startsWith("{") && (await this.#tlsOnHttpUrl(node, caller))) {
+        return { status: statusCode, text, node, tlsPort: true };
+      }
+      return { status: statusCode, text, node };
     } catch (caught) {
       if (caller?.aborted) throw abortedError(caller.reason);
       if (timeout.aborted) throw networkError({ code: "UND_ERR_HEADERS_TIMEOUT" }, node, this.#options);
-      throw networkError(caught, node, this.#options);
+      // Other servers drop a plain-HTTP request to a TLS port without an answer; so do servers
+      // that are restarting or overloaded, which is why the port is asked before advising https.
+      const lost =
+        classify({ type: "network", errorCode: errorCode(caught) }).code === "CRATEDB_CONNECTION_LOST";
+      const tlsPort = lost && (await this.#tlsOnHttpUrl(node, caller));
+      if (caller?.aborted) throw abortedError(caller.reason);
+      throw networkError(caught, node, this.#options, tlsPort);
     }
+  }
+
+  /** Whether `node` has an http:// URL but its port speaks TLS. */
+  async #tlsOnHttpUrl(node: Node, caller: AbortSignal | undefined): Promise<boolean> {
+    if (!node.url.startsWith("http:") || caller?.aborted) return false;
+    const now = Date.now();
+    let check = this.#tlsChecks.get(node.origin);
+    if (check === undefined || check.until < now) {
+      const timeoutMs = Math.min(this.#options.connectTimeoutMs, TLS_CHECK_TIMEOUT_MS);
+      check = { until: now + TLS_CHECK_TTL_MS, result: speaksTls(node.origin, timeoutMs) };
+      this.#tlsChecks.set(node.origin, check);
+    }
+    return check.result;
   }
 
   async close(): Promise<void> {
@@ -178,17 +213,17 @@ export class Transport {
   }
 }
 
-function networkError(caught: unknown, node: Node, options: CrateClientOptions): CrateDbError {
+function networkError(
+  caught: unknown,
+  node: Node,
+  options: CrateClientOptions,
+  tlsPort = false,
+): CrateDbError {
   const code = errorCode(caught);
   const classification = classify({ type: "network", errorCode: code });
   const what = networkReason(code, caught, options);
-  // A plain-http request to an HTTPS port is dropped without an answer by some servers.
-  const httpToTls =
-    classification.code === "CRATEDB_CONNECTION_LOST" && node.url.startsWith("http:")
-      ? { hint: "If the node serves HTTPS, the URL must start with https://." }
-      : {};
   return new CrateDbError(classification, `${node.url}: ${what}`, {
-    ...httpToTls,
+    ...(tlsPort ? { hint: HTTPS_HINT } : {}),
     cause: caught,
   });
 }
@@ -244,6 +279,7 @@ function networkReason(code: string, caught: unknown, options: CrateClientOption
 /** Error for a non-200 response: CrateDB's JSON error, or the HTTP status for plain ones. */
 export function responseError(response: HttpResponse, options: SendOptions = {}): CrateDbError {
   const { status, text, node } = response;
+  const tlsHint = response.tlsPort === true ? { hint: HTTPS_HINT } : {};
   const parsed = parseErrorBody(text);
   const values = options.values?.() ?? [];
   if (parsed === undefined) {
@@ -257,6 +293,7 @@ export function responseError(response: HttpResponse, options: SendOptions = {})
         : `: ${scrubMessage(trimmed, values, 300)}`;
     return new CrateDbError(classification, `${node.url} answered HTTP ${status}${body}`, {
       httpStatus: status,
+      ...tlsHint,
     });
   }
   const classification = classify({
