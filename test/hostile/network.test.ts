@@ -1,13 +1,16 @@
 /**
  * Hostile networks: connections reset by servers that do or do not speak TLS, and the advice the
- * errors give for each.
+ * errors give for each; HTTP/2 clients that keep connections to the server open while idle.
  */
 import assert from "node:assert/strict";
+import http2 from "node:http2";
 import { createServer as createNetServer, type Server, type Socket } from "node:net";
 import { after, test } from "node:test";
 import { createServer as createTlsServer } from "node:tls";
+import { Health } from "../../gen/grpc/health/v1/health_pb.ts";
 import { clientFixture, rejection } from "../cratedb/client/client-fixture.ts";
 import { TEST_CERT, TEST_KEY } from "../cratedb/client/tls-fixture.ts";
+import { grpcClient, grpcUnary, startTestServer } from "../rpc/server-fixture.ts";
 
 const { client, node } = clientFixture();
 const servers: { server: Server; sockets: Set<Socket> }[] = [];
@@ -96,4 +99,95 @@ test("an http:// URL to a port that speaks TLS and drops plain HTTP is told to u
     error.message,
     `${url}: connection reset. If the node serves HTTPS, the URL must start with https://.`,
   );
+});
+
+/** One Connect-protocol JSON call on an open HTTP/2 session. */
+function h2Post(session: http2.ClientHttp2Session, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = session.request({ ":method": "POST", ":path": path, "content-type": "application/json" });
+    let status = 0;
+    const chunks: Buffer[] = [];
+    req.on("response", (headers) => {
+      status = Number(headers[":status"]);
+    });
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve({ status, body: Buffer.concat(chunks).toString() }));
+    req.on("error", reject);
+    req.end("{}");
+  });
+}
+
+/** Milliseconds until `session` closes, or undefined when it is still open after `limitMs`. */
+function closedWithin(session: http2.ClientHttp2Session, limitMs: number): Promise<number | undefined> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), limitMs);
+    session.once("close", () => {
+      clearTimeout(timer);
+      resolve(Date.now() - started);
+    });
+  });
+}
+
+test("an HTTP/2 connection left idle is closed with GOAWAY after the idle timeout", async () => {
+  const t = await startTestServer({ h2IdleTimeoutMs: 200 });
+  const used = http2.connect(t.baseUrl);
+  const unused = http2.connect(t.baseUrl);
+  try {
+    const goaway = new Promise<number>((resolve) => used.once("goaway", (code) => resolve(code)));
+    const answer = await h2Post(used, "/grpc.health.v1.Health/Check");
+    assert.deepEqual(answer, { status: 200, body: '{"status":"SERVING"}' });
+    const [usedClosed, unusedClosed] = await Promise.all([
+      closedWithin(used, 3_000),
+      closedWithin(unused, 3_000),
+    ]);
+    assert.ok(usedClosed !== undefined && usedClosed >= 100, `used connection closed after ${usedClosed} ms`);
+    assert.ok(unusedClosed !== undefined, "a connection that never made a call is closed too");
+    assert.equal(await goaway, http2.constants.NGHTTP2_NO_ERROR);
+    // The server keeps serving: the client's next call opens a new connection.
+    const next = http2.connect(t.baseUrl);
+    assert.equal((await h2Post(next, "/grpc.health.v1.Health/Check")).status, 200);
+    next.close();
+  } finally {
+    used.destroy();
+    unused.destroy();
+    await t.close();
+  }
+});
+
+test("a call that runs longer than the idle timeout keeps its HTTP/2 connection", async () => {
+  const t = await startTestServer({
+    h2IdleTimeoutMs: 150,
+    handlers: {
+      async describeTable() {
+        await new Promise((resolve) => setTimeout(resolve, 700));
+        return { response: { case: "notFound", value: true } };
+      },
+    },
+  });
+  const session = http2.connect(t.baseUrl);
+  try {
+    const closed = closedWithin(session, 5_000);
+    const answer = await h2Post(session, "/fivetran_sdk.v2.DestinationConnector/DescribeTable");
+    assert.deepEqual(answer, { status: 200, body: '{"notFound":true}' });
+    assert.equal(session.closed, false);
+    // Once the call is over, the idle timeout applies again.
+    assert.notEqual(await closed, undefined);
+  } finally {
+    session.destroy();
+    await t.close();
+  }
+});
+
+test("a gRPC client whose idle connection was closed makes its next call on a new one", async () => {
+  const t = await startTestServer({ h2IdleTimeoutMs: 100 });
+  const client = grpcClient(t.port);
+  try {
+    assert.equal((await grpcUnary(client, Health.method.check, {})).status, 1);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.equal((await grpcUnary(client, Health.method.check, {})).status, 1);
+  } finally {
+    client.close();
+    await t.close();
+  }
 });
