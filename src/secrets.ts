@@ -55,12 +55,6 @@ export function registerCredentials(
   pattern = undefined;
 }
 
-/** Forgets every registered secret (tests). */
-export function clearSecrets(): void {
-  registered.clear();
-  pattern = undefined;
-}
-
 /** `text` with every form of every registered password, and URL credentials, replaced. */
 export function redactSecrets(text: string): string {
   const redacted = text.includes("://") ? text.replace(URL_USERINFO, `$1${REDACTED}@`) : text;
@@ -70,7 +64,7 @@ export function redactSecrets(text: string): string {
 }
 
 /** Every form in which `password` (of `username`) may show up in text. */
-export function secretForms(username: string, password: string, alsoWritten: readonly string[] = []): Forms {
+function secretForms(username: string, password: string, alsoWritten: readonly string[] = []): Forms {
   const spelled = new Set<string>([password, JSON.stringify(password).slice(1, -1), ...alsoWritten]);
   const userInfo = new URL("http://host");
   userInfo.password = password;
