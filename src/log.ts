@@ -1,8 +1,10 @@
 /**
  * Fivetran's log contract (fivetran-protocol.md §1.1): one JSON object per line on stdout with
  * exactly `level` (INFO | WARNING | SEVERE), `message` and `message-origin: sdk_destination`.
- * Callers pass only names, counts and timings — never secrets or row values.
+ * Callers pass only names, counts and timings — never secrets or row values; registered secrets
+ * that still arrive (inside text a server sent, say) are redacted from every line.
  */
+import { redactSecrets } from "./secrets.ts";
 
 export const LOG_LEVELS = ["INFO", "WARNING", "SEVERE"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -44,7 +46,7 @@ export function setLogSink(next: LogSink): LogSink {
 
 export function log(level: LogLevel, message: string): void {
   if (RANK[level] < threshold) return;
-  sink(PREFIX[level] + JSON.stringify(message) + SUFFIX);
+  sink(PREFIX[level] + JSON.stringify(redactSecrets(message)) + SUFFIX);
 }
 
 export const info = (message: string): void => log("INFO", message);

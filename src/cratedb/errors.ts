@@ -7,6 +7,7 @@
  * echo our values: see `scrubMessage`.
  */
 import { DestinationError, type ErrorKind } from "../errors.ts";
+import { redactSecrets } from "../secrets.ts";
 
 /**
  * Whether the client may send the request again:
@@ -177,13 +178,9 @@ function classifyStatus(status: number): Classification {
         retry: "never",
         hint: "Check the username and password, and that CrateDB's host-based authentication (auth.host_based) admits this user over HTTP from this address.",
       };
+    // The transport adds advice when the port turns out to speak TLS (plain HTTP to a TLS port).
     case 400:
-      return {
-        code: "CRATEDB_BAD_REQUEST",
-        kind: "user",
-        retry: "never",
-        hint: "If the node serves HTTPS, the URL must start with https://.",
-      };
+      return { code: "CRATEDB_BAD_REQUEST", kind: "user", retry: "never" };
     case 413:
       return {
         code: "CRATEDB_REQUEST_TOO_LARGE",
@@ -283,10 +280,15 @@ const MAX_MESSAGE_CHARS = 1000;
  * CrateDB's message minus what may echo request data: the request body in body-parse errors,
  * values in cast, NUMERIC-overflow, VARCHAR-length, CHECK-constraint and generated-column errors,
  * and `[id]` document ids in engine errors; then any of the given values that still appear
- * verbatim. Capped in length.
+ * verbatim. Capped in length, after registered secrets are redacted (so a cut cannot leave part
+ * of one behind).
  */
-export function scrubMessage(message: string, values: Iterable<unknown> = []): string {
-  let text = message
+export function scrubMessage(
+  message: string,
+  values: Iterable<unknown> = [],
+  maxChars: number = MAX_MESSAGE_CHARS,
+): string {
+  let text = redactSecrets(message)
     .replace(/Can't parse \[[\s\S]*\]\. Expecting/, "Can't parse [<request body>]. Expecting")
     .replace(/(Cannot cast (?:value )?)`[\s\S]*?`( to type)/g, "$1<value>$2")
     .replace(/(Cannot cast (?:value )?)'[\s\S]*?'( to type)/g, "$1<value>$2")
@@ -305,7 +307,7 @@ export function scrubMessage(message: string, values: Iterable<unknown> = []): s
     if (typeof value !== "string" || value.length < 4) continue;
     if (text.includes(value)) text = text.replaceAll(value, "<value>");
   }
-  return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}…` : text;
+  return text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
 }
 
 /** `RelationUnknown[Relation 'doc.t' unknown]` → `RelationUnknown`. */

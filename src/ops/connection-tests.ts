@@ -38,21 +38,35 @@ export async function runConnectionTest(
   if (!(CONNECTION_TESTS as readonly string[]).includes(name)) {
     return `Unknown connection test "${name}"; this destination runs: ${CONNECTION_TESTS.join(", ")}.`;
   }
+  let failure: string | undefined;
   try {
-    const client = connect().withTag("Test", randomBytes(4).toString("hex"));
-    switch (name as ConnectionTestName) {
-      case "connect":
-        return await checkConnect(client, signal);
-      case "authenticate":
-        return await checkAuthenticate(client, signal);
-      case "version":
-        return await checkVersion(client, signal);
-      case "permissions":
-        return await checkPermissions(client, signal);
-    }
+    failure = await runTest(name as ConnectionTestName, connect(), signal);
   } catch (error) {
+    // A test cut short (shutdown, caller gone) has no result: the abort's reason answers the call.
+    signal?.throwIfAborted();
     if (error instanceof DestinationError && error.kind !== "bug") return error.message;
     throw error;
+  }
+  // Probes turn failed requests into failure texts, a cancelled one included.
+  signal?.throwIfAborted();
+  return failure;
+}
+
+async function runTest(
+  name: ConnectionTestName,
+  connected: CrateClient,
+  signal: AbortSignal | undefined,
+): Promise<string | undefined> {
+  const client = connected.withTag("Test", randomBytes(4).toString("hex"));
+  switch (name) {
+    case "connect":
+      return checkConnect(client, signal);
+    case "authenticate":
+      return checkAuthenticate(client, signal);
+    case "version":
+      return checkVersion(client, signal);
+    case "permissions":
+      return checkPermissions(client, signal);
   }
 }
 

@@ -12,6 +12,7 @@ import {
   type TableSettings,
 } from "../cratedb/table-settings.ts";
 import { DestinationError } from "../errors.ts";
+import { registerCredentials } from "../secrets.ts";
 import { FIELD } from "./form.ts";
 
 export interface DestinationConfig {
@@ -51,6 +52,12 @@ export function parseConfiguration(configuration: Record<string, string>): Desti
   // The separate fields win over credentials embedded in the URL.
   const username = value(FIELD.username) ?? endpoint.username ?? CLIENT_DEFAULTS.username;
   const password = configuration[FIELD.password] || endpoint.password || CLIENT_DEFAULTS.password;
+  // From here on, no log line or message repeats the password, whatever text brings it back; a
+  // URL's password counts too (in the spelling it was typed in), even when the field wins.
+  registerCredentials(username, password);
+  if (endpoint.username !== undefined) {
+    registerCredentials(endpoint.username, endpoint.password ?? "", endpoint.passwordWritten);
+  }
   const verifyTls = parseBool(FIELD.verifyTls, value(FIELD.verifyTls), CLIENT_DEFAULTS.verifyTls);
   const caText = value(FIELD.caCertificate);
 
@@ -99,6 +106,8 @@ interface Endpoint {
   readonly urls: string[];
   readonly username?: string;
   readonly password?: string;
+  /** The password as written in the URL(s), before percent-decoding. */
+  readonly passwordWritten?: string[];
 }
 
 /**
@@ -112,6 +121,7 @@ export function parseUrls(text: string | undefined): Endpoint {
   const urls: string[] = [];
   let username: string | undefined;
   let password: string | undefined;
+  const passwordWritten: string[] = [];
   for (const part of text.split(",")) {
     const entry = part.trim();
     if (entry === "") continue;
@@ -129,11 +139,15 @@ export function parseUrls(text: string | undefined): Endpoint {
       }
       username = user;
       password = pass;
+      passwordWritten.push(url.password);
     }
     urls.push(baseUrl(url));
   }
   if (urls.length === 0) throw invalid(FIELD.url, "is required, e.g. https://my-cluster.cratedb.net:4200");
-  return { urls, ...(username === undefined ? {} : { username, password: password ?? "" }) };
+  return {
+    urls,
+    ...(username === undefined ? {} : { username, password: password ?? "", passwordWritten }),
+  };
 }
 
 function parseSqlAlchemyUrl(rest: string): Endpoint {
@@ -157,8 +171,8 @@ function parseSqlAlchemyUrl(rest: string): Endpoint {
   if (userinfo === undefined) return { urls };
   const colon = userinfo.indexOf(":");
   const username = decodeCredential(colon < 0 ? userinfo : userinfo.slice(0, colon));
-  const password = colon < 0 ? "" : decodeCredential(userinfo.slice(colon + 1));
-  return { urls, username, password };
+  const written = colon < 0 ? "" : userinfo.slice(colon + 1);
+  return { urls, username, password: decodeCredential(written), passwordWritten: [written] };
 }
 
 /** A user or password from a URL; a broken %-escape is the user's to fix, named without the text. */

@@ -19,6 +19,8 @@ export type RequestHandler = (
 export interface OnePortOptions {
   /** A connection that sends nothing recognisable within this time is closed. */
   readonly sniffTimeoutMs: number;
+  /** An HTTP/2 connection without an open stream for this long is closed (GOAWAY). */
+  readonly h2IdleTimeoutMs: number;
 }
 
 export class OnePortServer {
@@ -37,7 +39,11 @@ export class OnePortServer {
     this.h1.emit("listening");
     this.h2.on("session", (session) => {
       this.#sessions.add(session);
-      session.once("close", () => this.#sessions.delete(session));
+      const stopIdleTimer = closeWhenIdle(session, options.h2IdleTimeoutMs);
+      session.once("close", () => {
+        stopIdleTimer();
+        this.#sessions.delete(session);
+      });
     });
     this.tcp = net.createServer((socket) => this.#sniff(socket, options.sniffTimeoutMs));
   }
@@ -98,4 +104,31 @@ export class OnePortServer {
     this.h1.close(() => {});
     this.h2.close();
   }
+}
+
+/**
+ * Closes `session` gracefully (GOAWAY, so the client opens a new connection for its next call)
+ * once it has had no open stream for `idleMs`. Node's own session timeout counts socket
+ * inactivity instead, and would destroy a call that works quietly for longer than that; open
+ * streams (running calls, health Watch streams) keep the session. Returns a function that stops
+ * the timer.
+ */
+function closeWhenIdle(session: http2.ServerHttp2Session, idleMs: number): () => void {
+  let open = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    timer = setTimeout(() => {
+      if (open === 0 && !session.closed && !session.destroyed) session.close();
+    }, idleMs);
+    timer.unref();
+  };
+  session.on("stream", (stream: http2.ServerHttp2Stream) => {
+    open++;
+    clearTimeout(timer);
+    stream.once("close", () => {
+      if (--open === 0) arm();
+    });
+  });
+  arm();
+  return () => clearTimeout(timer);
 }

@@ -8,6 +8,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { DestinationError } from "../errors.ts";
 import { severe } from "../log.ts";
+import { redactSecrets } from "../secrets.ts";
 
 /**
  * Fivetran caps response headers at 10,240 bytes and gRPC status messages travel in one, so every
@@ -17,8 +18,13 @@ export const MAX_MESSAGE_BYTES = 8_000;
 const ELLIPSIS = "…";
 const ELLIPSIS_BYTES = Buffer.byteLength(ELLIPSIS);
 
-/** Cuts `text` to at most MAX_MESSAGE_BYTES of UTF-8, never inside a character, marking the cut. */
-export function cutMessage(text: string, maxBytes: number = MAX_MESSAGE_BYTES): string {
+/**
+ * Every message sent to Fivetran passes here: secrets redacted (before the cut, so no part of one
+ * is left), then cut to at most MAX_MESSAGE_BYTES of UTF-8, never inside a character, marking the
+ * cut.
+ */
+export function cutMessage(message: string, maxBytes: number = MAX_MESSAGE_BYTES): string {
+  const text = redactSecrets(message);
   const bytes = Buffer.from(text, "utf8");
   if (bytes.length <= maxBytes) return text;
   let end = maxBytes - ELLIPSIS_BYTES;
@@ -49,12 +55,17 @@ export function warningOf(message: string): WarningResponse {
   return { case: "warning", value: { message: cutMessage(message) } };
 }
 
+/** The code of CrateDB requests stopped by the call's signal (src/cratedb/client/transport.ts). */
+const ABORTED_CODE = "CRATEDB_ABORTED";
+
 const GENERIC_INTERNAL =
   "internal error in the CrateDB destination; the cause is in the destination's log (search for SEVERE)";
 
 /** Maps any error thrown by an RPC to the status sent to Fivetran. Logs the cause of unexpected ones. */
 export function toConnectError(err: unknown): ConnectError {
-  if (err instanceof ConnectError) return err;
+  if (err instanceof ConnectError) return redacted(err);
+  const reason = abortReason(err);
+  if (reason !== undefined) return redacted(reason);
   if (err instanceof DestinationError) {
     if (err.kind === "transient") {
       return new ConnectError(cutMessage(err.message), Code.Unavailable, undefined, undefined, err);
@@ -77,8 +88,30 @@ export function toConnectError(err: unknown): ConnectError {
   return new ConnectError(GENERIC_INTERNAL, Code.Internal, undefined, undefined, err);
 }
 
+/** A ConnectError as is, unless its message holds a secret. */
+function redacted(err: ConnectError): ConnectError {
+  const message = cutMessage(err.rawMessage);
+  if (message === err.rawMessage) return err;
+  // Details only come with errors parsed from the wire, which a server never sends on.
+  return new ConnectError(message, err.code, err.metadata, undefined, err);
+}
+
 function isAbort(err: unknown): boolean {
   return err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError");
+}
+
+/**
+ * Work stopped by the call's signal keeps the signal's reason as a cause (CrateDB requests,
+ * backoff sleeps, batch reading). When that reason is a ConnectError, it is the answer the server
+ * chose for the call: at the shutdown deadline, UNAVAILABLE "the destination is shutting down".
+ */
+function abortReason(err: unknown): ConnectError | undefined {
+  if (!isAbort(err) && !(err instanceof DestinationError && err.code === ABORTED_CODE)) return undefined;
+  let cause: unknown = err;
+  for (let depth = 0; cause instanceof Error && depth < 5; depth++, cause = cause.cause) {
+    if (cause instanceof ConnectError) return cause;
+  }
+  return undefined;
 }
 
 /** Name, message, stack and nested causes, for the log only. */

@@ -15,6 +15,11 @@ import { WorkerLimit } from "./worker-limit.ts";
 
 /** Fivetran's limit for gRPC messages in both directions (fivetran-protocol.md §1). */
 export const MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
+/**
+ * Idle HTTP/2 connections (Fivetran keeps its channel open between syncs) are closed after this;
+ * the client reconnects for its next call. Long enough that a sync's calls reuse one connection.
+ */
+export const H2_IDLE_TIMEOUT_MS = 5 * 60_000;
 /** After the shutdown deadline aborts the handlers, how long they get to answer before sockets close. */
 const ABORT_GRACE_MS = 2_000;
 
@@ -28,6 +33,8 @@ export interface ServerOptions {
   readonly shutdownTimeoutMs: number;
   /** A connection that has sent no request bytes after this long is closed. Default 10 s. */
   readonly sniffTimeoutMs?: number;
+  /** An HTTP/2 connection with no call in progress for this long is closed. Default 5 minutes. */
+  readonly h2IdleTimeoutMs?: number;
   readonly handlers?: Partial<DestinationImpl>;
 }
 
@@ -80,7 +87,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     adapter(req as http.IncomingMessage, res as http.ServerResponse);
   };
-  const ports = new OnePortServer(handler, { sniffTimeoutMs: options.sniffTimeoutMs ?? 10_000 });
+  const ports = new OnePortServer(handler, {
+    sniffTimeoutMs: options.sniffTimeoutMs ?? 10_000,
+    h2IdleTimeoutMs: options.h2IdleTimeoutMs ?? H2_IDLE_TIMEOUT_MS,
+  });
   const address = await listen(ports, options.port, options.host);
 
   const settled = (timeoutMs: number): Promise<boolean> => {

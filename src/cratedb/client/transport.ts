@@ -3,11 +3,12 @@
  * (keep-alive, no pipelining); which failures are repeated follows `Retry` from errors.ts and
  * the caller's `idempotent` flag.
  */
-import { Pool } from "undici";
+import { type buildConnector, Pool } from "undici";
 import { warning } from "../../log.ts";
+import { redactSecrets, registerCredentials } from "../../secrets.ts";
 import { CrateDbError, classify, exceptionName, scrubMessage } from "../errors.ts";
 import { backoffDelay, sleep } from "./backoff.ts";
-import { createConnector } from "./connector.ts";
+import { createConnector, speaksTls } from "./connector.ts";
 import { type Node, NodeList } from "./nodes.ts";
 import {
   type CrateClientOptions,
@@ -39,9 +40,35 @@ export interface HttpResponse {
   readonly status: number;
   readonly text: string;
   readonly node: Node;
+  /** An http:// node whose port turned out to speak TLS (checked for HTTP 400 answers only). */
+  readonly tlsPort?: boolean;
 }
 
+/** Advice for an http:// URL whose port answers TLS. */
+const HTTPS_HINT = "If the node serves HTTPS, the URL must start with https://.";
+/** How long a node's TLS check result is kept, so a node failing again and again is probed once. */
+const TLS_CHECK_TTL_MS = 30_000;
+/** The TLS check waits at most this long (or the connect timeout, if shorter). */
+const TLS_CHECK_TIMEOUT_MS = 3_000;
+
 const USER_AGENT = "cratedb-fivetran-destination";
+
+/**
+ * The options of every node's pool. undici's own headersTimeout and bodyTimeout default to 300 s
+ * and would cut off any statement running longer, whatever the configured request timeout; they
+ * are set to the request timeout, so that the configured value is the one that governs (the
+ * exact per-request timer in `sendTo` normally fires first, and both name the same time).
+ */
+export function poolOptions(options: CrateClientOptions, connect: buildConnector.connector): Pool.Options {
+  return {
+    connections: options.concurrency,
+    pipelining: 1,
+    keepAliveTimeout: 20_000,
+    headersTimeout: options.requestTimeoutMs,
+    bodyTimeout: options.requestTimeoutMs,
+    connect,
+  };
+}
 
 export class Transport {
   readonly nodes: NodeList;
@@ -50,6 +77,7 @@ export class Transport {
   readonly #retry: RetryPolicy;
   readonly #headers: Record<string, string>;
   readonly #gzipHeaders: Record<string, string>;
+  readonly #tlsChecks = new Map<string, { readonly until: number; readonly result: Promise<boolean> }>();
   /** Requests under way, and when the last one started or ended: the registry closes idle clients. */
   inFlight = 0;
   lastActive = Date.now();
@@ -61,16 +89,10 @@ export class Transport {
     const connect = createConnector(options);
     for (const node of this.nodes.nodes) {
       if (this.#pools.has(node.origin)) continue;
-      this.#pools.set(
-        node.origin,
-        new Pool(node.origin, {
-          connections: options.concurrency,
-          pipelining: 1,
-          keepAliveTimeout: 20_000,
-          connect,
-        }),
-      );
+      this.#pools.set(node.origin, new Pool(node.origin, poolOptions(options, connect)));
     }
+    // Whatever a node or proxy echoes of the Authorization header is redacted from messages and logs.
+    registerCredentials(options.username, options.password);
     const credentials = Buffer.from(`${options.username}:${options.password}`).toString("base64");
     this.#headers = {
       "content-type": "application/json",
@@ -141,8 +163,9 @@ export class Transport {
     const pool = this.#pools.get(node.origin)!;
     const caller = options.signal;
     if (caller?.aborted) throw abortedError(caller.reason);
-    // undici's own timeouts tick at about one second; an abort signal keeps the limit exact and
-    // covers the whole exchange, body included.
+    // undici's own timeouts (set to the same value, see poolOptions) tick at about one second and
+    // each covers only the wait for headers or between body chunks; an abort signal keeps the
+    // limit exact and covers the whole exchange, body included.
     const timeout = AbortSignal.timeout(this.#options.requestTimeoutMs);
     try {
       const { statusCode, body } = await pool.request({
@@ -152,12 +175,37 @@ export class Transport {
         body: request.body ?? null,
         signal: caller === undefined ? timeout : AbortSignal.any([caller, timeout]),
       });
-      return { status: statusCode, text: await body.text(), node };
+      const text = await body.text();
+      // CrateDB answers plain HTTP on its TLS port with an empty 400, other servers with a page;
+      // a 400 carrying CrateDB's JSON error is about the statement, not the port.
+      if (statusCode === 400 && !text.startsWith("{") && (await this.#tlsOnHttpUrl(node, caller))) {
+        return { status: statusCode, text, node, tlsPort: true };
+      }
+      return { status: statusCode, text, node };
     } catch (caught) {
       if (caller?.aborted) throw abortedError(caller.reason);
       if (timeout.aborted) throw networkError({ code: "UND_ERR_HEADERS_TIMEOUT" }, node, this.#options);
-      throw networkError(caught, node, this.#options);
+      // Other servers drop a plain-HTTP request to a TLS port without an answer; so do servers
+      // that are restarting or overloaded, which is why the port is asked before advising https.
+      const lost =
+        classify({ type: "network", errorCode: errorCode(caught) }).code === "CRATEDB_CONNECTION_LOST";
+      const tlsPort = lost && (await this.#tlsOnHttpUrl(node, caller));
+      if (caller?.aborted) throw abortedError(caller.reason);
+      throw networkError(caught, node, this.#options, tlsPort);
     }
+  }
+
+  /** Whether `node` has an http:// URL but its port speaks TLS. */
+  async #tlsOnHttpUrl(node: Node, caller: AbortSignal | undefined): Promise<boolean> {
+    if (!node.url.startsWith("http:") || caller?.aborted) return false;
+    const now = Date.now();
+    let check = this.#tlsChecks.get(node.origin);
+    if (check === undefined || check.until < now) {
+      const timeoutMs = Math.min(this.#options.connectTimeoutMs, TLS_CHECK_TIMEOUT_MS);
+      check = { until: now + TLS_CHECK_TTL_MS, result: speaksTls(node.origin, timeoutMs) };
+      this.#tlsChecks.set(node.origin, check);
+    }
+    return check.result;
   }
 
   async close(): Promise<void> {
@@ -165,17 +213,17 @@ export class Transport {
   }
 }
 
-function networkError(caught: unknown, node: Node, options: CrateClientOptions): CrateDbError {
+function networkError(
+  caught: unknown,
+  node: Node,
+  options: CrateClientOptions,
+  tlsPort = false,
+): CrateDbError {
   const code = errorCode(caught);
   const classification = classify({ type: "network", errorCode: code });
   const what = networkReason(code, caught, options);
-  // A plain-http request to an HTTPS port is dropped without an answer by some servers.
-  const httpToTls =
-    classification.code === "CRATEDB_CONNECTION_LOST" && node.url.startsWith("http:")
-      ? { hint: "If the node serves HTTPS, the URL must start with https://." }
-      : {};
   return new CrateDbError(classification, `${node.url}: ${what}`, {
-    ...httpToTls,
+    ...(tlsPort ? { hint: HTTPS_HINT } : {}),
     cause: caught,
   });
 }
@@ -215,10 +263,10 @@ function networkReason(code: string, caught: unknown, options: CrateClientOption
       return "no TLS on this port";
     default: {
       // TLS and other socket errors carry Node's own text (no data of ours); its first clause
-      // says it, the rest is advice for Node users, not ours.
+      // says it, the rest is advice for Node users, not ours. Secrets go before the text is cut.
       const text =
         caught instanceof Error
-          ? (caught.message.split(";")[0] ?? "")
+          ? (redactSecrets(caught.message).split(";")[0] ?? "")
               .replace(/^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:/, "")
               .split(":")[0]!
               .trim()
@@ -231,6 +279,7 @@ function networkReason(code: string, caught: unknown, options: CrateClientOption
 /** Error for a non-200 response: CrateDB's JSON error, or the HTTP status for plain ones. */
 export function responseError(response: HttpResponse, options: SendOptions = {}): CrateDbError {
   const { status, text, node } = response;
+  const tlsHint = response.tlsPort === true ? { hint: HTTPS_HINT } : {};
   const parsed = parseErrorBody(text);
   const values = options.values?.() ?? [];
   if (parsed === undefined) {
@@ -241,9 +290,10 @@ export function responseError(response: HttpResponse, options: SendOptions = {})
     const body =
       trimmed === "" || trimmed.startsWith("{") || trimmed.startsWith("<")
         ? ""
-        : `: ${scrubMessage(trimmed.slice(0, 300), values)}`;
+        : `: ${scrubMessage(trimmed, values, 300)}`;
     return new CrateDbError(classification, `${node.url} answered HTTP ${status}${body}`, {
       httpStatus: status,
+      ...tlsHint,
     });
   }
   const classification = classify({
