@@ -101,20 +101,20 @@ describe("ON CONFLICT", () => {
     assert.equal(r.rowcount, 1);
   });
 
-  test("the conflict target must be exactly the primary key", async () => {
+  test("the conflict target must be exactly the primary key; key lists print as [a, b] (checked on CrateDB 6.4.3)", async () => {
     const t = await table("target", "a INT, b INT, v TEXT, PRIMARY KEY (a, b)");
     const e1 = await fails(
       `INSERT INTO ${t} (a, b, v) VALUES (1, 1, 'x') ON CONFLICT (a) DO UPDATE SET v = excluded.v`,
     );
     assert.equal(e1.code, 4000);
-    assert.match(
+    assert.equal(
       e1.message,
-      /Number of conflict targets \(\[a\]\) did not match the number of primary key columns \(\[a, ?b\]\)/,
+      "SQLParseException[Number of conflict targets ([a]) did not match the number of primary key columns ([a, b])]",
     );
     const e2 = await fails(
       `INSERT INTO ${t} (a, b, v) VALUES (1, 1, 'x') ON CONFLICT (a, v) DO UPDATE SET v = excluded.v`,
     );
-    assert.match(e2.message, /Conflict target \(v\) did not match the primary key columns/);
+    assert.match(e2.message, /Conflict target \(v\) did not match the primary key columns \(\[a, b\]\)/);
     await ok(`INSERT INTO ${t} (a, b, v) VALUES (1, 1, 'x') ON CONFLICT (b, a) DO UPDATE SET v = excluded.v`);
   });
 

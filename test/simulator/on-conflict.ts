@@ -2,6 +2,7 @@
 import { column, type SimTable } from "./catalog.ts";
 import { throwUnknownColumn } from "./dml-common.ts";
 import { parseError, SimError, syntaxError } from "./errors.ts";
+import { sqlIdent, sqlIdentList } from "./names.ts";
 import { quoteIdent } from "./rewrite.ts";
 import { closeParen, isPunct, isWord, splitTopLevel, type Tok } from "./tokens.ts";
 
@@ -72,16 +73,17 @@ export function parseOnConflict(table: SimTable, toks: readonly Tok[]): OnConfli
   return { kind: "update", set };
 }
 
+/** Key lists print like Java lists (`[a, b]`), names quoted only where CrateDB quotes them. */
 function checkTarget(table: SimTable, target: readonly string[]): void {
   if (target.length !== table.pk.length) {
     throw parseError(
-      `Number of conflict targets (${JSON.stringify(target).replaceAll('"', "")}) did not match the number of primary key columns (${JSON.stringify(table.pk).replaceAll('"', "")})`,
+      `Number of conflict targets (${sqlIdentList(target)}) did not match the number of primary key columns (${sqlIdentList(table.pk)})`,
     );
   }
   for (const t of target) {
     if (!table.pk.includes(t)) {
       throw parseError(
-        `Conflict target (${t}) did not match the primary key columns (${JSON.stringify(table.pk).replaceAll('"', "")})`,
+        `Conflict target (${sqlIdent(t)}) did not match the primary key columns (${sqlIdentList(table.pk)})`,
       );
     }
   }
