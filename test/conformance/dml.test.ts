@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { uniqueSchema } from "../helpers/cratedb.ts";
-import { bulk, fails, ok, q, rows, sql } from "./http.ts";
+import { bulk, fails, ok, postRaw, q, rows, sql } from "./http.ts";
 
 const schema = uniqueSchema("conf_dml");
 const s = q(schema);
@@ -16,6 +16,10 @@ async function table(name: string, columns = "id INT PRIMARY KEY, v TEXT"): Prom
 after(async () => {
   for (const n of created) await sql(`DROP TABLE IF EXISTS ${s}.${q(n)}`);
 });
+
+/** Arguments as raw JSON text, so integers beyond 2^53 travel exactly. */
+const rawArgs = (stmt: string, args: string, key = "args") =>
+  postRaw(`{"stmt":${JSON.stringify(stmt)},"${key}":${args}}`);
 
 describe("INSERT … VALUES", () => {
   test("a multi-row insert skips duplicate keys, answers 200 with the rows written", async () => {
@@ -281,6 +285,70 @@ describe("bulk_args", () => {
     const r = await bulk(`INSERT INTO ${t} (id) VALUES (?)`, []);
     assert.equal(r.status, 200);
     assert.deepEqual(r.json.results, []);
+  });
+});
+
+describe("BIGINT range", () => {
+  const MAX = "9223372036854775807";
+  const MIN = "-9223372036854775808";
+  const refused = (v: string) =>
+    `SQLParseException[Value ${v} exceeds allowed range for column of type bigint]`;
+
+  test("INSERT refuses exactly Long.MAX_VALUE and Long.MIN_VALUE; the values next to them round-trip (checked on CrateDB 6.4.3)", async () => {
+    const t = await table("bigrange", "id INT PRIMARY KEY, big BIGINT");
+    for (const v of [MAX, MIN]) {
+      const r = await rawArgs(`INSERT INTO ${t} (id, big) VALUES (?, ?)`, `[1, ${v}]`);
+      assert.equal(r.status, 400, r.text);
+      assert.deepEqual(r.json.error, { message: refused(v), code: 4000 });
+    }
+    const near = ["9223372036854775806", "-9223372036854775806", "-9223372036854775807"];
+    for (const [i, v] of near.entries()) {
+      const r = await rawArgs(`INSERT INTO ${t} (id, big) VALUES (?, ?)`, `[${i + 2}, ${v}]`);
+      assert.equal(r.status, 200, r.text);
+    }
+    await ok(`REFRESH TABLE ${t}`);
+    const r = await sql(`SELECT big FROM ${t} ORDER BY id`);
+    assert.match(r.text, new RegExp(`"rows":\\[${near.map((v) => `\\[${v}\\]`).join(",")}\\]`));
+  });
+
+  test("a bulk item with Long.MAX_VALUE gets -2 with that error and the other items are written (checked on CrateDB 6.4.3)", async () => {
+    const t = await table("bigbulk", "id INT PRIMARY KEY, big BIGINT");
+    const r = await rawArgs(
+      `INSERT INTO ${t} (id, big) VALUES (?, ?)`,
+      `[[1, ${MAX}], [2, 1], [3, ${MIN}]]`,
+      "bulk_args",
+    );
+    assert.equal(r.status, 200, r.text);
+    const results = r.json.results as { rowcount: number; error?: { code: number; message: string } }[];
+    assert.deepEqual(
+      results.map((x) => x.rowcount),
+      [-2, 1, -2],
+    );
+    assert.equal(results[0]!.error?.code, 4000);
+    assert.match(
+      results[0]!.error!.message,
+      /Value 9223372036854775807 exceeds allowed range for column of type bigint/,
+    );
+    assert.match(
+      results[2]!.error!.message,
+      /Value -9223372036854775808 exceeds allowed range for column of type bigint/,
+    );
+  });
+
+  test("UPDATE … SET and INSERT … SELECT are refused the same values (checked on CrateDB 6.4.3)", async () => {
+    const t = await table("bigwrite", "id INT PRIMARY KEY, big BIGINT");
+    await ok(`INSERT INTO ${t} (id, big) VALUES (1, 1)`);
+    const u = await rawArgs(`UPDATE ${t} SET big = ? WHERE id = 1`, `[${MAX}]`);
+    assert.equal(u.status, 400, u.text);
+    assert.deepEqual(u.json.error, { message: refused(MAX), code: 4000 });
+    // INSERT … SELECT skips the failing row (§4.2) and writes the others.
+    const r = await ok(`INSERT INTO ${t} (id, big) SELECT 2, ${MAX} UNION ALL SELECT 3, 3`);
+    assert.equal(r.rowcount, 1);
+    await ok(`REFRESH TABLE ${t}`);
+    assert.deepEqual(await rows(`SELECT id, big FROM ${t} ORDER BY id`), [
+      [1, 1],
+      [3, 3],
+    ]);
   });
 });
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { uniqueSchema } from "../helpers/cratedb.ts";
-import { bulk, fails, ok, q, rows, sql } from "./http.ts";
+import { bulk, fails, ok, postRaw, q, rows, sql } from "./http.ts";
 
 const schema = uniqueSchema("conf_obj");
 const s = q(schema);
@@ -53,6 +53,19 @@ describe("OBJECT columns", () => {
     assert.deepEqual(
       r.json.results.map((x: { rowcount: number }) => x.rowcount),
       [1, -2, 1],
+    );
+  });
+
+  test("a DYNAMIC BIGINT sub-column refuses Long.MAX_VALUE like a BIGINT column [unconfirmed]", async () => {
+    const t = await table("dynbig", "id INT PRIMARY KEY, o OBJECT(DYNAMIC)");
+    const r = await postRaw(
+      `{"stmt":${JSON.stringify(`INSERT INTO ${t} (id, o) VALUES (?, ?)`)},"args":[1,{"a":9223372036854775807}]}`,
+    );
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.json.error.code, 4000);
+    assert.match(
+      r.json.error.message,
+      /Value 9223372036854775807 exceeds allowed range for column of type bigint/,
     );
   });
 

@@ -2,6 +2,7 @@
  * ALTER TABLE, ALTER CLUSTER SWAP TABLE, REFRESH and OPTIMIZE (cratedb.md §3.5, §3.6, §4.6).
  * Every schema change is applied to the live table and its snapshot alike.
  */
+import { bigintRangeChecks } from "./bigint-range.ts";
 import { blocked, column, DEFAULT_SETTINGS, fqn, type SimTable } from "./catalog.ts";
 import { parseColumnDef, pgColumnDef, pgNameAllocator } from "./column-defs.ts";
 import type { Ctx, StatementResult } from "./context.ts";
@@ -136,6 +137,7 @@ async function addColumns(ctx: Ctx, t: SimTable, toks: readonly Tok[]): Promise<
       );
       stmts.push(`ALTER TABLE ${t.live} ALTER COLUMN ${quoteIdent(p.col.pg)} SET ${def}`);
     }
+    for (const check of bigintRangeChecks(p.col)) stmts.push(`ALTER TABLE ${t.live} ADD ${check} NOT VALID`);
     if (p.col.notNull && !p.pk) {
       stmts.push(
         `ALTER TABLE ${t.live} ADD CONSTRAINT ${quoteIdent(`${p.col.pg}_nn`)} CHECK (${quoteIdent(p.col.pg)} IS NOT NULL) NOT VALID`,

@@ -1,4 +1,5 @@
 /** CREATE TABLE, DROP TABLE, CREATE/DROP SCHEMA (cratedb.md §3.2–3.4). */
+import { bigintRangeChecks } from "./bigint-range.ts";
 import {
   blocked,
   DEFAULT_SETTINGS,
@@ -165,6 +166,7 @@ export async function createTable(
     const d = pgColumnDef(ctx, c, defaults.get(c.name), sink);
     return c.notNull && !pk.includes(c.name) ? `${d} CONSTRAINT ${quoteIdent(`${c.pg}_nn`)} NOT NULL` : d;
   });
+  defs.push(...columns.flatMap(bigintRangeChecks));
   // CrateDB names unnamed checks `<table>_<column>_check_<n>` [unconfirmed]; PG gets short internal names.
   table.checks = checks.map((c, n) => ({
     name: c.name ?? `${name}_${c.column ?? "table"}_check_${n + 1}`,
