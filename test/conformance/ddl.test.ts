@@ -139,6 +139,54 @@ describe("CREATE TABLE", () => {
     assert.equal((await fails(`CREATE TABLE ${s}.table (id INT)`)).code, 4000);
   });
 
+  test('table and schema names with < * ? > | , / \\ " or a space are refused with 4002 (checked on CrateDB 6.4.3)', async () => {
+    // CrateDB prints the characters from a Java Set.of(…), in an order that changes with every
+    // JVM start: compare the list as a set.
+    const chars = ["<", "*", "?", ">", "|", ",", "/", "\\", '"', " "];
+    const check = (message: string, relation: string) => {
+      const prefix = `InvalidRelationName[Relation name '${relation}' is invalid. Must not contain the following characters [`;
+      assert.ok(message.startsWith(prefix) && message.endsWith("]]"), message);
+      const listed = message.slice(prefix.length, -2);
+      assert.deepEqual([...listed].sort(), [...chars.join(", ")].sort(), message);
+    };
+    for (const c of chars) {
+      const name = `bad${c}name`;
+      const e = await fails(`CREATE TABLE ${s}.${q(name)} (id INT)`);
+      assert.equal(e.status, 400, name);
+      assert.equal(e.code, 4002, name);
+      check(e.message, `${schema}.${name}`);
+    }
+    const badSchema = `${schema} x`;
+    const e = await fails(`CREATE TABLE ${q(badSchema)}."t" (id INT)`);
+    assert.equal(e.code, 4002);
+    check(e.message, `${badSchema}.t`);
+  });
+
+  test("column names with spaces, quotes, capitals and unicode are accepted (checked on CrateDB 6.4.3)", async () => {
+    const t = table("colnames");
+    const cols = ["with space", 'with "quote"', "MixedCase", "ünïcødé"];
+    await ok(`CREATE TABLE ${t} (id INT PRIMARY KEY, ${cols.map((c) => `${q(c)} TEXT`).join(", ")})`);
+    await ok(`INSERT INTO ${t} (id, ${cols.map(q).join(", ")}) VALUES (1, ?, ?, ?, ?)`, cols);
+    const r = await ok(`SELECT ${cols.map(q).join(", ")} FROM ${t} WHERE id = 1`);
+    assert.deepEqual(r.cols, cols);
+    assert.deepEqual(r.rows, [cols]);
+  });
+
+  test("table names with capitals, unicode and inner dashes are accepted", async () => {
+    const t = table("Mixed-Case_ünï");
+    await ok(`CREATE TABLE ${t} (id INT PRIMARY KEY)`);
+    await ok(`INSERT INTO ${t} (id) VALUES (1)`);
+    assert.deepEqual(await rows(`SELECT id FROM ${t} WHERE id = 1`), [[1]]);
+  });
+
+  test("only table creation checks index-name characters: RENAME TO accepts them", async () => {
+    const t = table("to_rename");
+    await ok(`CREATE TABLE ${t} (id INT)`);
+    created.push("renamed with space");
+    assert.equal((await ok(`ALTER TABLE ${t} RENAME TO "renamed with space"`)).rowcount, -1);
+    assert.deepEqual(await rows(`SELECT count(*) FROM ${s}."renamed with space"`), [[0]]);
+  });
+
   test("column names longer than 63 bytes round-trip", async () => {
     const t = table("longnames");
     const long = `c_${"x".repeat(120)}`;

@@ -21,7 +21,7 @@ import {
   unsupported,
 } from "./errors.ts";
 import type { JsonNumber, JsonValue } from "./json.ts";
-import { checkRelationName, nameOf } from "./names.ts";
+import { checkIndexName, checkRelationName, nameOf } from "./names.ts";
 import { createPgTables } from "./pg-tables.ts";
 import { ParamSink, quoteIdent, readName, resolveRelation, translate } from "./rewrite.ts";
 import { checkTableSetting, normaliseSetting, parseSettings } from "./table-settings.ts";
@@ -44,6 +44,8 @@ export async function createTable(
   const { schema, name } = resolveRelation(ctx, parts);
   checkRelationName(schema, name);
   ctx.privileges.require(ctx.session.user, "DDL", schema);
+  // Validated when the table is created, i.e. after analysis and privileges.
+  checkIndexName(schema, name);
   if (isWord(toks[next], "as"))
     return createTableAs(ctx, { schema, name, ifNotExists }, toks.slice(next + 1), args);
   if (!isPunct(toks[next], "(")) throw syntaxError(`line 1:${(toks[next]?.pos ?? 0) + 1}: mismatched input`);
