@@ -11,6 +11,7 @@ import { throwUnknownColumn } from "./dml-common.ts";
 import { operationNotAllowed, parseError, relationExists, syntaxError, unsupported } from "./errors.ts";
 import type { JsonValue } from "./json.ts";
 import { checkColumnName, checkRelationName, nameOf, SYSTEM_COLUMNS } from "./names.ts";
+import { refreshTable } from "./refresh.ts";
 import { ParamSink, quoteIdent, readName, resolveRelation, translate } from "./rewrite.ts";
 import { checkTableSetting, normaliseSetting, parseSettings } from "./table-settings.ts";
 import { closeParen, isPunct, isWord, render, splitTopLevel, type Tok } from "./tokens.ts";
@@ -283,6 +284,8 @@ async function renameTable(ctx: Ctx, t: SimTable, toks: readonly Tok[]): Promise
   checkRelationName(t.schema, to);
   if (ctx.catalog.find(t.schema, to)) throw relationExists(`${t.schema}.${to}`);
   const before = fqn(t);
+  // CrateDB reopens the renamed table's shards, which makes every write visible to searches.
+  await refreshTable(ctx, t);
   ctx.catalog.rename(t, t.schema, to);
   ctx.privileges.moveTable(before, fqn(t));
   return count(-1);

@@ -3,6 +3,7 @@ import { blocked, fqn } from "./catalog.ts";
 import { type Ctx, count, type StatementResult } from "./context.ts";
 import { operationNotAllowed, parseError, syntaxError } from "./errors.ts";
 import type { JsonValue } from "./json.ts";
+import { refreshTable } from "./refresh.ts";
 import { readName, resolveRelation } from "./rewrite.ts";
 import { parseSettings } from "./table-settings.ts";
 import { isPunct, isWord, type Tok } from "./tokens.ts";
@@ -51,6 +52,9 @@ export async function swapTable(
     if (blocked(t, "blocks.write", "blocks.metadata", "blocks.read_only"))
       throw operationNotAllowed(fqn(t), "ALTER TABLE RENAME");
   }
+  // CrateDB reopens the shards of both tables, which makes every write visible to searches.
+  await refreshTable(ctx, src);
+  await refreshTable(ctx, dst);
   // Names are catalogue entries, so the swap is atomic by construction.
   ctx.catalog.remove(src);
   ctx.catalog.remove(dst);

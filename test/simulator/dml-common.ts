@@ -1,7 +1,7 @@
 /** Pieces shared by INSERT, UPDATE and DELETE. */
 import { blocked, column, fqn, type SimColumn, type SimTable } from "./catalog.ts";
 import { operationNotAllowed, parseError, rowLevel, SimError } from "./errors.ts";
-import { isName, isPunct, isWord, splitTopLevel, type Tok } from "./tokens.ts";
+import { closeParen, isName, isPunct, isWord, splitTopLevel, type Tok } from "./tokens.ts";
 
 /** Writes are refused at analysis while a write block is set (§3.5). */
 export function checkWritable(t: SimTable, op: "INSERT" | "UPDATE" | "DELETE"): void {
@@ -30,40 +30,29 @@ export function isRowLevel(e: unknown): e is SimError {
 }
 
 /**
- * True when `where` is equality on every primary key column (optionally OR-ed), the shape CrateDB
- * plans as a real-time Get/UpdateById/DeleteById instead of a search (§4.6).
+ * True when `where` is an AND of `=` on every primary key column with plain values: the only shape
+ * CrateDB plans as a real-time Get/UpdateById/DeleteById (cratedb.md §0). `pk IN (?, ?)` and
+ * `pk = ANY(?)` are searches on CrateDB 6.4.3. OR-lists of key equalities are searches here too:
+ * CrateDB's planner may turn them into multi-key Gets, which is unverified, and treating them as
+ * searches is the stricter choice (they then need a REFRESH like any search).
  */
 export function isPkLookup(t: SimTable, where: readonly Tok[], alias: string): boolean {
   if (t.pk.length === 0 || where.length === 0) return false;
-  const disjuncts = splitTopLevelWord(where, "or");
-  return disjuncts.every((d) => {
-    let toks = d;
-    while (isPunct(toks[0], "(") && isPunct(toks[toks.length - 1], ")")) toks = toks.slice(1, -1);
-    const seen = new Set<string>();
-    for (const c of splitTopLevelWord(toks, "and")) {
-      const name = eqColumn(c, t, alias);
-      if (name === undefined) return false;
-      seen.add(name);
-    }
-    return seen.size === t.pk.length && t.pk.every((k) => seen.has(k));
-  });
+  let toks = where;
+  while (isPunct(toks[0], "(") && closeParen(toks, 0) === toks.length - 1) toks = toks.slice(1, -1);
+  if (splitTopLevelWord(toks, "or").length > 1) return false;
+  const seen = new Set<string>();
+  for (const c of splitTopLevelWord(toks, "and")) {
+    let conj = c;
+    while (isPunct(conj[0], "(") && closeParen(conj, 0) === conj.length - 1) conj = conj.slice(1, -1);
+    const name = eqColumn(conj, t, alias);
+    if (name === undefined) return false;
+    seen.add(name);
+  }
+  return seen.size === t.pk.length && t.pk.every((k) => seen.has(k));
 }
 
 function eqColumn(c: readonly Tok[], t: SimTable, alias: string): string | undefined {
-  // `pk IN (v, …)` is an OR-list of equalities on a single-column key.
-  const inAt = c.findIndex((x) => isWord(x, "in"));
-  if (inAt > 0 && isPunct(c[inAt + 1], "(") && isPunct(c[c.length - 1], ")") && t.pk.length === 1) {
-    const name = eqColumn(
-      [...c.slice(0, inAt), { kind: "op", text: "=", value: "=", pos: -1 }, c[inAt + 2]!],
-      t,
-      alias,
-    );
-    const values = splitTopLevel(c.slice(inAt + 2, -1));
-    const plain = values.every(
-      (v) => v.length === 1 && (v[0]!.kind === "param" || v[0]!.kind === "string" || v[0]!.kind === "number"),
-    );
-    return plain ? name : undefined;
-  }
   const eq = c.findIndex((x) => x.kind === "op" && x.value === "=");
   if (eq < 0) return undefined;
   const left = c.slice(0, eq);
