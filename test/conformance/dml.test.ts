@@ -184,6 +184,28 @@ describe("UPDATE and DELETE", () => {
 });
 
 describe("INSERT … SELECT", () => {
+  test("must list every key column, even when the SELECT yields no rows (checked on CrateDB 6.4.3)", async () => {
+    const src = await table("src_nokey", "id INT PRIMARY KEY, v TEXT");
+    const dst = await table("dst_nokey", "id INT, k TEXT, v TEXT, PRIMARY KEY (id, k)");
+    const e = await fails(`INSERT INTO ${dst} (id, v) SELECT id, v FROM ${src} WHERE id < 0`);
+    assert.equal(e.status, 400);
+    assert.equal(e.code, 4000);
+    assert.equal(
+      e.message,
+      'SQLParseException[Column "k" is required but is missing from the insert statement]',
+    );
+  });
+
+  test("INSERT … VALUES must list the key too; a one-column key, which routes the rows, is named in backticks", async () => {
+    const t = await table("values_nokey");
+    const e = await fails(`INSERT INTO ${t} (v) VALUES ('x')`);
+    assert.equal(e.code, 4000);
+    assert.equal(
+      e.message,
+      "SQLParseException[Column `id` is required but is missing from the insert statement]",
+    );
+  });
+
   test("skips rows that fail and counts the rows written", async () => {
     const src = await table("src", "id INT PRIMARY KEY, v TEXT");
     const dst = await table("dst", "id INT PRIMARY KEY, v TEXT");

@@ -19,7 +19,7 @@ import {
 } from "./dml-common.ts";
 import { invalidColumnName, parseError, rowLevel, SimError, syntaxError } from "./errors.ts";
 import { JsonNumber, type JsonValue } from "./json.ts";
-import { SYSTEM_COLUMNS } from "./names.ts";
+import { SYSTEM_COLUMNS, sqlIdent } from "./names.ts";
 import { trackObject } from "./objects.ts";
 import { parseOnConflict, qualifyTargetColumns } from "./on-conflict.ts";
 import type { PgResult } from "./pg.ts";
@@ -58,6 +58,7 @@ export function prepareInsert(ctx: Ctx, toks: readonly Tok[]): Prepared {
     if (names.size !== cols.length) throw parseError("column reference is specified more than once");
     i = close + 1;
   } else cols = [...table.columns];
+  checkRequiredColumns(table, cols);
 
   const conflictAt = findTopLevel(toks, i, "on");
   const returningAt = findTopLevel(toks, i, "returning");
@@ -206,6 +207,25 @@ export function prepareInsert(ctx: Ctx, toks: readonly Tok[]): Prepared {
   throw syntaxError(
     `line 1:${(source[0]?.pos ?? 0) + 1}: mismatched input '${source[0]?.text ?? "<EOF>"}' expecting {'VALUES', 'SELECT'}`,
   );
+}
+
+/**
+ * CrateDB's insert analysis (for VALUES and SELECT alike, so even when the SELECT yields no rows):
+ * the routing (clustered-by) column and every key column must be listed unless they have a
+ * default (§0). A single-column key routes the rows by default, hence the backticks there.
+ */
+function checkRequiredColumns(table: SimTable, cols: readonly SimColumn[]): void {
+  const listed = new Set(cols.map((c) => c.name));
+  const missing = (name: string) => !listed.has(name) && column(table, name)?.defaultExpr === undefined;
+  if (table.clusteredBy !== undefined && missing(table.clusteredBy)) {
+    throw parseError(
+      `Column \`${sqlIdent(table.clusteredBy)}\` is required but is missing from the insert statement`,
+    );
+  }
+  for (const k of table.pk) {
+    if (missing(k))
+      throw parseError(`Column "${sqlIdent(k)}" is required but is missing from the insert statement`);
+  }
 }
 
 function bindRow(
