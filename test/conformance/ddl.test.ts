@@ -329,32 +329,48 @@ describe("ALTER TABLE", () => {
   });
 });
 
-describe("blocks.write and SWAP", () => {
-  test("a write-blocked table refuses INSERT, UPDATE, DELETE, DROP and RENAME with 4007, but allows reads and ALTER SET", async () => {
+describe("write blocks and SWAP", () => {
+  const blockSettings = (name: string) =>
+    rows(
+      "SELECT settings['blocks']['write'], settings['blocks']['read_only_allow_delete'] FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+      [schema, name],
+    );
+  const READ_DELETE_ONLY =
+    "ClusterBlockException[blocked by: [RELATION_READ_DELETE_ONLY/12/index read-only / allow delete (api)];]";
+
+  test("blocks.write refuses INSERT, UPDATE, DELETE and DROP TABLE with 4007, but allows reads, REFRESH and RESET (checked on CrateDB 6.4.3)", async () => {
     const t = table("blocked");
     await ok(`CREATE TABLE ${t} (id INT PRIMARY KEY, a INT)`);
     await ok(`INSERT INTO ${t} (id, a) VALUES (1, 1)`);
     await ok(`ALTER TABLE ${t} SET ("blocks.write" = true)`);
-    for (const stmt of [
-      `INSERT INTO ${t} (id) VALUES (2)`,
-      `UPDATE ${t} SET a = 2`,
-      `DELETE FROM ${t}`,
-      `DROP TABLE ${t}`,
-      `ALTER TABLE ${t} RENAME TO "blocked2"`,
-    ]) {
+    for (const [stmt, op] of [
+      [`INSERT INTO ${t} (id) VALUES (2)`, "INSERT"],
+      [`UPDATE ${t} SET a = 2`, "UPDATE"],
+      [`DELETE FROM ${t}`, "DELETE"],
+      [`DROP TABLE ${t}`, "DROP"],
+    ] as const) {
       const e = await fails(stmt);
       assert.equal(e.status, 400, stmt);
       assert.equal(e.code, 4007, stmt);
+      assert.equal(
+        e.message,
+        `OperationOnInaccessibleRelationException[The relation "${schema}.blocked" doesn't support or allow ${op} operations]`,
+      );
     }
-    const e = await fails(`INSERT INTO ${t} (id) VALUES (2)`);
-    assert.equal(
-      e.message,
-      `OperationOnInaccessibleRelationException[The relation "${schema}.blocked" doesn't support or allow INSERT operations]`,
-    );
     assert.deepEqual(await rows(`SELECT a FROM ${t} WHERE id = 1`), [[1]]);
     await ok(`REFRESH TABLE ${t}`);
     await ok(`ALTER TABLE ${t} RESET ("blocks.write")`);
     await ok(`INSERT INTO ${t} (id) VALUES (2)`);
+  });
+
+  test("blocks.write refuses RENAME TO with 4007", async () => {
+    const t = table("blocked_rename");
+    await ok(`CREATE TABLE ${t} (id INT)`);
+    await ok(`ALTER TABLE ${t} SET ("blocks.write" = true)`);
+    const e = await fails(`ALTER TABLE ${t} RENAME TO "blocked_rename2"`);
+    assert.equal(e.code, 4007);
+    assert.match(e.message, /doesn't support or allow ALTER RENAME operations/);
+    await ok(`ALTER TABLE ${t} RESET ("blocks.write")`);
   });
 
   test("SWAP exchanges two tables and drop_source removes the source name", async () => {
@@ -370,15 +386,71 @@ describe("blocks.write and SWAP", () => {
     assert.deepEqual(await rows(`SELECT id FROM ${b} WHERE id = 1`), []);
   });
 
-  test("SWAP is refused while either table is write-blocked (4007)", async () => {
+  test("SWAP is refused with 4007 while either table is write-blocked (checked on CrateDB 6.4.3)", async () => {
     const a = table("swap_c");
     const b = table("swap_d");
     await ok(`CREATE TABLE ${a} (id INT)`);
     await ok(`CREATE TABLE ${b} (id INT)`);
     await ok(`ALTER TABLE ${b} SET ("blocks.write" = true)`);
-    const e = await fails(`ALTER CLUSTER SWAP TABLE ${a} TO ${b}`);
-    assert.equal(e.code, 4007);
+    for (const stmt of [`ALTER CLUSTER SWAP TABLE ${a} TO ${b}`, `ALTER CLUSTER SWAP TABLE ${b} TO ${a}`]) {
+      const e = await fails(stmt);
+      assert.equal(e.status, 400);
+      assert.equal(e.code, 4007);
+      assert.equal(
+        e.message,
+        `OperationOnInaccessibleRelationException[The relation "${schema}.swap_d" doesn't support or allow ALTER RENAME operations]`,
+      );
+    }
     await ok(`ALTER TABLE ${b} SET ("blocks.write" = false)`);
+  });
+
+  test("blocks.read_only_allow_delete refuses INSERT and UPDATE with 403 / 4037 but allows DELETE (checked on CrateDB 6.4.3)", async () => {
+    const t = table("readdelete");
+    await ok(`CREATE TABLE ${t} (id INT PRIMARY KEY, a INT)`);
+    await ok(`INSERT INTO ${t} (id, a) VALUES (1, 1), (2, 2)`);
+    await ok(`REFRESH TABLE ${t}`);
+    await ok(`ALTER TABLE ${t} SET ("blocks.read_only_allow_delete" = true)`);
+    for (const stmt of [`INSERT INTO ${t} (id, a) VALUES (3, 3)`, `UPDATE ${t} SET a = 5 WHERE id = 1`]) {
+      const e = await fails(stmt);
+      assert.equal(e.status, 403, stmt);
+      assert.equal(e.code, 4037, stmt);
+      assert.equal(e.message, READ_DELETE_ONLY);
+    }
+    assert.equal((await ok(`DELETE FROM ${t} WHERE id = 2`)).rowcount, 1);
+    await ok(`ALTER TABLE ${t} RESET ("blocks.read_only_allow_delete")`);
+    await ok(`INSERT INTO ${t} (id, a) VALUES (3, 3)`);
+  });
+
+  test("blocks.read_only_allow_delete allows SWAP TABLE and refuses DROP TABLE with 4037 until reset (checked on CrateDB 6.4.3)", async () => {
+    const a = table("rod_a");
+    const b = table("rod_b");
+    await ok(`CREATE TABLE ${a} (id INT)`);
+    await ok(`CREATE TABLE ${b} (id INT)`);
+    await ok(`ALTER TABLE ${a} SET ("blocks.read_only_allow_delete" = true)`);
+    const e = await fails(`DROP TABLE ${a}`);
+    assert.equal(e.status, 403);
+    assert.equal(e.code, 4037);
+    assert.equal(e.message, READ_DELETE_ONLY);
+    assert.equal((await ok(`ALTER CLUSTER SWAP TABLE ${a} TO ${b}`)).rowcount, 1);
+    // Which name the block ends up under after a SWAP is not reliable: reset both.
+    for (const t of [a, b]) await ok(`ALTER TABLE ${t} RESET ("blocks.read_only_allow_delete")`);
+    assert.equal((await ok(`DROP TABLE ${a}`)).rowcount, 1);
+  });
+
+  test("both blocks show in information_schema.tables settings and are set and reset with ALTER TABLE (checked on CrateDB 6.4.3)", async () => {
+    const t = table("blockflags");
+    await ok(`CREATE TABLE ${t} (id INT)`);
+    assert.deepEqual(await blockSettings("blockflags"), [[false, false]]);
+    await ok(`ALTER TABLE ${t} SET ("blocks.read_only_allow_delete" = true)`);
+    await ok(`ALTER TABLE ${t} SET ("blocks.write" = true)`);
+    assert.deepEqual(await blockSettings("blockflags"), [[true, true]]);
+    // Resetting blocks.write leaves the other block in force: inserts stay refused.
+    await ok(`ALTER TABLE ${t} RESET ("blocks.write")`);
+    assert.deepEqual(await blockSettings("blockflags"), [[false, true]]);
+    assert.equal((await fails(`INSERT INTO ${t} (id) VALUES (1)`)).code, 4037);
+    await ok(`ALTER TABLE ${t} RESET ("blocks.read_only_allow_delete")`);
+    assert.deepEqual(await blockSettings("blockflags"), [[false, false]]);
+    await ok(`INSERT INTO ${t} (id) VALUES (1)`);
   });
 });
 

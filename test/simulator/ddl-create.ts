@@ -14,6 +14,7 @@ import { createTableAs } from "./ddl-create-as.ts";
 import {
   operationNotAllowed,
   parseError,
+  readDeleteOnlyBlock,
   relationExists,
   SimError,
   schemaUnknown,
@@ -203,6 +204,7 @@ export async function dropTable(ctx: Ctx, toks: readonly Tok[]): Promise<Stateme
   }
   if (blocked(t, "blocks.write", "blocks.metadata", "blocks.read_only"))
     throw operationNotAllowed(fqn(t), "DROP");
+  if (blocked(t, "blocks.read_only_allow_delete")) throw readDeleteOnlyBlock();
   await ctx.pg.exec(`DROP TABLE ${t.live}; DROP TABLE ${t.snap};`);
   ctx.catalog.remove(t);
   return count(1);

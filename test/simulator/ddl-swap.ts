@@ -48,9 +48,11 @@ export async function swapTable(
   const src = ctx.catalog.get(ra.schema, ra.name);
   const dst = ctx.catalog.get(rb.schema, rb.name);
   if (src === dst) throw parseError("Cannot swap a table with itself");
+  // `blocks.read_only_allow_delete` does not stop a SWAP (§0): CrateDB checks only cluster-wide
+  // blocks for it. Settings, blocks included, stay with the table data (the SimTable objects).
   for (const t of [src, dst]) {
     if (blocked(t, "blocks.write", "blocks.metadata", "blocks.read_only"))
-      throw operationNotAllowed(fqn(t), "ALTER TABLE RENAME");
+      throw operationNotAllowed(fqn(t), "ALTER RENAME");
   }
   // CrateDB reopens the shards of both tables, which makes every write visible to searches.
   await refreshTable(ctx, src);

@@ -1,12 +1,19 @@
 /** Pieces shared by INSERT, UPDATE and DELETE. */
 import { blocked, column, fqn, type SimColumn, type SimTable } from "./catalog.ts";
-import { operationNotAllowed, parseError, rowLevel, SimError } from "./errors.ts";
+import { operationNotAllowed, parseError, readDeleteOnlyBlock, rowLevel, SimError } from "./errors.ts";
 import { closeParen, isName, isPunct, isWord, splitTopLevel, type Tok } from "./tokens.ts";
 
-/** Writes are refused at analysis while a write block is set (§3.5). */
+/** Writes are refused at analysis while a write block is set: 4007 (§0, §3.5). */
 export function checkWritable(t: SimTable, op: "INSERT" | "UPDATE" | "DELETE"): void {
   if (blocked(t, "blocks.write", "blocks.read_only")) throw operationNotAllowed(fqn(t), op);
-  if (op !== "DELETE" && blocked(t, "blocks.read_only_allow_delete")) throw operationNotAllowed(fqn(t), op);
+}
+
+/**
+ * `blocks.read_only_allow_delete` refuses INSERT and UPDATE when they reach the table, after
+ * analysis: 4037; DELETE stays allowed (§0).
+ */
+export function checkInsertableOrUpdatable(t: SimTable): void {
+  if (blocked(t, "blocks.read_only_allow_delete")) throw readDeleteOnlyBlock();
 }
 
 /** TEXT values over 32766 UTF-8 bytes fail in indexed or column-stored columns (§2.4). */

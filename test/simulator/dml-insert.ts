@@ -9,6 +9,7 @@ import { coerce } from "./coerce.ts";
 import type { Ctx } from "./context.ts";
 import type { DmlOutcome, Prepared } from "./dml.ts";
 import {
+  checkInsertableOrUpdatable,
   checkTextLimit,
   checkWritable,
   expandStar,
@@ -95,6 +96,7 @@ export function prepareInsert(ctx: Ctx, toks: readonly Tok[]): Prepared {
     return s;
   };
 
+  checkInsertableOrUpdatable(table);
   if (isWord(source[0], "values")) {
     const tuples = splitTopLevel(source.slice(1)).map((tup) => {
       if (!isPunct(tup[0], "(") || closeParen(tup, 0) !== tup.length - 1)

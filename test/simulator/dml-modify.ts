@@ -9,6 +9,7 @@ import { coerce } from "./coerce.ts";
 import type { Ctx } from "./context.ts";
 import type { DmlOutcome, Prepared } from "./dml.ts";
 import {
+  checkInsertableOrUpdatable,
   checkTextLimit,
   checkWritable,
   expandStar,
@@ -62,6 +63,7 @@ export function prepareUpdate(ctx: Ctx, all: readonly Tok[]): Prepared {
   const where = whereAt >= 0 ? toks.slice(whereAt + 1, returningAt >= 0 ? returningAt : toks.length) : [];
   const returning = returningAt >= 0 ? toks.slice(returningAt + 1) : undefined;
   const byKey = isPkLookup(table, where, alias);
+  checkInsertableOrUpdatable(table);
   const setToks: Tok[] = [];
   for (const asg of assignments) {
     if (setToks.length > 0) setToks.push({ kind: "punct", text: ",", value: ",", pos: -1 });
