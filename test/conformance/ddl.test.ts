@@ -75,9 +75,10 @@ describe("CREATE TABLE", () => {
     assert.match(e.message, /NUMERIC storage is only supported if precision and scale are specified/);
   });
 
-  test("NUMERIC precision above 38 is refused", async () => {
+  test("NUMERIC precision above 38 is refused with 4004 (checked on CrateDB 6.4.3)", async () => {
     const e = await fails(`CREATE TABLE ${table("n2")} (n NUMERIC(39, 2))`);
-    assert.equal(e.code, 4000);
+    assert.equal(e.status, 400);
+    assert.equal(e.code, 4004);
     assert.match(e.message, /Precision for NUMERIC\(39\) is too large\. Only up to 38 can be stored/);
   });
 
@@ -213,6 +214,24 @@ describe("CREATE TABLE", () => {
       [schema],
     );
     assert.deepEqual(r, [[3, "0", 500, false]]);
+  });
+});
+
+describe("CREATE SCHEMA", () => {
+  test("creates a schema that tables can then be created in (checked on CrateDB 6.4.3)", async () => {
+    const name = uniqueSchema("conf_schema");
+    try {
+      assert.equal((await ok(`CREATE SCHEMA ${q(name)}`)).rowcount, 1);
+      assert.deepEqual(
+        await rows("SELECT schema_name FROM information_schema.schemata WHERE schema_name = ?", [name]),
+        [[name]],
+      );
+      await ok(`CREATE TABLE ${q(name)}."t" (id INT PRIMARY KEY)`);
+      await ok(`DROP TABLE ${q(name)}."t"`);
+    } finally {
+      await sql(`DROP TABLE IF EXISTS ${q(name)}."t"`);
+      await sql(`DROP SCHEMA IF EXISTS ${q(name)}`);
+    }
   });
 });
 

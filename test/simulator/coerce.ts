@@ -135,7 +135,7 @@ function checkObjectKeys(obj: JsonValue): void {
     return;
   }
   for (const [k, x] of Object.entries(obj)) {
-    if (k.includes(".")) throw invalidColumnName(`"${k}" contains a dot`);
+    // Dots are accepted in object keys by DYNAMIC and IGNORED objects (cratedb.md §0).
     if (k.includes("["))
       throw invalidColumnName(`"${k}" conflicts with subscript pattern, square brackets are not allowed`);
     checkObjectKeys(x);

@@ -21,7 +21,7 @@ import { DATE_FORMAT_FUNCTIONS, TIMESTAMP_CAST_FUNCTIONS } from "./pg-functions.
 import { Privileges } from "./privileges.ts";
 import { optimize, refresh, refreshTable } from "./refresh.ts";
 import { rowsResult, select, showCreate } from "./select.ts";
-import { isPunct, isWord, type Tok, tokenize, where } from "./tokens.ts";
+import { closeParen, isPunct, isWord, type Tok, tokenize, where } from "./tokens.ts";
 import { alterUser, createUser, dropUser, privilegeStatement } from "./users.ts";
 
 export const STATEMENT_MAX_LENGTH = 262144;
@@ -105,6 +105,7 @@ export class Engine {
     }
     if (toks.length === 0 || (toks.length === 1 && semi === 0))
       throw syntaxError("line 1:1: mismatched input '<EOF>'");
+    refuseRowValues(stmt, toks);
     const ctx = this.ctx(session, version, stmt);
     const dml = this.prepareDml(ctx, toks);
     if (bulkArgs !== undefined) {
@@ -194,6 +195,65 @@ export class Engine {
     await this.queue;
     await this.pg.close();
   }
+}
+
+/** Words after which `(` starts an expression rather than a call, a column list or a value list. */
+const BEFORE_EXPRESSION = new Set([
+  "where",
+  "and",
+  "or",
+  "not",
+  "when",
+  "then",
+  "else",
+  "having",
+  "on",
+  "select",
+  "distinct",
+  "case",
+  "return",
+]);
+
+/**
+ * CrateDB's grammar has no row values: `(a, b) [NOT] IN (…)` (PG accepts it) is a parse error at
+ * the first comma, `no viable alternative at input '(a,'` (cratedb.md §0).
+ */
+function refuseRowValues(stmt: string, toks: readonly Tok[]): void {
+  for (let i = 0; i < toks.length; i++) {
+    if (!isPunct(toks[i], "(")) continue;
+    const prev = toks[i - 1];
+    const opensExpression =
+      prev === undefined ||
+      (prev.kind === "word" && BEFORE_EXPRESSION.has(prev.value)) ||
+      prev.kind === "op" ||
+      isPunct(prev, "(") ||
+      isPunct(prev, ",");
+    if (!opensExpression) continue;
+    let close: number;
+    try {
+      close = closeParen(toks, i);
+    } catch {
+      return;
+    }
+    const after = isWord(toks[close + 1], "not") ? close + 2 : close + 1;
+    if (!isWord(toks[after], "in")) continue;
+    const comma = findTopLevelPunct(toks, i + 1, close, ",");
+    if (comma < 0) continue;
+    const at = toks[comma]!.pos;
+    throw syntaxError(
+      `${where(stmt, at)}: no viable alternative at input '${stmt.slice(toks[i]!.pos, at + 1)}'`,
+    );
+  }
+}
+
+function findTopLevelPunct(toks: readonly Tok[], from: number, to: number, p: string): number {
+  let depth = 0;
+  for (let i = from; i < to; i++) {
+    if (isPunct(toks[i], "(") || isPunct(toks[i], "[")) depth++;
+    else if (isPunct(toks[i], ")") || isPunct(toks[i], "]")) depth--;
+    else if (depth === 0 && isPunct(toks[i], p)) return i;
+  }
+  return -1;
 }
 
 /** `SET [SESSION] search_path TO s` sticks to the connection's session like in CrateDB (§1.10). */
