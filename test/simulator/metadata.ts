@@ -167,8 +167,9 @@ function rowsFor(ctx: Ctx, virtual: string): Row[] {
         .flatMap((t) => [
           ...(t.pk.length ? [{ constraint_name: `${t.name}_pkey`, constraint_type: "PRIMARY KEY", t }] : []),
           ...(t.checks ?? []).map((c) => ({ constraint_name: c.name, constraint_type: "CHECK", t })),
+          // Every NOT NULL column has its CHECK, key columns included (cratedb.md §0).
           ...t.columns
-            .filter((c) => c.notNull && !t.pk.includes(c.name))
+            .filter((c) => c.notNull)
             .map((c) => ({
               constraint_name: `${t.schema}_${t.name}_${c.name}_not_null`,
               constraint_type: "CHECK",
