@@ -50,12 +50,21 @@ describe("authentication", () => {
 });
 
 describe("privileges", () => {
-  test("a statement without the needed privilege is a JSON 401 with 4011 naming type and user", async () => {
+  test("a relation the user holds no privilege on is answered as if it did not exist: 404 / 4045 (checked on CrateDB 6.4.3)", async () => {
     const e = await fails(`SELECT * FROM ${s}."t"`, [], as);
+    assert.equal(e.status, 404);
+    assert.match(String(e.reply.headers["content-type"]), /^application\/json/);
+    assert.equal(e.code, 4045);
+    assert.equal(e.message, `SchemaUnknownException[Schema '${schema}' unknown]`);
+  });
+
+  test("a user who sees the relation but lacks the privilege type gets a JSON 401 with 4011 naming type and user", async () => {
+    await ok(`GRANT DQL ON SCHEMA ${s} TO ${q(user)}`);
+    const e = await fails(`INSERT INTO ${s}."t" (id, v) VALUES (9, 'x')`, [], as);
     assert.equal(e.status, 401);
     assert.match(String(e.reply.headers["content-type"]), /^application\/json/);
     assert.equal(e.code, 4011);
-    assert.equal(e.message, `MissingPrivilegeException[Missing 'DQL' privilege for user '${user}']`);
+    assert.equal(e.message, `MissingPrivilegeException[Missing 'DML' privilege for user '${user}']`);
   });
 
   test("schema-level DQL, DML and DDL let a user create, write and read tables there", async () => {
@@ -75,11 +84,13 @@ describe("privileges", () => {
     assert.deepEqual(visible, [[schema]]);
   });
 
-  test("a table-level DENY overrides a schema-level GRANT", async () => {
+  test("a table-level DENY overrides a schema-level GRANT and hides the table: 404 / 4041", async () => {
     await ok(`GRANT DML ON SCHEMA ${s} TO ${q(user)}`);
     await ok(`DENY DML ON TABLE ${s}."t" TO ${q(user)}`);
     const e = await fails(`DELETE FROM ${s}."t" WHERE id = 1`, [], as);
-    assert.equal(e.code, 4011);
+    assert.equal(e.status, 404);
+    assert.equal(e.code, 4041);
+    assert.equal(e.message, `RelationUnknown[Relation '${schema}.t' unknown]`);
     await ok(`REVOKE DML ON TABLE ${s}."t" FROM ${q(user)}`);
     await ok(`DELETE FROM ${s}."t" WHERE id = 1`, [], as);
   });
@@ -158,6 +169,6 @@ describe("user management", () => {
   test("REVOKE ALL takes every privilege away again", async () => {
     await ok(`GRANT ALL PRIVILEGES ON SCHEMA ${s} TO ${q(user)}`);
     await ok(`REVOKE ALL ON SCHEMA ${s} FROM ${q(user)}`);
-    assert.equal((await fails(`SELECT * FROM ${s}."t"`, [], as)).code, 4011);
+    assert.equal((await fails(`SELECT * FROM ${s}."t"`, [], as)).code, 4045);
   });
 });

@@ -73,7 +73,7 @@ function numericPrecision(t: SimTable["columns"][number]["type"]): [number | nul
 }
 
 function visibleTables(ctx: Ctx): SimTable[] {
-  return ctx.catalog.all().filter((t) => ctx.privileges.seesAnything(ctx.session.user, t.schema, t.name));
+  return ctx.catalog.all().filter((t) => ctx.privileges.seesTable(ctx.session.user, t.schema, t.name));
 }
 
 function rowsFor(ctx: Ctx, virtual: string): Row[] {
@@ -205,7 +205,7 @@ function rowsFor(ctx: Ctx, virtual: string): Row[] {
     case "crate_is.schemata": {
       const names = new Set(["blob", "doc", "information_schema", "pg_catalog", "sys"]);
       for (const s of ctx.catalog.schemas())
-        if (ctx.privileges.seesAnything(ctx.session.user, s) || tables.some((t) => t.schema === s))
+        if (ctx.privileges.seesSchema(ctx.session.user, s) || tables.some((t) => t.schema === s))
           names.add(s);
       return [...names].sort().map((s) => ({ catalog_name: "crate", schema_name: s }));
     }
