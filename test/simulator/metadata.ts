@@ -93,7 +93,7 @@ function rowsFor(ctx: Ctx, virtual: string): Row[] {
           column_policy: String(t.settings.get("column_policy") ?? "strict"),
           closed: false,
           settings: nestSettings(t.settings),
-          version: { created: "6.2.4", upgraded: null },
+          version: { created: ctx.version.number, upgraded: null },
           blobs_path: null,
           routing_hash_function: "org.elasticsearch.cluster.routing.Murmur3HashFunction",
           self_referencing_column_name: "_id",
