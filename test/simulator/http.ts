@@ -165,15 +165,18 @@ function authenticate(engine: Engine, req: IncomingMessage, res: ServerResponse)
   return name;
 }
 
+/**
+ * CrateDB's 401: a plain-text line with only `content-length` and `www-authenticate` headers (no
+ * content type, no `Connection` header), after which the server closes the connection (checked on
+ * CrateDB 6.4.3). Node would add `Connection` and `Date` headers, so the answer is written raw.
+ */
 function reject(res: ServerResponse, req: IncomingMessage, message: string): undefined {
   req.resume();
-  res.writeHead(401, {
-    "Content-Type": "text/plain; charset=UTF-8",
-    "WWW-Authenticate": 'Basic realm="CrateDB Authenticator"',
-    Connection: "close",
-    "Content-Length": Buffer.byteLength(message),
-  });
-  res.end(message);
+  const body = `${message}\n`;
+  const head =
+    `HTTP/1.1 401 Unauthorized\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+    `www-authenticate: Basic realm="CrateDB Authenticator"\r\n\r\n`;
+  res.socket?.end(head + body);
   return undefined;
 }
 
