@@ -423,24 +423,48 @@ describe("write blocks and SWAP", () => {
     await ok(`ALTER TABLE ${b} SET ("blocks.write" = false)`);
   });
 
-  test("blocks.read_only_allow_delete refuses INSERT and UPDATE with 403 / 4037 but allows DELETE (checked on CrateDB 6.4.3)", async () => {
+  test("blocks.read_only_allow_delete refuses every row that reaches the table with 403 / 4037, DELETE included (checked on CrateDB 6.4.3)", async () => {
     const t = table("readdelete");
     await ok(`CREATE TABLE ${t} (id INT PRIMARY KEY, a INT)`);
     await ok(`INSERT INTO ${t} (id, a) VALUES (1, 1), (2, 2)`);
     await ok(`REFRESH TABLE ${t}`);
     await ok(`ALTER TABLE ${t} SET ("blocks.read_only_allow_delete" = true)`);
-    for (const stmt of [`INSERT INTO ${t} (id, a) VALUES (3, 3)`, `UPDATE ${t} SET a = 5 WHERE id = 1`]) {
+    // Checked per row, not at analysis: statements that reach a row fail…
+    for (const stmt of [
+      `INSERT INTO ${t} (id, a) VALUES (3, 3)`,
+      `UPDATE ${t} SET a = 5 WHERE id = 1`,
+      `UPDATE ${t} SET a = 5 WHERE a = 1`,
+      `DELETE FROM ${t} WHERE id = 2`,
+      `DELETE FROM ${t} WHERE id = 99`,
+      `DELETE FROM ${t}`,
+    ]) {
       const e = await fails(stmt);
       assert.equal(e.status, 403, stmt);
       assert.equal(e.code, 4037, stmt);
-      assert.equal(e.message, READ_DELETE_ONLY);
+      assert.equal(e.message, READ_DELETE_ONLY, stmt);
     }
-    assert.equal((await ok(`DELETE FROM ${t} WHERE id = 2`)).rowcount, 1);
+    // …searches that find nothing answer 0, multi-row inserts skip every row,
+    assert.equal((await ok(`DELETE FROM ${t} WHERE a = 99`)).rowcount, 0);
+    assert.equal((await ok(`INSERT INTO ${t} (id, a) VALUES (3, 3), (4, 4)`)).rowcount, 0);
+    assert.equal((await ok(`INSERT INTO ${t} (id, a) SELECT id + 10, a FROM ${t}`)).rowcount, 0);
+    // …and bulk items fail one by one, except a bulk by key, which fails whole.
+    const b = await bulk(`INSERT INTO ${t} (id, a) VALUES (?, ?)`, [[5, 5]]);
+    assert.equal(b.status, 200);
+    assert.deepEqual(b.json.results, [{ rowcount: -2, error: { code: 4037, message: READ_DELETE_ONLY } }]);
+    const k = await bulk(`DELETE FROM ${t} WHERE id = ?`, [[1]]);
+    assert.equal(k.status, 403);
+    assert.equal(k.json.error.code, 4037);
     await ok(`ALTER TABLE ${t} RESET ("blocks.read_only_allow_delete")`);
     await ok(`INSERT INTO ${t} (id, a) VALUES (3, 3)`);
+    await ok(`REFRESH TABLE ${t}`);
+    assert.deepEqual(await rows(`SELECT id, a FROM ${t} ORDER BY id`), [
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
   });
 
-  test("blocks.read_only_allow_delete allows SWAP TABLE and refuses DROP TABLE with 4037 until reset (checked on CrateDB 6.4.3)", async () => {
+  test("blocks.read_only_allow_delete allows SWAP, RENAME TO and ADD COLUMN and refuses DROP TABLE with 4037 until reset (checked on CrateDB 6.4.3)", async () => {
     const a = table("rod_a");
     const b = table("rod_b");
     await ok(`CREATE TABLE ${a} (id INT)`);
@@ -450,6 +474,10 @@ describe("write blocks and SWAP", () => {
     assert.equal(e.status, 403);
     assert.equal(e.code, 4037);
     assert.equal(e.message, READ_DELETE_ONLY);
+    await ok(`ALTER TABLE ${a} ADD COLUMN extra INT`);
+    created.push("rod_c");
+    await ok(`ALTER TABLE ${a} RENAME TO "rod_c"`);
+    await ok(`ALTER TABLE ${s}."rod_c" RENAME TO "rod_a"`);
     assert.equal((await ok(`ALTER CLUSTER SWAP TABLE ${a} TO ${b}`)).rowcount, 1);
     // Which name the block ends up under after a SWAP is not reliable: reset both.
     for (const t of [a, b]) await ok(`ALTER TABLE ${t} RESET ("blocks.read_only_allow_delete")`);

@@ -52,25 +52,43 @@ describe("rows written since the last REFRESH", () => {
     assert.deepEqual(await rows(`SELECT v FROM ${t} WHERE a = ?`, [1]), []);
   });
 
-  test("are missed by a key lookup written as an IN list (checked on CrateDB 6.4.3)", async () => {
+  test("are missed by key lookups written as IN (?, ?) or = ANY(?) (checked on CrateDB 6.4.3)", async () => {
+    // CrateDB only takes keys from literal lists; placeholders in a list make it a search.
     const t = await table("getin");
     await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'a'), (2, 'b')`);
     assert.deepEqual(await rows(`SELECT v FROM ${t} WHERE id IN (?, ?) ORDER BY v`, [1, 2]), []);
-  });
-
-  test("are missed by a key lookup written as = ANY(?)", async () => {
-    // CrateDB only turns `= ANY(…)` into a Get for literal arrays, not for a placeholder.
-    const t = await table("getany");
-    await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'a'), (2, 'b')`);
     assert.deepEqual(await rows(`SELECT v FROM ${t} WHERE id = ANY(?) ORDER BY v`, [[1, 2]]), []);
+    assert.equal((await ok(`UPDATE ${t} SET v = 'x' WHERE id IN (?, ?)`, [1, 2])).rowcount, 0);
   });
 
-  test("are missed by an OR-list of key equalities [unconfirmed]", async () => {
-    // The simulator treats OR-lists as searches, the stricter choice; CrateDB's planner may run
-    // them as multi-key Gets. If this fails on a real cluster, the simulator should change.
+  test("are visible to OR-lists of key equalities and to IN or = ANY over literals (checked on CrateDB 6.4.3)", async () => {
     const t = await table("getor");
+    const pair = await table("getorpair", "a INT, b INT, v TEXT, PRIMARY KEY (a, b)");
     await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'a'), (2, 'b')`);
-    assert.deepEqual(await rows(`SELECT v FROM ${t} WHERE id = ? OR id = ? ORDER BY v`, [1, 2]), []);
+    await ok(`INSERT INTO ${pair} (a, b, v) VALUES (1, 1, 'a'), (2, 2, 'b')`);
+    const both = [["a"], ["b"]];
+    assert.deepEqual(await rows(`SELECT v FROM ${t} WHERE id = ? OR id = ? ORDER BY v`, [1, 2]), both);
+    assert.deepEqual(await rows(`SELECT v FROM ${t} WHERE id IN (1, 2) ORDER BY v`), both);
+    assert.deepEqual(await rows(`SELECT v FROM ${t} WHERE id = ANY([1, 2]) ORDER BY v`), both);
+    assert.deepEqual(await rows(`SELECT count(*) FROM ${t} WHERE id = ? OR id = ?`, [1, 2]), [[2]]);
+    assert.deepEqual(
+      await rows(
+        `SELECT v FROM ${pair} WHERE (a = ? AND b = ?) OR (a = ? AND b = ?) ORDER BY v`,
+        [1, 1, 2, 2],
+      ),
+      both,
+    );
+    assert.equal((await ok(`UPDATE ${t} SET v = 'x' WHERE id IN (1, 2)`)).rowcount, 2);
+    assert.equal((await ok(`DELETE FROM ${t} WHERE id = ? OR id = ?`, [1, 2])).rowcount, 2);
+  });
+
+  test("a SELECT by key may add other conditions; an OR with a non-key condition is a search (checked on CrateDB 6.4.3)", async () => {
+    const t = await table("getextra");
+    await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'a'), (2, 'b')`);
+    assert.deepEqual(await rows(`SELECT v FROM ${t} WHERE id = ? AND v = ?`, [1, "a"]), [["a"]]);
+    assert.deepEqual(await rows(`SELECT v FROM ${t} WHERE id = ? OR v = ?`, [1, "b"]), []);
+    // UPDATE and DELETE with another condition are searches.
+    assert.equal((await ok(`DELETE FROM ${t} WHERE id = ? AND v = ?`, [1, "a"])).rowcount, 0);
   });
 
   test("are missed by DELETE without WHERE", async () => {

@@ -8,14 +8,7 @@ import { parseColumnDef, pgColumnDef, pgNameAllocator } from "./column-defs.ts";
 import type { Ctx, StatementResult } from "./context.ts";
 import { count } from "./context.ts";
 import { throwUnknownColumn } from "./dml-common.ts";
-import {
-  operationNotAllowed,
-  parseError,
-  readDeleteOnlyBlock,
-  relationExists,
-  syntaxError,
-  unsupported,
-} from "./errors.ts";
+import { operationNotAllowed, parseError, relationExists, syntaxError, unsupported } from "./errors.ts";
 import type { JsonValue } from "./json.ts";
 import { checkColumnName, checkRelationName, nameOf, SYSTEM_COLUMNS } from "./names.ts";
 import { refreshTable } from "./refresh.ts";
@@ -286,10 +279,9 @@ async function renameTable(ctx: Ctx, t: SimTable, toks: readonly Tok[]): Promise
   const { parts } = readName(toks, 0);
   if (parts.length > 1) throw parseError("Target table name must not include a schema");
   const to = parts[0]!;
+  // `blocks.read_only_allow_delete` does not stop a rename (checked on CrateDB 6.4.3).
   if (blocked(t, "blocks.write", "blocks.metadata", "blocks.read_only"))
     throw operationNotAllowed(fqn(t), "ALTER RENAME");
-  // Checked on the table's index like DROP (unlike SWAP, which only checks cluster-wide blocks).
-  if (blocked(t, "blocks.read_only_allow_delete")) throw readDeleteOnlyBlock();
   checkRelationName(t.schema, to);
   if (ctx.catalog.find(t.schema, to)) throw relationExists(`${t.schema}.${to}`);
   const before = fqn(t);

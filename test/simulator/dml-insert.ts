@@ -9,18 +9,19 @@ import { coerce } from "./coerce.ts";
 import type { Ctx } from "./context.ts";
 import type { DmlOutcome, Prepared } from "./dml.ts";
 import {
-  checkInsertableOrUpdatable,
   checkTextLimit,
   checkWritable,
   expandStar,
   isRowLevel,
   pkNullError,
   readAlias,
+  readDeleteOnly,
+  readDeleteOnlyRow,
   throwUnknownColumn,
 } from "./dml-common.ts";
 import { invalidColumnName, parseError, rowLevel, SimError, syntaxError } from "./errors.ts";
 import { JsonNumber, type JsonValue } from "./json.ts";
-import { SYSTEM_COLUMNS, sqlIdent } from "./names.ts";
+import { SYSTEM_COLUMNS } from "./names.ts";
 import { trackObject } from "./objects.ts";
 import { parseOnConflict, qualifyTargetColumns } from "./on-conflict.ts";
 import type { PgResult } from "./pg.ts";
@@ -96,7 +97,6 @@ export function prepareInsert(ctx: Ctx, toks: readonly Tok[]): Prepared {
     return s;
   };
 
-  checkInsertableOrUpdatable(table);
   if (isWord(source[0], "values")) {
     const tuples = splitTopLevel(source.slice(1)).map((tup) => {
       if (!isPunct(tup[0], "(") || closeParen(tup, 0) !== tup.length - 1)
@@ -114,6 +114,7 @@ export function prepareInsert(ctx: Ctx, toks: readonly Tok[]): Prepared {
       returnsRows: returning !== undefined,
       bind(args) {
         const rows: Row[] = tuples.map((tup) => bindRow(table, cols, tup, args));
+        if (readDeleteOnly(table)) for (const r of rows) r.failure = readDeleteOnlyRow();
         const build = (subset: readonly Row[]) => {
           const sink = new ParamSink();
           const values = subset.map(
@@ -174,6 +175,8 @@ export function prepareInsert(ctx: Ctx, toks: readonly Tok[]): Prepared {
         const selectSql = render(expandSelectStars(sel, refs));
         return {
           run: async () => {
+            // Every row fails at the table and is skipped (§4.2).
+            if (readDeleteOnly(table)) return { rowcount: 0 };
             const sqlAll = `INSERT INTO ${target} (${colList}) ${selectSql}${renderTail(args, sink)}`;
             try {
               const r = await ctx.pg.query(sqlAll, sink.params, sink.types);
@@ -217,16 +220,14 @@ export function prepareInsert(ctx: Ctx, toks: readonly Tok[]): Prepared {
  * default (§0). A single-column key routes the rows by default, hence the backticks there.
  */
 function checkRequiredColumns(table: SimTable, cols: readonly SimColumn[]): void {
+  // Names are printed as they are, without quoting (`Column "My Key" is required …` on 6.4.3).
   const listed = new Set(cols.map((c) => c.name));
   const missing = (name: string) => !listed.has(name) && column(table, name)?.defaultExpr === undefined;
   if (table.clusteredBy !== undefined && missing(table.clusteredBy)) {
-    throw parseError(
-      `Column \`${sqlIdent(table.clusteredBy)}\` is required but is missing from the insert statement`,
-    );
+    throw parseError(`Column \`${table.clusteredBy}\` is required but is missing from the insert statement`);
   }
   for (const k of table.pk) {
-    if (missing(k))
-      throw parseError(`Column "${sqlIdent(k)}" is required but is missing from the insert statement`);
+    if (missing(k)) throw parseError(`Column "${k}" is required but is missing from the insert statement`);
   }
 }
 

@@ -214,36 +214,74 @@ const BEFORE_EXPRESSION = new Set([
   "return",
 ]);
 
+/** Words that head a comma-separated list of expressions (a `(` after a comma there is an expression). */
+const EXPRESSION_LISTS = new Set(["select", "distinct", "by"]);
+
 /**
- * CrateDB's grammar has no row values: `(a, b) [NOT] IN (…)` (PG accepts it) is a parse error at
- * the first comma, `no viable alternative at input '(a,'` (cratedb.md §0).
+ * CrateDB's grammar has no row values: a parenthesised expression holding a top-level comma, like
+ * `(a, b) [NOT] IN (…)` or `(a, b) = (1, 2)` (PG accepts both), is a parse error at that comma
+ * (checked on CrateDB 6.4.3). The reported input starts at the enclosing query's SELECT, or, in
+ * UPDATE and DELETE conditions, at the outermost parenthesis: `no viable alternative at input '(a,'`.
  */
 function refuseRowValues(stmt: string, toks: readonly Tok[]): void {
+  const expression = new Set<number>();
   for (let i = 0; i < toks.length; i++) {
     if (!isPunct(toks[i], "(")) continue;
     const prev = toks[i - 1];
-    const opensExpression =
+    const opens =
       prev === undefined ||
       (prev.kind === "word" && BEFORE_EXPRESSION.has(prev.value)) ||
       prev.kind === "op" ||
-      isPunct(prev, "(") ||
-      isPunct(prev, ",");
-    if (!opensExpression) continue;
+      (isPunct(prev, "(") && expression.has(i - 1)) ||
+      (isPunct(prev, ",") && EXPRESSION_LISTS.has(listHead(toks, i - 1)));
+    if (!opens) continue;
+    expression.add(i);
     let close: number;
     try {
       close = closeParen(toks, i);
     } catch {
       return;
     }
-    const after = isWord(toks[close + 1], "not") ? close + 2 : close + 1;
-    if (!isWord(toks[after], "in")) continue;
     const comma = findTopLevelPunct(toks, i + 1, close, ",");
     if (comma < 0) continue;
+    let start = i;
+    while (expression.has(start - 1)) start--;
+    const query = enclosingSelect(toks, i);
+    if (query !== undefined) start = query;
     const at = toks[comma]!.pos;
     throw syntaxError(
-      `${where(stmt, at)}: no viable alternative at input '${stmt.slice(toks[i]!.pos, at + 1)}'`,
+      `${where(stmt, at)}: no viable alternative at input '${stmt.slice(toks[start]!.pos, at + 1)}'`,
     );
   }
+}
+
+/** Clause keywords that head a comma-separated list (or end the search for one). */
+const LIST_HEADS = new Set(["select", "distinct", "by", "values", "in", "set", "returning", "from", "where"]);
+
+/** The clause keyword heading the list the comma at `i` belongs to, or `(` inside parentheses. */
+function listHead(toks: readonly Tok[], i: number): string {
+  let depth = 0;
+  for (let j = i - 1; j >= 0; j--) {
+    const t = toks[j]!;
+    if (isPunct(t, ")") || isPunct(t, "]")) depth++;
+    else if (isPunct(t, "(") || isPunct(t, "[")) {
+      if (depth === 0) return "(";
+      depth--;
+    } else if (depth === 0 && t.kind === "word" && LIST_HEADS.has(t.value)) return t.value;
+  }
+  return "";
+}
+
+/** Index of the SELECT of the innermost query around the token at `i`, if any. */
+function enclosingSelect(toks: readonly Tok[], i: number): number | undefined {
+  let depth = 0;
+  for (let j = i - 1; j >= 0; j--) {
+    const t = toks[j]!;
+    if (isPunct(t, ")")) depth++;
+    else if (isPunct(t, "(")) depth = Math.max(0, depth - 1);
+    else if (depth === 0 && isWord(t, "select")) return j;
+  }
+  return undefined;
 }
 
 function findTopLevelPunct(toks: readonly Tok[], from: number, to: number, p: string): number {

@@ -38,9 +38,6 @@ export function sqlIdent(name: string): string {
   return /^[a-z_][a-z0-9_]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replaceAll('"', '""')}"`;
 }
 
-/** A list of identifiers as Java prints a `List` in messages: `[a, b]`. */
-export const sqlIdentList = (names: readonly string[]) => `[${names.map(sqlIdent).join(", ")}]`;
-
 /** Name from an identifier token; unquoted reserved words are a syntax error like in CrateDB's grammar. */
 export function nameOf(t: Tok | undefined): string {
   if (t === undefined) throw syntaxError("line 1:1: mismatched input '<EOF>' expecting identifier");

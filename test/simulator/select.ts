@@ -99,7 +99,7 @@ function liveLookupTable(ctx: Ctx, toks: readonly Tok[]) {
   if (!isWord(toks[i], "where")) return undefined;
   const end = findTopLevel(toks, i + 1, ...CLAUSE_END);
   const where = toks.slice(i + 1, end < 0 ? toks.length : end);
-  return isPkLookup(table, where, alias) ? table : undefined;
+  return isPkLookup(table, where, alias, true) ? table : undefined;
 }
 
 /** `*` and `alias.*` in the outermost select list → visible columns (the hidden row id stays hidden). */
