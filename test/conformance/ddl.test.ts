@@ -163,6 +163,40 @@ describe("CREATE TABLE", () => {
     check(e.message, `${badSchema}.t`);
   });
 
+  test("other relation name rules: dots, #, a leading dash, 255 bytes, read-only schemas, _all (checked on CrateDB 6.4.3)", async () => {
+    const cases: [string, number, string][] = [
+      [
+        `${s}."a.b"`,
+        4002,
+        `InvalidRelationName[Relation name '${schema}.a.b' is invalid. Name can't contain '.']`,
+      ],
+      [`"a.b"."t"`, 4002, 'InvalidSchemaNameException[schema name "a.b" is invalid.]'],
+      [
+        `${s}."ha#sh"`,
+        4002,
+        `InvalidRelationName[Relation name '${schema}.ha#sh' is invalid. Must not contain '#']`,
+      ],
+      [
+        `"-dash"`,
+        4002,
+        "InvalidRelationName[Relation name '-dash' is invalid. Must not start with '-', or '+']",
+      ],
+      [
+        `${s}.${q("x".repeat(255 - schema.length))}`,
+        4002,
+        `InvalidRelationName[Relation name '${schema}.${"x".repeat(255 - schema.length)}' is invalid. Index name is too long, (256 > 255)]`,
+      ],
+      [`sys."x"`, 4000, "SQLParseException[Cannot create relation in read-only schema: sys]"],
+      [`${s}."_all"`, 4000, 'SQLParseException["_all" cannot be used as schema or table name]'],
+    ];
+    for (const [name, code, message] of cases) {
+      const e = await fails(`CREATE TABLE ${name} (id INT)`);
+      assert.equal(e.status, 400, name);
+      assert.equal(e.code, code, name);
+      assert.equal(e.message, message, name);
+    }
+  });
+
   test("column names with spaces, quotes, capitals and unicode are accepted (checked on CrateDB 6.4.3)", async () => {
     const t = table("colnames");
     const cols = ["with space", 'with "quote"', "MixedCase", "ünïcødé"];
@@ -218,7 +252,7 @@ describe("CREATE TABLE", () => {
 });
 
 describe("CREATE SCHEMA", () => {
-  test("creates a schema that tables can then be created in (checked on CrateDB 6.4.3)", async () => {
+  test("creates a schema that tables can then be created in; an existing one is 409 / 40910 (checked on CrateDB 6.4.3)", async () => {
     const name = uniqueSchema("conf_schema");
     try {
       assert.equal((await ok(`CREATE SCHEMA ${q(name)}`)).rowcount, 1);
@@ -228,6 +262,13 @@ describe("CREATE SCHEMA", () => {
       );
       await ok(`CREATE TABLE ${q(name)}."t" (id INT PRIMARY KEY)`);
       await ok(`DROP TABLE ${q(name)}."t"`);
+      const e = await fails(`CREATE SCHEMA ${q(name)}`);
+      assert.equal(e.status, 409);
+      assert.equal(e.code, 40910);
+      assert.equal(e.message, `SchemaAlreadyExists[Schema '${name}' already exists]`);
+      // A schema created implicitly by CREATE TABLE exists as well.
+      const implicit = await fails(`CREATE SCHEMA ${s}`);
+      assert.equal(implicit.code, 40910);
     } finally {
       await sql(`DROP TABLE IF EXISTS ${q(name)}."t"`);
       await sql(`DROP SCHEMA IF EXISTS ${q(name)}`);

@@ -33,6 +33,30 @@ describe("request body validation", () => {
     });
   });
 
+  test("a malformed stmt, args or bulk_args is an HTTP 500 naming the field; a body that is not an object has no stmt (checked on CrateDB 6.4.3)", async () => {
+    for (const [body, message] of [
+      ['{"stmt":""}', "Field [stmt] has no value"],
+      ['{"stmt":null}', "Field [stmt] has an invalid value"],
+      ['{"stmt":"select 1","args":5}', "`args` must start with an array, not `VALUE_NUMBER`"],
+      ['{"stmt":"select 1","bulk_args":5}', "Field [bulk_args] has an invalid value"],
+      ["[]", "Field [stmt] is missing"],
+    ] as const) {
+      const r = await postRaw(body);
+      assert.equal(r.status, 500, body);
+      assert.deepEqual(r.json.error, { message: `SQLParseSourceException[${message}]`, code: 5000 }, body);
+    }
+  });
+
+  test("malformed JSON is a 400 echoing the body (checked on CrateDB 6.4.3)", async () => {
+    const body = '{"stmt": "select 1",}';
+    const r = await postRaw(body);
+    assert.equal(r.status, 400);
+    assert.deepEqual(r.json.error, {
+      message: `SQLParseException[Can't parse [${body}]. Expecting payload with \`stmt\` string and \`args\` or \`bulk_args\` arrays]`,
+      code: 4000,
+    });
+  });
+
   test("an unknown key is rejected and the whole body is echoed", async () => {
     const body = '{"stmt":"select 1","foo":1}';
     const r = await postRaw(body);

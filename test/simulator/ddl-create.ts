@@ -223,8 +223,7 @@ export function createSchema(ctx: Ctx, toks: readonly Tok[]): StatementResult {
   const name = nameOf(toks[i]);
   ctx.privileges.require(ctx.session.user, "DDL");
   checkRelationName(name, "x");
-  // Only explicitly created schemas count: one that merely holds tables can still be created.
-  if (ctx.catalog.explicitSchemas.has(name)) {
+  if (ctx.catalog.schemaExists(name)) {
     if (ifNotExists) return count(0);
     throw new SimError(40910, "SchemaAlreadyExists", `Schema '${name}' already exists`);
   }
