@@ -23,7 +23,7 @@ after(async () => {
 });
 
 describe("rows written since the last REFRESH", () => {
-  test("are invisible to count(*) and plain searches until REFRESH TABLE", async () => {
+  test("are invisible to count(*) and plain searches until REFRESH TABLE (checked on CrateDB 6.4.3)", async () => {
     const t = await table("count");
     await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'a'), (2, 'b')`);
     assert.deepEqual(await rows(`SELECT count(*) FROM ${t}`), [[0]]);
@@ -45,7 +45,7 @@ describe("rows written since the last REFRESH", () => {
     assert.deepEqual(await rows(`SELECT count(*) FROM ${t} WHERE id = ?`, [1]), [[1]]);
   });
 
-  test("a compound key needs = on every key column; = on part of it is a search", async () => {
+  test("a compound key needs = on every key column; = on part of it is a search (checked on CrateDB 6.4.3)", async () => {
     const t = await table("getpair", "a INT, b INT, v TEXT, PRIMARY KEY (a, b)");
     await ok(`INSERT INTO ${t} (a, b, v) VALUES (1, 2, 'x')`);
     assert.deepEqual(await rows(`SELECT v FROM ${t} WHERE a = ? AND b = ?`, [1, 2]), [["x"]]);
@@ -91,7 +91,7 @@ describe("rows written since the last REFRESH", () => {
     assert.equal((await ok(`DELETE FROM ${t} WHERE id = ? AND v = ?`, [1, "a"])).rowcount, 0);
   });
 
-  test("are missed by DELETE without WHERE", async () => {
+  test("are missed by DELETE without WHERE (checked on CrateDB 6.4.3)", async () => {
     const t = await table("deleteall");
     await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'a')`);
     await ok(`REFRESH TABLE ${t}`);
@@ -102,7 +102,7 @@ describe("rows written since the last REFRESH", () => {
     assert.deepEqual(await rows(`SELECT id FROM ${t}`), [[2]]);
   });
 
-  test("are missed by UPDATE and DELETE with a non-key condition but hit by key equality", async () => {
+  test("are missed by UPDATE and DELETE with a non-key condition but hit by key equality (checked on CrateDB 6.4.3)", async () => {
     const t = await table("modify", "id INT PRIMARY KEY, v TEXT, active BOOLEAN");
     await ok(`INSERT INTO ${t} (id, v, active) VALUES (1, 'a', true)`);
     assert.equal((await ok(`UPDATE ${t} SET v = 'x' WHERE active = true`)).rowcount, 0);
@@ -111,7 +111,7 @@ describe("rows written since the last REFRESH", () => {
     assert.equal((await ok(`DELETE FROM ${t} WHERE id = 1`)).rowcount, 1);
   });
 
-  test("are missed as the source of INSERT … SELECT", async () => {
+  test("are missed as the source of INSERT … SELECT (checked on CrateDB 6.4.3)", async () => {
     const src = await table("src");
     const dst = await table("dst");
     await ok(`INSERT INTO ${src} (id, v) VALUES (1, 'a')`);
@@ -120,7 +120,7 @@ describe("rows written since the last REFRESH", () => {
     assert.equal((await ok(`INSERT INTO ${dst} (id, v) SELECT id, v FROM ${src}`)).rowcount, 1);
   });
 
-  test("unrefreshed updates show the old version to searches and unrefreshed deletes stay visible", async () => {
+  test("unrefreshed updates show the old version to searches and unrefreshed deletes stay visible (checked on CrateDB 6.4.3)", async () => {
     const t = await table("versions");
     await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'old'), (2, 'gone')`);
     await ok(`REFRESH TABLE ${t}`);
@@ -135,7 +135,7 @@ describe("rows written since the last REFRESH", () => {
     assert.deepEqual(await rows(`SELECT id, v FROM ${t} ORDER BY id`), [[1, "new"]]);
   });
 
-  test("duplicate detection and ON CONFLICT are real-time", async () => {
+  test("duplicate detection and ON CONFLICT are real-time (checked on CrateDB 6.4.3)", async () => {
     const t = await table("conflict");
     await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'a')`);
     assert.equal((await sql(`INSERT INTO ${t} (id, v) VALUES (1, 'b')`)).status, 409);
@@ -146,21 +146,21 @@ describe("rows written since the last REFRESH", () => {
     assert.deepEqual(await rows(`SELECT v FROM ${t} WHERE id = 1`), [["c"]]);
   });
 
-  test("bulk DELETE by key sees unrefreshed rows", async () => {
+  test("bulk DELETE by key sees unrefreshed rows (checked on CrateDB 6.4.3)", async () => {
     const t = await table("bulkdel");
     await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'a')`);
     const r = await bulk(`DELETE FROM ${t} WHERE id = ?`, [[1]]);
     assert.deepEqual(r.json.results, [{ rowcount: 1 }]);
   });
 
-  test("REFRESH of several tables counts them; an unknown one fails the statement", async () => {
+  test("REFRESH of several tables counts them; an unknown one fails the statement (checked on CrateDB 6.4.3)", async () => {
     const a = await table("ra");
     const b = await table("rb");
     assert.equal((await ok(`REFRESH TABLE ${a}, ${b}`)).rowcount, 2);
     assert.equal((await sql(`REFRESH TABLE ${a}, ${s}."nope"`)).status, 404);
   });
 
-  test("ADD COLUMN keeps unrefreshed rows hidden from searches", async () => {
+  test("ADD COLUMN keeps unrefreshed rows hidden from searches (checked on CrateDB 6.4.3)", async () => {
     const t = await table("addcol");
     await ok(`INSERT INTO ${t} (id, v) VALUES (1, 'a')`);
     await ok(`ALTER TABLE ${t} ADD COLUMN extra INT`);
@@ -178,7 +178,7 @@ describe("rows written since the last REFRESH", () => {
     assert.deepEqual(await rows(`SELECT id, v, extra FROM ${s}."survive2"`), [[1, "a", null]]);
   });
 
-  test("SWAP makes the unrefreshed rows of both tables visible to searches, their shards being reopened", async () => {
+  test("SWAP makes the unrefreshed rows of both tables visible to searches, their shards being reopened (checked on CrateDB 6.4.3)", async () => {
     const a = await table("swap_a");
     const b = await table("swap_b");
     await ok(`INSERT INTO ${a} (id, v) VALUES (1, 'a')`);
