@@ -124,6 +124,24 @@ describe("privileges", () => {
     await ok(`DELETE FROM ${s}."t" WHERE id = 1`, [], as);
   });
 
+  test("a table-level grant shows that table only: the schema's other tables and new ones stay unknown (checked on CrateDB 6.4.3)", async () => {
+    const o = q(other);
+    const e1 = await fails(`CREATE TABLE ${o}."mine" (id INT)`, [], as);
+    assert.equal(e1.status, 404);
+    assert.equal(e1.code, 4045);
+    assert.equal(e1.message, `SchemaUnknownException[Schema '${other}' unknown]`);
+    await ok(`GRANT DQL ON TABLE ${o}."hidden" TO ${q(user)}`);
+    try {
+      assert.deepEqual(await rows(`SELECT count(*) FROM ${o}."hidden"`, [], as), [[0]]);
+      assert.equal((await fails(`SELECT * FROM ${o}."missing"`, [], as)).code, 4045);
+      const e2 = await fails(`INSERT INTO ${o}."hidden" (id) VALUES (1)`, [], as);
+      assert.equal(e2.code, 4011);
+      assert.equal(e2.message, `MissingPrivilegeException[Missing 'DML' privilege for user '${user}']`);
+    } finally {
+      await ok(`REVOKE DQL ON TABLE ${o}."hidden" FROM ${q(user)}`);
+    }
+  });
+
   test("CREATE SCHEMA needs cluster-level DDL (checked on CrateDB 6.4.3)", async () => {
     const e = await fails(`CREATE SCHEMA ${q(uniqueSchema("conf_new"))}`, [], as);
     assert.equal(e.code, 4011);
