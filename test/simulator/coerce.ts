@@ -110,7 +110,9 @@ export function coerce(v: JsonValue, type: CrateType): string | null {
       }
       if (obj === null || typeof obj !== "object" || Array.isArray(obj) || obj instanceof JsonNumber)
         throw fail();
-      checkObjectKeys(obj);
+      // DYNAMIC objects refuse keys that cannot be column names; IGNORED objects take any key, and
+      // STRICT ones refuse undeclared keys anyway (objects.ts) (checked on CrateDB 6.4.3).
+      if ((type.policy ?? "dynamic") === "dynamic") checkObjectKeys(obj);
       return typeof v === "string" ? v : stringifyJson(v);
     }
     case "array": {

@@ -10,7 +10,7 @@ export interface Session {
 }
 
 export interface VersionRules {
-  /** Reported version, e.g. "6.2.4". */
+  /** Reported version, e.g. "6.4.3". */
   readonly number: string;
   /** Pre-6.2 naming: `_`-prefixed names matching `^_[a-z]+(_[a-z]+)*$` are rejected (§3.1). */
   readonly legacyUnderscoreRule: boolean;

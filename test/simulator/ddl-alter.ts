@@ -2,6 +2,7 @@
  * ALTER TABLE, ALTER CLUSTER SWAP TABLE, REFRESH and OPTIMIZE (cratedb.md §3.5, §3.6, §4.6).
  * Every schema change is applied to the live table and its snapshot alike.
  */
+import { bigintRangeChecks } from "./bigint-range.ts";
 import { blocked, column, DEFAULT_SETTINGS, fqn, type SimTable } from "./catalog.ts";
 import { parseColumnDef, pgColumnDef, pgNameAllocator } from "./column-defs.ts";
 import type { Ctx, StatementResult } from "./context.ts";
@@ -10,6 +11,7 @@ import { throwUnknownColumn } from "./dml-common.ts";
 import { operationNotAllowed, parseError, relationExists, syntaxError, unsupported } from "./errors.ts";
 import type { JsonValue } from "./json.ts";
 import { checkColumnName, checkRelationName, nameOf, SYSTEM_COLUMNS } from "./names.ts";
+import { refreshTable } from "./refresh.ts";
 import { ParamSink, quoteIdent, readName, resolveRelation, translate } from "./rewrite.ts";
 import { checkTableSetting, normaliseSetting, parseSettings } from "./table-settings.ts";
 import { closeParen, isPunct, isWord, render, splitTopLevel, type Tok } from "./tokens.ts";
@@ -136,6 +138,7 @@ async function addColumns(ctx: Ctx, t: SimTable, toks: readonly Tok[]): Promise<
       );
       stmts.push(`ALTER TABLE ${t.live} ALTER COLUMN ${quoteIdent(p.col.pg)} SET ${def}`);
     }
+    for (const check of bigintRangeChecks(p.col)) stmts.push(`ALTER TABLE ${t.live} ADD ${check} NOT VALID`);
     if (p.col.notNull && !p.pk) {
       stmts.push(
         `ALTER TABLE ${t.live} ADD CONSTRAINT ${quoteIdent(`${p.col.pg}_nn`)} CHECK (${quoteIdent(p.col.pg)} IS NOT NULL) NOT VALID`,
@@ -276,11 +279,14 @@ async function renameTable(ctx: Ctx, t: SimTable, toks: readonly Tok[]): Promise
   const { parts } = readName(toks, 0);
   if (parts.length > 1) throw parseError("Target table name must not include a schema");
   const to = parts[0]!;
+  // `blocks.read_only_allow_delete` does not stop a rename (checked on CrateDB 6.4.3).
   if (blocked(t, "blocks.write", "blocks.metadata", "blocks.read_only"))
-    throw operationNotAllowed(fqn(t), "ALTER TABLE RENAME");
+    throw operationNotAllowed(fqn(t), "ALTER RENAME");
   checkRelationName(t.schema, to);
   if (ctx.catalog.find(t.schema, to)) throw relationExists(`${t.schema}.${to}`);
   const before = fqn(t);
+  // CrateDB reopens the renamed table's shards, which makes every write visible to searches.
+  await refreshTable(ctx, t);
   ctx.catalog.rename(t, t.schema, to);
   ctx.privileges.moveTable(before, fqn(t));
   return count(-1);

@@ -3,6 +3,7 @@
  * primary key, no NOT NULL, no defaults, default settings — and reads its source by search, so
  * unrefreshed source rows are not copied.
  */
+import { bigintRangeChecks } from "./bigint-range.ts";
 import { DEFAULT_SETTINGS, type SimColumn, type SimTable } from "./catalog.ts";
 import { pgNameAllocator } from "./column-defs.ts";
 import { type Ctx, count, type StatementResult } from "./context.ts";
@@ -123,11 +124,10 @@ export async function createTableAs(
     settings: new Map(DEFAULT_SETTINGS),
     dirty: false,
   };
-  await createPgTables(
-    ctx,
-    table,
-    columns.map((c) => `${quoteIdent(c.pg)} ${pgType(c.type)}`),
-  );
+  await createPgTables(ctx, table, [
+    ...columns.map((c) => `${quoteIdent(c.pg)} ${pgType(c.type)}`),
+    ...columns.flatMap(bigintRangeChecks),
+  ]);
   ctx.catalog.add(table);
   const r = await ctx.pg.query(
     `INSERT INTO ${table.live} (${columns.map((c) => quoteIdent(c.pg)).join(", ")}) ${select}`,

@@ -1,4 +1,5 @@
 /** CREATE TABLE, DROP TABLE, CREATE/DROP SCHEMA (cratedb.md §3.2–3.4). */
+import { bigintRangeChecks } from "./bigint-range.ts";
 import {
   blocked,
   DEFAULT_SETTINGS,
@@ -13,6 +14,7 @@ import { createTableAs } from "./ddl-create-as.ts";
 import {
   operationNotAllowed,
   parseError,
+  readDeleteOnlyBlock,
   relationExists,
   SimError,
   schemaUnknown,
@@ -20,7 +22,7 @@ import {
   unsupported,
 } from "./errors.ts";
 import type { JsonNumber, JsonValue } from "./json.ts";
-import { checkRelationName, nameOf } from "./names.ts";
+import { checkIndexName, checkRelationName, nameOf } from "./names.ts";
 import { createPgTables } from "./pg-tables.ts";
 import { ParamSink, quoteIdent, readName, resolveRelation, translate } from "./rewrite.ts";
 import { checkTableSetting, normaliseSetting, parseSettings } from "./table-settings.ts";
@@ -43,6 +45,8 @@ export async function createTable(
   const { schema, name } = resolveRelation(ctx, parts);
   checkRelationName(schema, name);
   ctx.privileges.require(ctx.session.user, "DDL", schema);
+  // Validated when the table is created, i.e. after analysis and privileges.
+  checkIndexName(schema, name);
   if (isWord(toks[next], "as"))
     return createTableAs(ctx, { schema, name, ifNotExists }, toks.slice(next + 1), args);
   if (!isPunct(toks[next], "(")) throw syntaxError(`line 1:${(toks[next]?.pos ?? 0) + 1}: mismatched input`);
@@ -165,6 +169,7 @@ export async function createTable(
     const d = pgColumnDef(ctx, c, defaults.get(c.name), sink);
     return c.notNull && !pk.includes(c.name) ? `${d} CONSTRAINT ${quoteIdent(`${c.pg}_nn`)} NOT NULL` : d;
   });
+  defs.push(...columns.flatMap(bigintRangeChecks));
   // CrateDB names unnamed checks `<table>_<column>_check_<n>` [unconfirmed]; PG gets short internal names.
   table.checks = checks.map((c, n) => ({
     name: c.name ?? `${name}_${c.column ?? "table"}_check_${n + 1}`,
@@ -199,6 +204,7 @@ export async function dropTable(ctx: Ctx, toks: readonly Tok[]): Promise<Stateme
   }
   if (blocked(t, "blocks.write", "blocks.metadata", "blocks.read_only"))
     throw operationNotAllowed(fqn(t), "DROP");
+  if (blocked(t, "blocks.read_only_allow_delete")) throw readDeleteOnlyBlock();
   await ctx.pg.exec(`DROP TABLE ${t.live}; DROP TABLE ${t.snap};`);
   ctx.catalog.remove(t);
   return count(1);
@@ -219,7 +225,7 @@ export function createSchema(ctx: Ctx, toks: readonly Tok[]): StatementResult {
   checkRelationName(name, "x");
   if (ctx.catalog.schemaExists(name)) {
     if (ifNotExists) return count(0);
-    throw new SimError(40910, "SchemaAlreadyExistsException", `Schema '${name}' already exists`);
+    throw new SimError(40910, "SchemaAlreadyExists", `Schema '${name}' already exists`);
   }
   ctx.catalog.explicitSchemas.add(name);
   return count(1);

@@ -3,6 +3,7 @@ import { blocked, fqn } from "./catalog.ts";
 import { type Ctx, count, type StatementResult } from "./context.ts";
 import { operationNotAllowed, parseError, syntaxError } from "./errors.ts";
 import type { JsonValue } from "./json.ts";
+import { refreshTable } from "./refresh.ts";
 import { readName, resolveRelation } from "./rewrite.ts";
 import { parseSettings } from "./table-settings.ts";
 import { isPunct, isWord, type Tok } from "./tokens.ts";
@@ -47,10 +48,15 @@ export async function swapTable(
   const src = ctx.catalog.get(ra.schema, ra.name);
   const dst = ctx.catalog.get(rb.schema, rb.name);
   if (src === dst) throw parseError("Cannot swap a table with itself");
+  // `blocks.read_only_allow_delete` does not stop a SWAP (§0): CrateDB checks only cluster-wide
+  // blocks for it. Settings, blocks included, stay with the table data (the SimTable objects).
   for (const t of [src, dst]) {
     if (blocked(t, "blocks.write", "blocks.metadata", "blocks.read_only"))
-      throw operationNotAllowed(fqn(t), "ALTER TABLE RENAME");
+      throw operationNotAllowed(fqn(t), "ALTER RENAME");
   }
+  // CrateDB reopens the shards of both tables, which makes every write visible to searches.
+  await refreshTable(ctx, src);
+  await refreshTable(ctx, dst);
   // Names are catalogue entries, so the swap is atomic by construction.
   ctx.catalog.remove(src);
   ctx.catalog.remove(dst);

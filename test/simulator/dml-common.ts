@@ -1,13 +1,24 @@
 /** Pieces shared by INSERT, UPDATE and DELETE. */
 import { blocked, column, fqn, type SimColumn, type SimTable } from "./catalog.ts";
-import { operationNotAllowed, parseError, rowLevel, SimError } from "./errors.ts";
-import { isName, isPunct, isWord, splitTopLevel, type Tok } from "./tokens.ts";
+import { operationNotAllowed, parseError, readDeleteOnlyBlock, rowLevel, SimError } from "./errors.ts";
+import { closeParen, isName, isPunct, isWord, splitTopLevel, type Tok } from "./tokens.ts";
 
-/** Writes are refused at analysis while a write block is set (§3.5). */
+/** Writes are refused at analysis while a write block is set: 4007 (§0, §3.5). */
 export function checkWritable(t: SimTable, op: "INSERT" | "UPDATE" | "DELETE"): void {
   if (blocked(t, "blocks.write", "blocks.read_only")) throw operationNotAllowed(fqn(t), op);
-  if (op !== "DELETE" && blocked(t, "blocks.read_only_allow_delete")) throw operationNotAllowed(fqn(t), op);
 }
+
+/**
+ * `blocks.read_only_allow_delete` is not checked at analysis: every row that reaches the table
+ * fails with 403/4037 (checked on CrateDB 6.4.3). Single-row INSERTs, statements by key and
+ * searches that find rows fail (bulk items by search or INSERT get `-2`, a bulk by key fails
+ * whole); multi-row VALUES and INSERT … SELECT skip every row (rowcount 0); searches that find
+ * nothing answer 0. DELETE is refused like UPDATE, despite the block's name.
+ */
+export const readDeleteOnly = (t: SimTable): boolean => blocked(t, "blocks.read_only_allow_delete");
+
+/** A row refused by `blocks.read_only_allow_delete`: a shard-level failure. */
+export const readDeleteOnlyRow = () => rowLevel(readDeleteOnlyBlock());
 
 /** TEXT values over 32766 UTF-8 bytes fail in indexed or column-stored columns (§2.4). */
 export function checkTextLimit(c: SimColumn, value: string | null): void {
@@ -30,44 +41,41 @@ export function isRowLevel(e: unknown): e is SimError {
 }
 
 /**
- * True when `where` is equality on every primary key column (optionally OR-ed), the shape CrateDB
- * plans as a real-time Get/UpdateById/DeleteById instead of a search (§4.6).
+ * True when CrateDB plans `where` as a real-time Get/UpdateById/DeleteById instead of a search
+ * (checked on CrateDB 6.4.3): an OR of branches that each pin every primary key column with `=` on
+ * a value (placeholder or literal) or with `IN`/`= ANY` on a list of literals. `pk IN (?, ?)` and
+ * `pk = ANY(?)` are searches (CrateDB only extracts keys from literal arrays). A SELECT may add
+ * other AND-ed conditions to a branch (they filter the fetched rows); for UPDATE and DELETE any
+ * other condition makes it a search.
  */
-export function isPkLookup(t: SimTable, where: readonly Tok[], alias: string): boolean {
+export function isPkLookup(t: SimTable, where: readonly Tok[], alias: string, allowExtra = false): boolean {
   if (t.pk.length === 0 || where.length === 0) return false;
-  const disjuncts = splitTopLevelWord(where, "or");
-  return disjuncts.every((d) => {
-    let toks = d;
-    while (isPunct(toks[0], "(") && isPunct(toks[toks.length - 1], ")")) toks = toks.slice(1, -1);
+  return splitTopLevelWord(unwrap(where), "or").every((branch) => {
     const seen = new Set<string>();
-    for (const c of splitTopLevelWord(toks, "and")) {
-      const name = eqColumn(c, t, alias);
-      if (name === undefined) return false;
-      seen.add(name);
+    for (const c of splitTopLevelWord(unwrap(branch), "and")) {
+      const name = keyColumn(unwrap(c), t, alias);
+      if (name !== undefined) seen.add(name);
+      else if (!allowExtra) return false;
     }
-    return seen.size === t.pk.length && t.pk.every((k) => seen.has(k));
+    return t.pk.every((k) => seen.has(k));
   });
 }
 
-function eqColumn(c: readonly Tok[], t: SimTable, alias: string): string | undefined {
-  // `pk IN (v, …)` is an OR-list of equalities on a single-column key.
-  const inAt = c.findIndex((x) => isWord(x, "in"));
-  if (inAt > 0 && isPunct(c[inAt + 1], "(") && isPunct(c[c.length - 1], ")") && t.pk.length === 1) {
-    const name = eqColumn(
-      [...c.slice(0, inAt), { kind: "op", text: "=", value: "=", pos: -1 }, c[inAt + 2]!],
-      t,
-      alias,
-    );
-    const values = splitTopLevel(c.slice(inAt + 2, -1));
-    const plain = values.every(
-      (v) => v.length === 1 && (v[0]!.kind === "param" || v[0]!.kind === "string" || v[0]!.kind === "number"),
-    );
-    return plain ? name : undefined;
-  }
-  const eq = c.findIndex((x) => x.kind === "op" && x.value === "=");
-  if (eq < 0) return undefined;
-  const left = c.slice(0, eq);
-  const right = c.slice(eq + 1);
+/** Strips parentheses around a whole condition. */
+function unwrap(toks: readonly Tok[]): readonly Tok[] {
+  let out = toks;
+  while (out.length > 1 && isPunct(out[0], "(") && closeParen(out, 0) === out.length - 1)
+    out = out.slice(1, -1);
+  return out;
+}
+
+const isLiteral = (side: readonly Tok[]) =>
+  (side.length === 1 && (side[0]!.kind === "string" || side[0]!.kind === "number")) ||
+  (side.length === 2 && side[0]!.kind === "op" && side[0]!.value === "-" && side[1]!.kind === "number");
+const isValue = (side: readonly Tok[]) => isLiteral(side) || (side.length === 1 && side[0]!.kind === "param");
+
+/** The key column a conjunct pins (`pk = v`, `v = pk`, `pk IN (literals)`, `pk = ANY([literals])`). */
+function keyColumn(c: readonly Tok[], t: SimTable, alias: string): string | undefined {
   const colOf = (side: readonly Tok[]) => {
     let s = side;
     if (
@@ -78,15 +86,26 @@ function eqColumn(c: readonly Tok[], t: SimTable, alias: string): string | undef
     ) {
       s = s.slice(2);
     }
-    return s.length === 1 && isName(s[0]) && column(t, s[0]!.value) ? s[0]!.value : undefined;
+    const name = s.length === 1 && isName(s[0]) && column(t, s[0]!.value) ? s[0]!.value : undefined;
+    return name !== undefined && t.pk.includes(name) ? name : undefined;
   };
-  const isValue = (side: readonly Tok[]) =>
-    side.length === 1 &&
-    (side[0]!.kind === "param" || side[0]!.kind === "string" || side[0]!.kind === "number");
-  const l = colOf(left);
-  if (l !== undefined && isValue(right)) return t.pk.includes(l) ? l : undefined;
-  const r = colOf(right);
-  if (r !== undefined && isValue(left)) return t.pk.includes(r) ? r : undefined;
+  const literalList = (open: number, close: number) =>
+    close === c.length - 1 && splitTopLevel(c.slice(open + 1, close)).every(isLiteral);
+  const inAt = c.findIndex((x) => isWord(x, "in"));
+  if (inAt > 0 && isPunct(c[inAt + 1], "(")) {
+    return literalList(inAt + 1, closeParen(c, inAt + 1)) ? colOf(c.slice(0, inAt)) : undefined;
+  }
+  const eq = c.findIndex((x) => x.kind === "op" && x.value === "=");
+  if (eq < 0) return undefined;
+  const left = c.slice(0, eq);
+  const right = c.slice(eq + 1);
+  if (isWord(right[0], "any") && isPunct(right[1], "(") && isPunct(right[2], "[")) {
+    const close = closeParen(right, 2);
+    const ok = closeParen(right, 1) === right.length - 1 && close === right.length - 2;
+    return ok && splitTopLevel(right.slice(3, close)).every(isLiteral) ? colOf(left) : undefined;
+  }
+  if (isValue(right)) return colOf(left);
+  if (isValue(left)) return colOf(right);
   return undefined;
 }
 

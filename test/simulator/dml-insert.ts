@@ -15,6 +15,8 @@ import {
   isRowLevel,
   pkNullError,
   readAlias,
+  readDeleteOnly,
+  readDeleteOnlyRow,
   throwUnknownColumn,
 } from "./dml-common.ts";
 import { invalidColumnName, parseError, rowLevel, SimError, syntaxError } from "./errors.ts";
@@ -58,6 +60,7 @@ export function prepareInsert(ctx: Ctx, toks: readonly Tok[]): Prepared {
     if (names.size !== cols.length) throw parseError("column reference is specified more than once");
     i = close + 1;
   } else cols = [...table.columns];
+  checkRequiredColumns(table, cols);
 
   const conflictAt = findTopLevel(toks, i, "on");
   const returningAt = findTopLevel(toks, i, "returning");
@@ -111,6 +114,7 @@ export function prepareInsert(ctx: Ctx, toks: readonly Tok[]): Prepared {
       returnsRows: returning !== undefined,
       bind(args) {
         const rows: Row[] = tuples.map((tup) => bindRow(table, cols, tup, args));
+        if (readDeleteOnly(table)) for (const r of rows) r.failure = readDeleteOnlyRow();
         const build = (subset: readonly Row[]) => {
           const sink = new ParamSink();
           const values = subset.map(
@@ -171,6 +175,8 @@ export function prepareInsert(ctx: Ctx, toks: readonly Tok[]): Prepared {
         const selectSql = render(expandSelectStars(sel, refs));
         return {
           run: async () => {
+            // Every row fails at the table and is skipped (§4.2).
+            if (readDeleteOnly(table)) return { rowcount: 0 };
             const sqlAll = `INSERT INTO ${target} (${colList}) ${selectSql}${renderTail(args, sink)}`;
             try {
               const r = await ctx.pg.query(sqlAll, sink.params, sink.types);
@@ -206,6 +212,23 @@ export function prepareInsert(ctx: Ctx, toks: readonly Tok[]): Prepared {
   throw syntaxError(
     `line 1:${(source[0]?.pos ?? 0) + 1}: mismatched input '${source[0]?.text ?? "<EOF>"}' expecting {'VALUES', 'SELECT'}`,
   );
+}
+
+/**
+ * CrateDB's insert analysis (for VALUES and SELECT alike, so even when the SELECT yields no rows):
+ * the routing (clustered-by) column and every key column must be listed unless they have a
+ * default (§0). A single-column key routes the rows by default, hence the backticks there.
+ */
+function checkRequiredColumns(table: SimTable, cols: readonly SimColumn[]): void {
+  // Names are printed as they are, without quoting (`Column "My Key" is required …` on 6.4.3).
+  const listed = new Set(cols.map((c) => c.name));
+  const missing = (name: string) => !listed.has(name) && column(table, name)?.defaultExpr === undefined;
+  if (table.clusteredBy !== undefined && missing(table.clusteredBy)) {
+    throw parseError(`Column \`${table.clusteredBy}\` is required but is missing from the insert statement`);
+  }
+  for (const k of table.pk) {
+    if (missing(k)) throw parseError(`Column "${k}" is required but is missing from the insert statement`);
+  }
 }
 
 function bindRow(

@@ -14,10 +14,12 @@ import {
   expandStar,
   isPkLookup,
   readAlias,
+  readDeleteOnly,
+  readDeleteOnlyRow,
   throwUnknownColumn,
 } from "./dml-common.ts";
 import { notNullKey } from "./dml-insert.ts";
-import { invalidColumnName, SimError, syntaxError } from "./errors.ts";
+import { invalidColumnName, readDeleteOnlyBlock, SimError, syntaxError } from "./errors.ts";
 import type { JsonValue } from "./json.ts";
 import { SYSTEM_COLUMNS } from "./names.ts";
 import { trackObject } from "./objects.ts";
@@ -104,6 +106,7 @@ export function prepareUpdate(ctx: Ctx, all: readonly Tok[]): Prepared {
       return {
         run: async () => {
           if (failure) throw failure;
+          if (readDeleteOnly(table)) return refusedByBlock(ctx, table, where, alias, byKey, args);
           return execute(ctx, table, sql, sink, byKey, args);
         },
       };
@@ -152,9 +155,40 @@ export function prepareDelete(ctx: Ctx, all: readonly Tok[]): Prepared {
       if (returning) {
         sql += ` RETURNING ${render(translate(ctx, expandStar(returning, table, alias), args, sink, { search: () => false, extraColumns: [table] }))}`;
       }
-      return { run: () => execute(ctx, table, sql, sink, byKey, args) };
+      return {
+        run: () =>
+          readDeleteOnly(table)
+            ? refusedByBlock(ctx, table, where, alias, byKey, args)
+            : execute(ctx, table, sql, sink, byKey, args),
+      };
     },
   };
+}
+
+/**
+ * UPDATE/DELETE on a `blocks.read_only_allow_delete` table: by key always refused (a bulk fails
+ * whole), by search refused only when the search finds rows (dml-common.ts).
+ */
+async function refusedByBlock(
+  ctx: Ctx,
+  table: SimTable,
+  where: readonly Tok[],
+  alias: string,
+  byKey: boolean,
+  args: readonly JsonValue[],
+): Promise<DmlOutcome> {
+  if (byKey) throw readDeleteOnlyBlock();
+  const sink = new ParamSink();
+  const w = where.length
+    ? ` WHERE ${render(translate(ctx, where, args, sink, { search: () => true, extraColumns: [table] }))}`
+    : "";
+  const r = await ctx.pg.query(
+    `SELECT count(*) FROM ${table.snap} AS ${quoteIdent(alias)}${w}`,
+    sink.params,
+    sink.types,
+  );
+  if (r.rows[0]![0] !== "0") throw readDeleteOnlyRow();
+  return { rowcount: 0 };
 }
 
 async function execute(

@@ -21,7 +21,7 @@ import { DATE_FORMAT_FUNCTIONS, TIMESTAMP_CAST_FUNCTIONS } from "./pg-functions.
 import { Privileges } from "./privileges.ts";
 import { optimize, refresh, refreshTable } from "./refresh.ts";
 import { rowsResult, select, showCreate } from "./select.ts";
-import { isPunct, isWord, type Tok, tokenize, where } from "./tokens.ts";
+import { closeParen, isPunct, isWord, type Tok, tokenize, where } from "./tokens.ts";
 import { alterUser, createUser, dropUser, privilegeStatement } from "./users.ts";
 
 export const STATEMENT_MAX_LENGTH = 262144;
@@ -105,6 +105,7 @@ export class Engine {
     }
     if (toks.length === 0 || (toks.length === 1 && semi === 0))
       throw syntaxError("line 1:1: mismatched input '<EOF>'");
+    refuseRowValues(stmt, toks);
     const ctx = this.ctx(session, version, stmt);
     const dml = this.prepareDml(ctx, toks);
     if (bulkArgs !== undefined) {
@@ -194,6 +195,103 @@ export class Engine {
     await this.queue;
     await this.pg.close();
   }
+}
+
+/** Words after which `(` starts an expression rather than a call, a column list or a value list. */
+const BEFORE_EXPRESSION = new Set([
+  "where",
+  "and",
+  "or",
+  "not",
+  "when",
+  "then",
+  "else",
+  "having",
+  "on",
+  "select",
+  "distinct",
+  "case",
+  "return",
+]);
+
+/** Words that head a comma-separated list of expressions (a `(` after a comma there is an expression). */
+const EXPRESSION_LISTS = new Set(["select", "distinct", "by"]);
+
+/**
+ * CrateDB's grammar has no row values: a parenthesised expression holding a top-level comma, like
+ * `(a, b) [NOT] IN (…)` or `(a, b) = (1, 2)` (PG accepts both), is a parse error at that comma
+ * (checked on CrateDB 6.4.3). The reported input starts at the enclosing query's SELECT, or, in
+ * UPDATE and DELETE conditions, at the outermost parenthesis: `no viable alternative at input '(a,'`.
+ */
+function refuseRowValues(stmt: string, toks: readonly Tok[]): void {
+  const expression = new Set<number>();
+  for (let i = 0; i < toks.length; i++) {
+    if (!isPunct(toks[i], "(")) continue;
+    const prev = toks[i - 1];
+    const opens =
+      prev === undefined ||
+      (prev.kind === "word" && BEFORE_EXPRESSION.has(prev.value)) ||
+      prev.kind === "op" ||
+      (isPunct(prev, "(") && expression.has(i - 1)) ||
+      (isPunct(prev, ",") && EXPRESSION_LISTS.has(listHead(toks, i - 1)));
+    if (!opens) continue;
+    expression.add(i);
+    let close: number;
+    try {
+      close = closeParen(toks, i);
+    } catch {
+      return;
+    }
+    const comma = findTopLevelPunct(toks, i + 1, close, ",");
+    if (comma < 0) continue;
+    let start = i;
+    while (expression.has(start - 1)) start--;
+    const query = enclosingSelect(toks, i);
+    if (query !== undefined) start = query;
+    const at = toks[comma]!.pos;
+    throw syntaxError(
+      `${where(stmt, at)}: no viable alternative at input '${stmt.slice(toks[start]!.pos, at + 1)}'`,
+    );
+  }
+}
+
+/** Clause keywords that head a comma-separated list (or end the search for one). */
+const LIST_HEADS = new Set(["select", "distinct", "by", "values", "in", "set", "returning", "from", "where"]);
+
+/** The clause keyword heading the list the comma at `i` belongs to, or `(` inside parentheses. */
+function listHead(toks: readonly Tok[], i: number): string {
+  let depth = 0;
+  for (let j = i - 1; j >= 0; j--) {
+    const t = toks[j]!;
+    if (isPunct(t, ")") || isPunct(t, "]")) depth++;
+    else if (isPunct(t, "(") || isPunct(t, "[")) {
+      if (depth === 0) return "(";
+      depth--;
+    } else if (depth === 0 && t.kind === "word" && LIST_HEADS.has(t.value)) return t.value;
+  }
+  return "";
+}
+
+/** Index of the SELECT of the innermost query around the token at `i`, if any. */
+function enclosingSelect(toks: readonly Tok[], i: number): number | undefined {
+  let depth = 0;
+  for (let j = i - 1; j >= 0; j--) {
+    const t = toks[j]!;
+    if (isPunct(t, ")")) depth++;
+    else if (isPunct(t, "(")) depth = Math.max(0, depth - 1);
+    else if (depth === 0 && isWord(t, "select")) return j;
+  }
+  return undefined;
+}
+
+function findTopLevelPunct(toks: readonly Tok[], from: number, to: number, p: string): number {
+  let depth = 0;
+  for (let i = from; i < to; i++) {
+    if (isPunct(toks[i], "(") || isPunct(toks[i], "[")) depth++;
+    else if (isPunct(toks[i], ")") || isPunct(toks[i], "]")) depth--;
+    else if (depth === 0 && isPunct(toks[i], p)) return i;
+  }
+  return -1;
 }
 
 /** `SET [SESSION] search_path TO s` sticks to the connection's session like in CrateDB (§1.10). */

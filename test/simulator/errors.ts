@@ -56,6 +56,16 @@ export const operationNotAllowed = (fqn: string, op: string) =>
     "OperationOnInaccessibleRelationException",
     `The relation "${fqn}" doesn't support or allow ${op} operations`,
   );
+/**
+ * `blocks.read_only_allow_delete` (also set by the disk flood-stage watermark) is an index block
+ * checked when a write or a DROP/RENAME reaches the table, not at analysis: 403/4037 (§0).
+ */
+export const readDeleteOnlyBlock = () =>
+  new SimError(
+    4037,
+    "ClusterBlockException",
+    "blocked by: [RELATION_READ_DELETE_ONLY/12/index read-only / allow delete (api)];",
+  );
 export const missingPrivilege = (type: string, user: string) =>
   new SimError(4011, "MissingPrivilegeException", `Missing '${type}' privilege for user '${user}'`);
 export const documentMissing = (fqn: string) =>

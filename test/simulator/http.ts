@@ -165,15 +165,18 @@ function authenticate(engine: Engine, req: IncomingMessage, res: ServerResponse)
   return name;
 }
 
+/**
+ * CrateDB's 401: a plain-text line with only `content-length` and `www-authenticate` headers (no
+ * content type, no `Connection` header), after which the server closes the connection (checked on
+ * CrateDB 6.4.3). Node would add `Connection` and `Date` headers, so the answer is written raw.
+ */
 function reject(res: ServerResponse, req: IncomingMessage, message: string): undefined {
   req.resume();
-  res.writeHead(401, {
-    "Content-Type": "text/plain; charset=UTF-8",
-    "WWW-Authenticate": 'Basic realm="CrateDB Authenticator"',
-    Connection: "close",
-    "Content-Length": Buffer.byteLength(message),
-  });
-  res.end(message);
+  const body = `${message}\n`;
+  const head =
+    `HTTP/1.1 401 Unauthorized\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+    `www-authenticate: Basic realm="CrateDB Authenticator"\r\n\r\n`;
+  res.socket?.end(head + body);
   return undefined;
 }
 
@@ -218,34 +221,71 @@ interface SqlRequest {
   bulkArgs?: JsonValue[][];
 }
 
+/**
+ * CrateDB's `SQLRequestParser`: keys are read in order; an unknown key or malformed JSON is a 4000
+ * "Can't parse", while a missing or malformed `stmt`, `args` or `bulk_args` is a
+ * `SQLParseSourceException`, which CrateDB does not map to a code: HTTP 500, code 5000 (§1.4).
+ */
 export function parseRequest(body: string): SqlRequest {
   if (body.length === 0) throw parseError("Missing request body");
   const shape = () =>
     parseError(
       `Can't parse [${body}]. Expecting payload with \`stmt\` string and \`args\` or \`bulk_args\` arrays`,
     );
+  const source = (text: string) => new SimError(5000, "SQLParseSourceException", text);
   let v: JsonValue;
   try {
     v = parseJson(body);
   } catch {
-    throw parseError(`Failed to parse source [${body}]`);
+    throw shape();
   }
-  if (v === null || typeof v !== "object" || Array.isArray(v) || v instanceof JsonNumber) throw shape();
-  for (const k of Object.keys(v)) if (k !== "stmt" && k !== "args" && k !== "bulk_args") throw shape();
-  if (!("stmt" in v)) throw parseError("Field [stmt] is missing");
-  const stmt = v["stmt"];
-  if (typeof stmt !== "string" || stmt === "") throw shape();
-  const args = v["args"];
-  const bulk = v["bulk_args"];
-  if (args !== undefined && !Array.isArray(args)) throw shape();
-  if (bulk !== undefined && (!Array.isArray(bulk) || !bulk.every((x) => Array.isArray(x)))) throw shape();
-  if (Array.isArray(args) && args.length > 0 && Array.isArray(bulk) && bulk.length > 0) {
+  let stmt: string | undefined;
+  let args: JsonValue[] | undefined;
+  let bulk: JsonValue[][] | undefined;
+  // A top-level value that is not an object has no fields at all.
+  const fields =
+    v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof JsonNumber) ? v : {};
+  for (const [k, x] of Object.entries(fields)) {
+    if (k === "stmt") {
+      if (x === null || (typeof x === "object" && !(x instanceof JsonNumber))) {
+        throw source("Field [stmt] has an invalid value");
+      }
+      // Numbers and booleans are taken as their text (and then fail to parse as SQL).
+      const text = x instanceof JsonNumber ? x.text : String(x);
+      if (text === "") throw source("Field [stmt] has no value");
+      stmt = text;
+    } else if (k === "args") {
+      if (!Array.isArray(x)) throw source(`\`args\` must start with an array, not \`${tokenName(x)}\``);
+      args = x;
+    } else if (k === "bulk_args") {
+      if (!Array.isArray(x)) throw source("Field [bulk_args] has an invalid value");
+      for (const item of x) {
+        if (!Array.isArray(item)) {
+          throw source(
+            `\`bulk_args\` must contain a list of \`args\` (values list). Got unexpected: ${tokenName(item)}`,
+          );
+        }
+      }
+      bulk = x as JsonValue[][];
+    } else throw shape();
+  }
+  if (stmt === undefined) throw source("Field [stmt] is missing");
+  if (args !== undefined && args.length > 0 && bulk !== undefined && bulk.length > 0) {
     throw parseError("request body contains args and bulk_args. It's forbidden to provide both");
   }
   // Quirk (§1.4): any `args`, even `[]`, makes a simple request and `bulk_args` is ignored.
-  if (Array.isArray(args)) return { stmt, args };
-  if (Array.isArray(bulk)) return { stmt, bulkArgs: bulk as JsonValue[][] };
+  if (args !== undefined) return { stmt, args };
+  if (bulk !== undefined) return { stmt, bulkArgs: bulk };
   return { stmt };
+}
+
+/** The token name CrateDB's request parser reports for a value (`XContentParser.Token`). */
+function tokenName(v: JsonValue): string {
+  if (v === null) return "VALUE_NULL";
+  if (typeof v === "string") return "VALUE_STRING";
+  if (typeof v === "boolean") return "VALUE_BOOLEAN";
+  if (v instanceof JsonNumber) return "VALUE_NUMBER";
+  return Array.isArray(v) ? "START_ARRAY" : "START_OBJECT";
 }
 
 function envelope(o: Outcome, types: boolean, ms: number): string {

@@ -1,6 +1,6 @@
 /**
  * Standalone simulator for curl sessions: `npm run simulator -- [--port 4200] [--tls]
- * [--version 6.2.4] [--user name:password] [--auto-refresh-ms 1000]`.
+ * [--version 6.4.3] [--user name:password] [--auto-refresh-ms 1000]`.
  */
 import { parseArgs } from "node:util";
 import { startSimulator } from "./simulator.ts";

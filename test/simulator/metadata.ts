@@ -73,7 +73,7 @@ function numericPrecision(t: SimTable["columns"][number]["type"]): [number | nul
 }
 
 function visibleTables(ctx: Ctx): SimTable[] {
-  return ctx.catalog.all().filter((t) => ctx.privileges.seesAnything(ctx.session.user, t.schema, t.name));
+  return ctx.catalog.all().filter((t) => ctx.privileges.seesTable(ctx.session.user, t.schema, t.name));
 }
 
 function rowsFor(ctx: Ctx, virtual: string): Row[] {
@@ -93,7 +93,7 @@ function rowsFor(ctx: Ctx, virtual: string): Row[] {
           column_policy: String(t.settings.get("column_policy") ?? "strict"),
           closed: false,
           settings: nestSettings(t.settings),
-          version: { created: "6.2.4", upgraded: null },
+          version: { created: ctx.version.number, upgraded: null },
           blobs_path: null,
           routing_hash_function: "org.elasticsearch.cluster.routing.Murmur3HashFunction",
           self_referencing_column_name: "_id",
@@ -167,8 +167,9 @@ function rowsFor(ctx: Ctx, virtual: string): Row[] {
         .flatMap((t) => [
           ...(t.pk.length ? [{ constraint_name: `${t.name}_pkey`, constraint_type: "PRIMARY KEY", t }] : []),
           ...(t.checks ?? []).map((c) => ({ constraint_name: c.name, constraint_type: "CHECK", t })),
+          // Every NOT NULL column has its CHECK, key columns included (cratedb.md §0).
           ...t.columns
-            .filter((c) => c.notNull && !t.pk.includes(c.name))
+            .filter((c) => c.notNull)
             .map((c) => ({
               constraint_name: `${t.schema}_${t.name}_${c.name}_not_null`,
               constraint_type: "CHECK",
@@ -204,7 +205,7 @@ function rowsFor(ctx: Ctx, virtual: string): Row[] {
     case "crate_is.schemata": {
       const names = new Set(["blob", "doc", "information_schema", "pg_catalog", "sys"]);
       for (const s of ctx.catalog.schemas())
-        if (ctx.privileges.seesAnything(ctx.session.user, s) || tables.some((t) => t.schema === s))
+        if (ctx.privileges.seesSchema(ctx.session.user, s) || tables.some((t) => t.schema === s))
           names.add(s);
       return [...names].sort().map((s) => ({ catalog_name: "crate", schema_name: s }));
     }

@@ -1,6 +1,6 @@
 /** Identifier rules (cratedb.md §3.1). */
 import type { VersionRules } from "./context.ts";
-import { invalidColumnName, SimError, syntaxError } from "./errors.ts";
+import { invalidColumnName, parseError, SimError, syntaxError } from "./errors.ts";
 import type { Tok } from "./tokens.ts";
 
 export const SYSTEM_COLUMNS = new Set([
@@ -30,6 +30,14 @@ export const RESERVED = new Set(
   ).split(" "),
 );
 
+/**
+ * An identifier as CrateDB prints it in messages (`Identifiers.quoteIfNeeded`): bare when it is
+ * lower case letters, digits and `_` (not starting with a digit) and not a reserved word.
+ */
+export function sqlIdent(name: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replaceAll('"', '""')}"`;
+}
+
 /** Name from an identifier token; unquoted reserved words are a syntax error like in CrateDB's grammar. */
 export function nameOf(t: Tok | undefined): string {
   if (t === undefined) throw syntaxError("line 1:1: mismatched input '<EOF>' expecting identifier");
@@ -51,18 +59,47 @@ export function checkColumnName(name: string, version: VersionRules): void {
   }
 }
 
+/**
+ * What every relation name must satisfy (CrateDB's `RelationName` and its DDL analysis): no dots,
+ * not empty, not `_all`, not in a read-only system schema.
+ */
 export function checkRelationName(schema: string, name: string): void {
-  for (const n of [schema, name]) {
-    if (n.includes("."))
-      throw new SimError(4002, "InvalidRelationName", `Relation name "${schema}.${name}" is invalid.`);
-    if (n === "" || n === "_all") {
-      throw new SimError(4002, "InvalidRelationName", `Relation name "${schema}.${name}" is invalid.`);
-    }
-  }
-  if (["sys", "information_schema", "pg_catalog", "blob"].includes(schema)) {
+  if (schema === "" || schema.includes(".")) {
     throw new SimError(4002, "InvalidSchemaNameException", `schema name "${schema}" is invalid.`);
   }
-  if (Buffer.byteLength(`${schema}.${name}`) > 255) {
-    throw new SimError(4002, "InvalidRelationName", `Relation name "${schema}.${name}" is invalid.`);
+  const invalid = (why: string) =>
+    new SimError(4002, "InvalidRelationName", `Relation name '${schema}.${name}' is invalid. ${why}`);
+  if (name === "") throw invalid("Name cannot be empty");
+  if (name.includes(".")) throw invalid("Name can't contain '.'");
+  if (schema.toLowerCase() === "_all" || name.toLowerCase() === "_all") {
+    throw parseError('"_all" cannot be used as schema or table name');
   }
+  if (["sys", "information_schema", "pg_catalog", "blob"].includes(schema)) {
+    throw parseError(`Cannot create relation in read-only schema: ${schema}`);
+  }
+}
+
+/**
+ * Characters CrateDB refuses in the index name of a new table (Elasticsearch's
+ * `Strings.INVALID_FILENAME_CHARS`). CrateDB prints them from a `Set.of(…)`, whose order changes
+ * with every JVM start; this is the order observed on CrateDB 6.4.3.
+ */
+const INVALID_INDEX_CHARS = ["<", "*", "?", ">", "|", ",", "/", "\\", " ", '"'];
+
+/**
+ * CREATE TABLE (and CREATE TABLE AS) validate the table's index name, `schema.table` (just `table`
+ * in `doc`), like an Elasticsearch index name (`IndexName.validate`). Only table creation does:
+ * RENAME TO, SWAP and CREATE SCHEMA accept such names.
+ */
+export function checkIndexName(schema: string, name: string): void {
+  const index = schema === "doc" ? name : `${schema}.${name}`;
+  const invalid = (why: string) =>
+    new SimError(4002, "InvalidRelationName", `Relation name '${index}' is invalid. ${why}`);
+  if ([...index].some((c) => INVALID_INDEX_CHARS.includes(c))) {
+    throw invalid(`Must not contain the following characters [${INVALID_INDEX_CHARS.join(", ")}]`);
+  }
+  if (index.includes("#")) throw invalid("Must not contain '#'");
+  if (index.startsWith("-") || index.startsWith("+")) throw invalid("Must not start with '-', or '+'");
+  const bytes = Buffer.byteLength(index);
+  if (bytes > 255) throw invalid(`Index name is too long, (${bytes} > 255)`);
 }

@@ -3,6 +3,7 @@
  * of a key (listed in information_schema.columns as `col['key']`) and refuse later values of
  * another type; STRICT objects refuse unknown keys; IGNORED objects accept anything.
  */
+import { BIGINT_MAX, BIGINT_MIN, bigintOutOfRange } from "./bigint-range.ts";
 import type { SimColumn } from "./catalog.ts";
 import { coerce } from "./coerce.ts";
 import { parseError, rowLevel, SimError } from "./errors.ts";
@@ -49,6 +50,11 @@ export function trackObject(c: SimColumn, value: JsonValue): void {
     for (const [k, x] of Object.entries(o)) {
       const p = [...path, k];
       const existing = known.get(key(p));
+      // Sub-columns are indexed like top-level columns, BIGINT bounds included (bigint-range.ts).
+      if ((existing?.type ?? guess(x))?.base === "bigint" && x instanceof JsonNumber && x.integer) {
+        const n = BigInt(x.text);
+        if (n === BigInt(BIGINT_MAX) || n === BigInt(BIGINT_MIN)) throw bigintOutOfRange(n.toString());
+      }
       if (existing) {
         if (x !== null && existing.type.base !== "object") {
           try {

@@ -2,6 +2,7 @@
 import { column, type SimTable } from "./catalog.ts";
 import { throwUnknownColumn } from "./dml-common.ts";
 import { parseError, SimError, syntaxError } from "./errors.ts";
+import { sqlIdent } from "./names.ts";
 import { quoteIdent } from "./rewrite.ts";
 import { closeParen, isPunct, isWord, splitTopLevel, type Tok } from "./tokens.ts";
 
@@ -72,16 +73,21 @@ export function parseOnConflict(table: SimTable, toks: readonly Tok[]): OnConfli
   return { kind: "update", set };
 }
 
+/**
+ * Lists print like Java lists (`[a, b]`), as on CrateDB 6.4.3: the conflict targets as the
+ * expressions written (always quoted: `["a"]`), the key columns bare (`[My Key, b]`), a single
+ * target quoted only where needed (`v`, `"My Col"`).
+ */
 function checkTarget(table: SimTable, target: readonly string[]): void {
   if (target.length !== table.pk.length) {
     throw parseError(
-      `Number of conflict targets (${JSON.stringify(target).replaceAll('"', "")}) did not match the number of primary key columns (${JSON.stringify(table.pk).replaceAll('"', "")})`,
+      `Number of conflict targets ([${target.map(quoteIdent).join(", ")}]) did not match the number of primary key columns ([${table.pk.join(", ")}])`,
     );
   }
   for (const t of target) {
     if (!table.pk.includes(t)) {
       throw parseError(
-        `Conflict target (${t}) did not match the primary key columns (${JSON.stringify(table.pk).replaceAll('"', "")})`,
+        `Conflict target (${sqlIdent(t)}) did not match the primary key columns ([${table.pk.join(", ")}])`,
       );
     }
   }

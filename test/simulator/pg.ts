@@ -3,6 +3,7 @@
  * simulator controls all conversions (exact numbers, ms timestamps) itself.
  */
 import { PGlite } from "@electric-sql/pglite";
+import { bigintRangeViolation } from "./bigint-range.ts";
 import { columnUnknown, duplicateKey, parseError, relationUnknown, rowLevel, SimError } from "./errors.ts";
 
 export interface PgResult {
@@ -74,6 +75,8 @@ export function mapPgError(e: unknown): Error {
     case "23502":
       return rowLevel(parseError(`"${pe.column ?? "?"}" must not be null`));
     case "23514": {
+      const range = bigintRangeViolation(pe.constraint);
+      if (range) return range;
       const m = /^(.*)_nn$/.exec(pe.constraint ?? "");
       if (m) return rowLevel(parseError(`"${m[1]}" must not be null`));
       // Named back to the CrateDB constraint by the statement that knows the table (dml-insert.ts).

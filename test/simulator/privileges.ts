@@ -2,7 +2,7 @@
  * Users and privileges (cratedb.md §6): `crate` is the superuser; DQL/DML/DDL/AL granted or
  * denied on CLUSTER, SCHEMA or TABLE, the most specific level deciding.
  */
-import { missingPrivilege, SimError } from "./errors.ts";
+import { missingPrivilege, relationUnknown, SimError, schemaUnknown } from "./errors.ts";
 
 export type PrivType = "DQL" | "DML" | "DDL" | "AL";
 export const PRIV_TYPES: readonly PrivType[] = ["DQL", "DML", "DDL", "AL"];
@@ -68,13 +68,49 @@ export class Privileges {
     return false;
   }
 
-  /** True when the user holds any privilege on the schema or one of its tables (metadata filter). */
-  seesAnything(user: string, schema: string, table?: string): boolean {
-    return PRIV_TYPES.some((t) => this.has(user, t, schema, table));
+  /**
+   * CrateDB's view of "any privilege" at one level: DENY if any privilege there is denied, GRANT if
+   * any is granted, undefined when there are none (then the level above decides).
+   */
+  private anyAt(user: string, level: Level, ident: string): "GRANT" | "DENY" | undefined {
+    let policy: "GRANT" | "DENY" | undefined;
+    for (const type of PRIV_TYPES) {
+      const s = this.entries.get(Privileges.k(user, type, level, ident));
+      if (s !== undefined && policy !== "DENY") policy = s;
+    }
+    return policy;
   }
 
+  /** Whether the schema exists for the user (`hasAnyPrivilege` on the schema, else the cluster). */
+  seesSchema(user: string, schema: string): boolean {
+    if (this.users.get(user)?.superuser) return true;
+    return (this.anyAt(user, "SCHEMA", schema) ?? this.anyAt(user, "CLUSTER", "")) === "GRANT";
+  }
+
+  /** Whether the table exists for the user: the table's level, else its schema's, else the cluster's. */
+  seesTable(user: string, schema: string, table: string): boolean {
+    if (this.users.get(user)?.superuser) return true;
+    const policy =
+      this.anyAt(user, "TABLE", `${schema}.${table}`) ??
+      this.anyAt(user, "SCHEMA", schema) ??
+      this.anyAt(user, "CLUSTER", "");
+    return policy === "GRANT";
+  }
+
+  /**
+   * Requires a privilege. Relations and schemas the user holds no privilege on are answered as if
+   * they did not exist (4041, or 4045 when the schema is not visible either); 4011 only when the
+   * user sees the object but lacks this privilege type (cratedb.md §0).
+   */
   require(user: string, type: PrivType, schema?: string, table?: string): void {
-    if (!this.has(user, type, schema, table)) throw missingPrivilege(type, user);
+    if (this.has(user, type, schema, table)) return;
+    if (schema !== undefined && table !== undefined) {
+      if (this.seesTable(user, schema, table)) throw missingPrivilege(type, user);
+      if (this.seesSchema(user, schema)) throw relationUnknown(`${schema}.${table}`);
+      throw schemaUnknown(schema);
+    }
+    if (schema !== undefined && !this.seesSchema(user, schema)) throw schemaUnknown(schema);
+    throw missingPrivilege(type, user);
   }
 
   requireSuperuserOrAl(user: string): void {

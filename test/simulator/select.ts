@@ -10,25 +10,6 @@ import { colTypeForOid } from "./pg-oids.ts";
 import { ParamSink, quoteIdent, readName, resolveRelation, type TableRef, translate } from "./rewrite.ts";
 import { findTopLevel, isName, isPunct, isWord, raw, render, splitTopLevel, type Tok } from "./tokens.ts";
 
-const AGGREGATES = [
-  "count",
-  "sum",
-  "avg",
-  "mean",
-  "min",
-  "max",
-  "array_agg",
-  "string_agg",
-  "arbitrary",
-  "any_value",
-  "collect_set",
-  "geometric_mean",
-  "variance",
-  "stddev",
-  "percentile",
-  "hyperloglog_distinct",
-  "topk",
-];
 const CLAUSE_END = [
   "group",
   "order",
@@ -97,12 +78,11 @@ export function rowsResult(r: PgResult): StatementResult {
   };
 }
 
-/** The table a SELECT reads by full primary key (real-time Get), if it has that shape. */
+/** The table a single-table SELECT reads by `=` on its full primary key (real-time Get), if any. */
 function liveLookupTable(ctx: Ctx, toks: readonly Tok[]) {
   if (toks.filter((t) => isWord(t, "select")).length !== 1) return undefined;
-  // Aggregations and grouping are planned as collects (searches) even with a key condition.
-  const aggregates = toks.some((t, i) => isWord(t, ...AGGREGATES) && isPunct(toks[i + 1], "("));
-  if (aggregates || findTopLevel(toks, 0, "group", "having") >= 0) return undefined;
+  // Aggregations run on top of the Get too: `SELECT count(*) … WHERE pk = ?` sees an unrefreshed
+  // row on CrateDB 6.4.3 (cratedb.md §0).
   const from = findTopLevel(toks, 0, "from");
   if (from < 0 || !isName(toks[from + 1])) return undefined;
   const { parts, next } = readName(toks, from + 1);
@@ -119,7 +99,7 @@ function liveLookupTable(ctx: Ctx, toks: readonly Tok[]) {
   if (!isWord(toks[i], "where")) return undefined;
   const end = findTopLevel(toks, i + 1, ...CLAUSE_END);
   const where = toks.slice(i + 1, end < 0 ? toks.length : end);
-  return isPkLookup(table, where, alias) ? table : undefined;
+  return isPkLookup(table, where, alias, true) ? table : undefined;
 }
 
 /** `*` and `alias.*` in the outermost select list → visible columns (the hidden row id stays hidden). */

@@ -27,7 +27,7 @@ export interface SimulatorOptions {
   readonly tls?: boolean;
   /** Refresh every table with pending writes this often (ms); off by default, like an explicit-REFRESH-only cluster. */
   readonly autoRefreshMs?: number;
-  /** Version reported by `GET /`, `version()` and `sys.nodes` (default 6.2.4). */
+  /** Version reported by `GET /`, `version()` and `sys.nodes` (default 6.4.3, whose behaviour the simulator follows). */
   readonly version?: string;
   /** Emulate pre-6.2 rules (`_` name pattern, no CREATE SCHEMA); defaults to version < 6.2. */
   readonly legacyNames?: boolean;
@@ -109,7 +109,7 @@ function shut(server: Server): Promise<void> {
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const number = options.version ?? "6.2.4";
+  const number = options.version ?? "6.4.3";
   const engine = await Engine.start({
     users: options.users ?? {},
     version: { number, legacyUnderscoreRule: options.legacyNames ?? below62(number) },

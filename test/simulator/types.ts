@@ -194,7 +194,7 @@ export function checkStorable(t: CrateType): void {
       throw unsupported("NUMERIC storage is only supported if precision and scale are specified");
     }
     if (t.precision > 38) {
-      throw parseError(`Precision for NUMERIC(${t.precision}) is too large. Only up to 38 can be stored`);
+      throw unsupported(`Precision for NUMERIC(${t.precision}) is too large. Only up to 38 can be stored`);
     }
     if ((t.scale ?? 0) > t.precision)
       throw parseError("Scale of numeric must be less or equal the precision");
