@@ -10,7 +10,7 @@
 import { stat } from "node:fs/promises";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-import { chunkBulk } from "../src/cratedb/client/chunking.ts";
+import { bulkBodyOf, chunkBulk } from "../src/cratedb/client/chunking.ts";
 import { CrateClient } from "../src/cratedb/client/crate-client.ts";
 import { qualified } from "../src/cratedb/sql/ident.ts";
 import { TYPE_RECORDS } from "../src/cratedb/sql/type-metadata.ts";
@@ -69,7 +69,9 @@ const sink: SqlClient = {
     args: readonly (readonly SqlValue[])[],
     _options?: BulkOptions,
   ): Promise<BulkResult> {
-    for (const chunk of chunkBulk(stmt, args, 8 * 1024 * 1024)) await gzipAsync(chunk.body, { level: 1 });
+    for (const chunk of chunkBulk(stmt, args, 8 * 1024 * 1024)) {
+      await gzipAsync(bulkBodyOf(stmt, chunk.rows), { level: 1 });
+    }
     return { rowcount: args.length, results: args.map(() => ({ rowcount: 1 })) };
   },
 };

@@ -4,10 +4,12 @@
  * verified, and swapped in.
  *
  * Blocks (checked on CrateDB 6.4.3): `blocks.write` refuses every write but also the swap;
- * `blocks.read_only_allow_delete` refuses inserts and updates and allows the swap. So the copy
- * runs under `blocks.write`, then the source switches to `read_only_allow_delete` (set before
- * `blocks.write` is reset, so inserts stay refused throughout) and is swapped. Both blocks are
- * reset explicitly on both tables afterwards: where a block ends up after a swap is not reliable.
+ * `blocks.read_only_allow_delete` refuses every row write as well (inserts, updates and, despite
+ * its name, deletes) and allows the swap. So the copy runs under `blocks.write`, then the source
+ * switches to `read_only_allow_delete` (set before `blocks.write` is reset, so writes stay refused
+ * throughout) and is swapped: no write of another writer can land between the copy and the swap.
+ * Both blocks are reset explicitly on both tables afterwards: where a block ends up after a swap
+ * is not something to rely on.
  *
  * Each step is named. A failure after the block is set lifts it before the error is returned,
  * and a re-run first discards what an earlier attempt left (`discardLeftoverRebuild`) and starts
@@ -16,8 +18,8 @@
 import { type PhysicalTable, readPhysicalTable } from "../cratedb/catalog.ts";
 import { type CopiedColumn, copyRows, countRows, keyFill, keyValueOrFill } from "../cratedb/sql/alter.ts";
 import {
-  blockInsertsAndUpdates,
   blockWrites,
+  blockWritesAllowingSwap,
   createTable,
   dropTableIfExists,
   refreshTable,
@@ -97,7 +99,6 @@ export async function rebuildTable(
   const copied = copiedColumns(source, columns, changes);
   const key = columns.filter((c) => c.primaryKey).map((c) => c.name);
   const state = { blocked: false, swapped: false };
-  let copiedRows = 0;
 
   try {
     await step(options, "rebuild:create-target", async () => {
@@ -118,7 +119,7 @@ export async function rebuildTable(
     });
     await step(options, "rebuild:verify", async () => {
       const before = await count(client, countRows(ref), options);
-      copiedRows = await count(client, countRows(target), options);
+      const copiedRows = await count(client, countRows(target), options);
       if (before === copiedRows) return;
       throw new DestinationError(
         "ALTER_REBUILD_MISMATCH",
@@ -127,9 +128,9 @@ export async function rebuildTable(
       );
     });
     // CrateDB refuses SWAP on a table with `blocks.write`, not with `read_only_allow_delete`;
-    // setting the latter first keeps inserts and updates refused while the former is lifted.
+    // setting the latter first keeps writes refused while the former is lifted.
     await step(options, "rebuild:swap", async () => {
-      await run(client, blockInsertsAndUpdates(ref), options);
+      await run(client, blockWritesAllowingSwap(ref), options);
       await run(client, resetWriteBlock(ref), options);
       // Never repeated on an unknown outcome: a second swap would swap back.
       state.swapped = true;
@@ -140,17 +141,6 @@ export async function rebuildTable(
       await run(client, unblockWrites(ref), options);
       await run(client, unblockWrites(target), options);
       state.blocked = false;
-    });
-    await step(options, "rebuild:check-deletes", async () => {
-      // Only a DELETE by another writer could reach the old table in the one round trip
-      // between lifting `blocks.write` and the swap; such rows are back in the new table.
-      await run(client, refreshTable(target), options);
-      const left = await count(client, countRows(target), options);
-      if (left < copiedRows) {
-        warning(
-          `${copiedRows - left} rows deleted from ${ref.schema}.${ref.table} by another writer during its rebuild are still in the rebuilt table`,
-        );
-      }
     });
     await step(options, "rebuild:drop-old", async () => {
       await run(client, dropTableIfExists(target), options);

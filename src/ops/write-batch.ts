@@ -7,6 +7,7 @@
  */
 import { basename } from "node:path";
 import { type BatchValue, type RowChunk, UNMODIFIED } from "../batch/index.ts";
+import { keyCastFor } from "../cratedb/sql/fence.ts";
 import type { Sql } from "../cratedb/sql/ident.ts";
 import { deleteByKey, updateByKey, upsertRows } from "../cratedb/sql/write.ts";
 import type { SqlClient } from "../cratedb/sql-client.ts";
@@ -67,10 +68,11 @@ export async function writeBatch(
   // Every file kind carries the full key and `_fivetran_synced` (§6.5).
   const required = [...keyColumns, SYSTEM_COLUMN.synced];
   const counts: WriteBatchCounts = { replaced: 0, updated: 0, deleted: 0 };
+  const keyCast = keyCastFor(source.table.columns, keyColumns[0]);
   const steps: [readonly string[], ChunkStep, boolean, keyof WriteBatchCounts][] = [
-    [files.replaceFiles, replaceStep(source.ref, keyColumns), false, "replaced"],
-    [files.updateFiles, updateStep(source.ref, keyColumns), true, "updated"],
-    [files.deleteFiles, deleteStep(source.ref, keyColumns), true, "deleted"],
+    [files.replaceFiles, replaceStep(source.ref, keyColumns, keyCast), false, "replaced"],
+    [files.updateFiles, updateStep(source.ref, keyColumns, keyCast), true, "updated"],
+    [files.deleteFiles, deleteStep(source.ref, keyColumns, keyCast), true, "deleted"],
   ];
   for (const [paths, step, missingRowIsOk, count] of steps) {
     counts[count] = await runStep(
@@ -89,11 +91,11 @@ export async function writeBatch(
   return counts;
 }
 
-function replaceStep(ref: TableRef, keyColumns: readonly string[]): ChunkStep {
+function replaceStep(ref: TableRef, keyColumns: readonly string[], keyCast: string): ChunkStep {
   let statement: { columns: readonly string[]; sql: Sql } | undefined;
   return (sending, chunk, keyIndexes) => {
     if (statement?.columns !== chunk.columns) {
-      statement = { columns: chunk.columns, sql: upsertRows(ref, chunk.columns, keyColumns) };
+      statement = { columns: chunk.columns, sql: upsertRows(ref, chunk.columns, keyColumns, keyCast) };
     }
     const { sql } = statement;
     const prepared = lastPerKey(basename(sending.path), chunk, keyIndexes);
@@ -108,7 +110,7 @@ function replaceStep(ref: TableRef, keyColumns: readonly string[]): ChunkStep {
  * Rows are grouped by which columns they modify; each group is one UPDATE statement (cached per
  * column set for the whole step) with the modified values followed by the key.
  */
-function updateStep(ref: TableRef, keyColumns: readonly string[]): ChunkStep {
+function updateStep(ref: TableRef, keyColumns: readonly string[], keyCast: string): ChunkStep {
   // Per column set of the file being read (files of one kind may carry different columns).
   let statements = new Map<string, { sql: Sql; set: number[] }>();
   let statementsFor: readonly string[] | undefined;
@@ -135,6 +137,7 @@ function updateStep(ref: TableRef, keyColumns: readonly string[]): ChunkStep {
               ref,
               set.map((i) => chunk.columns[i]!),
               keyColumns,
+              keyCast,
             ),
           };
           statements.set(mask, statement);
@@ -159,8 +162,8 @@ function updateStep(ref: TableRef, keyColumns: readonly string[]): ChunkStep {
   };
 }
 
-function deleteStep(ref: TableRef, keyColumns: readonly string[]): ChunkStep {
-  const sql = deleteByKey(ref, keyColumns);
+function deleteStep(ref: TableRef, keyColumns: readonly string[], keyCast: string): ChunkStep {
+  const sql = deleteByKey(ref, keyColumns, keyCast);
   return (sending, chunk, keyIndexes) => {
     const prepared = onePerKey(basename(sending.path), chunk, keyIndexes, () => true);
     const args = prepared.rows.map((row) => keyIndexes.map((i) => row[i]!));

@@ -6,6 +6,7 @@
  * in search-based mode). See docs/write-batch.md for the idempotency argument.
  */
 import { basename } from "node:path";
+import { keyCastFor } from "../cratedb/sql/fence.ts";
 import { upsertRows } from "../cratedb/sql/write.ts";
 import { closeActiveVersion, closeVersionsBefore, deleteVersionsFrom } from "../cratedb/sql/write-history.ts";
 import type { SqlClient, SqlValue } from "../cratedb/sql-client.ts";
@@ -149,7 +150,10 @@ async function replaceVersions(ctx: Context, paths: readonly string[]): Promise<
     { required, keyColumns: pk },
     (sending, chunk) => {
       if (statement?.columns !== chunk.columns) {
-        statement = { columns: chunk.columns, stmt: upsertRows(ctx.source.ref, chunk.columns, pk) };
+        statement = {
+          columns: chunk.columns,
+          stmt: upsertRows(ctx.source.ref, chunk.columns, pk, keyCastFor(ctx.source.table.columns, pk[0])),
+        };
       }
       const sql = statement.stmt;
       const prepared = lastPerKey(basename(sending.path), chunk, indexesOf(chunk.columns, pk));
@@ -169,7 +173,7 @@ async function updateVersions(
   const { client, source, settings } = ctx;
   const pk = primaryKey(source.table);
   const tableColumns = source.table.columns.map((c) => c.name);
-  const sql = upsertRows(source.ref, tableColumns, pk);
+  const sql = upsertRows(source.ref, tableColumns, pk, keyCastFor(source.table.columns, pk[0]));
   const required = [...ctx.keyColumns, SYSTEM_COLUMN.synced, ...HISTORY_COLUMNS];
   let written = 0;
   let skipped = 0;

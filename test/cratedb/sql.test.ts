@@ -4,8 +4,8 @@ import { copyConverted, copyRows, countLossy } from "../../src/cratedb/sql/alter
 import { selectColumns } from "../../src/cratedb/sql/catalog.ts";
 import {
   addColumns,
-  blockInsertsAndUpdates,
   blockWrites,
+  blockWritesAllowingSwap,
   createTable,
   dropColumn,
   renameColumn,
@@ -18,6 +18,8 @@ import { hardTruncate, softTruncate } from "../../src/cratedb/sql/truncate.ts";
 import { upsertTypeRecord } from "../../src/cratedb/sql/type-metadata.ts";
 
 const ref = { schema: "s", table: "t" };
+/** The fence predicate (src/cratedb/sql/fence.ts), spelled out. */
+const FENCE = "CASE WHEN CURRENT_TIMESTAMP < {fence_deadline} THEN TRUE ELSE CAST(1/0 AS BOOLEAN) END";
 
 describe("identifiers", () => {
   const cases: [string, string][] = [
@@ -93,7 +95,7 @@ describe("DDL", () => {
     );
     assert.equal(resetWriteBlock(ref).stmt, 'ALTER TABLE "s"."t" RESET ("blocks.write")');
     assert.equal(
-      blockInsertsAndUpdates(ref).stmt,
+      blockWritesAllowingSwap(ref).stmt,
       'ALTER TABLE "s"."t" SET ("blocks.read_only_allow_delete" = true)',
     );
     assert.equal(
@@ -106,15 +108,18 @@ describe("DDL", () => {
 describe("DML", () => {
   test("hard truncate deletes rows synced strictly before the cutoff, passed as an arg", () => {
     const sql = hardTruncate(ref, "_fivetran_synced", "2024-01-01T00:00:00.001Z");
-    assert.equal(sql.stmt, 'DELETE FROM "s"."t" WHERE "_fivetran_synced" < ?');
+    assert.equal(sql.stmt, `DELETE FROM "s"."t" WHERE "_fivetran_synced" < ? AND ${FENCE}`);
     assert.deepEqual(sql.args, ["2024-01-01T00:00:00.001Z"]);
-    assert.equal(hardTruncate(ref, "_fivetran_synced", undefined).stmt, 'DELETE FROM "s"."t"');
+    assert.equal(hardTruncate(ref, "_fivetran_synced", undefined).stmt, `DELETE FROM "s"."t" WHERE ${FENCE}`);
   });
 
   test("soft truncate flags rows synced strictly before the cutoff", () => {
     const sql = softTruncate(ref, "synced", "del", "2024-01-01T00:00:00.000Z");
-    assert.equal(sql.stmt, 'UPDATE "s"."t" SET "del" = TRUE WHERE "synced" < ?');
-    assert.equal(softTruncate(ref, "synced", "del", undefined).stmt, 'UPDATE "s"."t" SET "del" = TRUE');
+    assert.equal(sql.stmt, `UPDATE "s"."t" SET "del" = TRUE WHERE "synced" < ? AND ${FENCE}`);
+    assert.equal(
+      softTruncate(ref, "synced", "del", undefined).stmt,
+      `UPDATE "s"."t" SET "del" = TRUE WHERE ${FENCE}`,
+    );
   });
 
   test("a rebuild copy matches columns by name and overwrites by key", () => {

@@ -70,7 +70,8 @@ test("authenticate fails on rejected credentials naming the user", async () => {
 test("authenticate succeeds when a statement runs", async () => {
   const n = await node(root("6.2.4"));
   assert.equal(await runConnectionTest("authenticate", connectTo([n.url])), undefined);
-  assert.match(n.requests[0]!.body!.stmt!, /^\/\* fivetran:Test req=[0-9a-f]{8} \*\/ SELECT 1$/);
+  assert.equal(n.requests[0]!.body!.stmt, "SELECT 1");
+  assert.match(n.requests[0]!.comment ?? "", /^\/\* fivetran:Test req=[0-9a-f]{8} q=[0-9a-f]{12} \*\/ $/);
 });
 
 test("version fails below 6.2 naming the node and why underscores matter", async () => {

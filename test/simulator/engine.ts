@@ -14,6 +14,7 @@ import { isRowLevel } from "./dml-common.ts";
 import { prepareInsert } from "./dml-insert.ts";
 import { prepareDelete, prepareUpdate } from "./dml-modify.ts";
 import { documentMissing, parseError, SimError, syntaxError, unsupported } from "./errors.ts";
+import { FENCE_FUNCTIONS, foldFences } from "./fence.ts";
 import type { JsonValue } from "./json.ts";
 import { METADATA_DDL } from "./metadata.ts";
 import { Pg } from "./pg.ts";
@@ -52,7 +53,7 @@ export class Engine {
   static async start(options: EngineOptions): Promise<Engine> {
     const pg = await Pg.start();
     await pg.exec(METADATA_DDL);
-    await pg.exec(TIMESTAMP_CAST_FUNCTIONS + DATE_FORMAT_FUNCTIONS);
+    await pg.exec(TIMESTAMP_CAST_FUNCTIONS + DATE_FORMAT_FUNCTIONS + FENCE_FUNCTIONS);
     return new Engine(pg, options);
   }
 
@@ -86,17 +87,18 @@ export class Engine {
   }
 
   private async run(
-    stmt: string,
+    text: string,
     args: readonly JsonValue[] | undefined,
     bulkArgs: readonly JsonValue[][] | undefined,
     session: Session,
     version: VersionRules | undefined,
   ): Promise<Outcome> {
-    if (stmt.length > STATEMENT_MAX_LENGTH) {
+    if (text.length > STATEMENT_MAX_LENGTH) {
       throw parseError(
-        `Statement exceeds \`statement_max_length\` (${STATEMENT_MAX_LENGTH} allowed, ${stmt.length} provided). Try replacing inline values with parameter placeholders (\`?\`)`,
+        `Statement exceeds \`statement_max_length\` (${STATEMENT_MAX_LENGTH} allowed, ${text.length} provided). Try replacing inline values with parameter placeholders (\`?\`)`,
       );
     }
+    const stmt = foldFences(text);
     const toks = tokenize(stmt);
     const semi = toks.findIndex((t) => isPunct(t, ";"));
     if (semi >= 0 && semi < toks.length - 1) {
@@ -182,6 +184,9 @@ export class Engine {
         else setSession(ctx, toks);
         return count(0);
       case "reset":
+        return count(0);
+      case "kill":
+        // Statements run one at a time here, so none is ever running when KILL arrives.
         return count(0);
       default:
         break;

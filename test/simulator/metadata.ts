@@ -3,6 +3,7 @@
  * catalogue into real PG tables just before a query reads them, filtered by the caller's
  * privileges, so WHERE/ORDER BY/joins run in PG unchanged.
  */
+import { randomUUID } from "node:crypto";
 import type { SettingValue, SimTable } from "./catalog.ts";
 import type { Ctx } from "./context.ts";
 import { subColumnName } from "./objects.ts";
@@ -32,6 +33,7 @@ CREATE TABLE crate_is.key_column_usage (constraint_catalog text, constraint_sche
 CREATE TABLE crate_is.schemata (catalog_name text, schema_name text);
 CREATE TABLE crate_sys.nodes (id text, name text, hostname text, version jsonb);
 CREATE TABLE crate_sys.cluster (id text, name text, master_node text, settings jsonb);
+CREATE TABLE crate_sys.jobs (id text, stmt text, started timestamptz, username text);
 `;
 
 const NODE_ID = "sim-node-0";
@@ -226,6 +228,11 @@ function rowsFor(ctx: Ctx, virtual: string): Row[] {
       ];
     case "crate_sys.cluster":
       return [{ id: "sim-cluster-0", name: "crate-simulator", master_node: NODE_ID, settings: {} }];
+    case "crate_sys.jobs":
+      // Statements run one at a time here: the only job running is the query reading sys.jobs.
+      return [
+        { id: randomUUID(), stmt: ctx.stmt, started: new Date().toISOString(), username: ctx.session.user },
+      ];
     default:
       return [];
   }

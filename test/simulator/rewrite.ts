@@ -23,6 +23,7 @@ export const VIRTUAL_TABLES: Record<string, string> = {
   "information_schema.schemata": "crate_is.schemata",
   "sys.nodes": "crate_sys.nodes",
   "sys.cluster": "crate_sys.cluster",
+  "sys.jobs": "crate_sys.jobs",
 };
 
 export interface TableRef {

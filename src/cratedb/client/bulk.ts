@@ -8,7 +8,7 @@ import { warning } from "../../log.ts";
 import { CrateDbError, classify, exceptionName, scrubMessage } from "../errors.ts";
 import type { BulkItemResult, BulkOptions, BulkResult, SqlValue } from "../sql-client.ts";
 import { backoffDelay, sleep } from "./backoff.ts";
-import { bulkBody, chunkBulk } from "./chunking.ts";
+import { bulkBodyOf, chunkBulk, rowsOf } from "./chunking.ts";
 import type { RetryPolicy } from "./options.ts";
 import { flatValues, parseResponse } from "./response.ts";
 import { abortedError, type HttpResponse } from "./transport.ts";
@@ -17,7 +17,11 @@ export interface BulkContext {
   readonly chunkBytes: number;
   readonly concurrency: number;
   readonly retry: RetryPolicy;
-  readonly post: (body: Buffer, values: () => Iterable<unknown>) => Promise<HttpResponse>;
+  /** Sends one request whose body `bodyFor` builds around the statement's final text. */
+  readonly post: (
+    bodyFor: (text: string) => Buffer,
+    values: () => Iterable<unknown>,
+  ) => Promise<HttpResponse>;
 }
 
 export interface BulkRunOptions extends BulkOptions {
@@ -42,7 +46,7 @@ export async function runBulk(
       if (next.done) return;
       const positions = Array.from({ length: next.value.count }, (_, i) => next.value.start + i);
       try {
-        await sendChunk(stmt, next.value.body, positions, bulkArgs, results, options, context);
+        await sendChunk(next.value.rows, positions, bulkArgs, results, options, context);
       } catch (error) {
         if (!failed) failure = error;
         failed = true;
@@ -57,24 +61,32 @@ export async function runBulk(
 }
 
 async function sendChunk(
-  stmt: string,
-  firstBody: Buffer,
+  firstRows: string,
   firstPositions: readonly number[],
   bulkArgs: Args,
   results: BulkItemResult[],
   options: BulkRunOptions,
   context: BulkContext,
 ): Promise<void> {
-  let body = firstBody;
+  let rows = firstRows;
   let positions = firstPositions;
   for (let round = 1; ; round++) {
     const current = positions;
     let response: HttpResponse;
+    const chunkRows = rows;
+    let bytes = 0;
     try {
-      response = await context.post(body, () => flatValues(current.map((p) => bulkArgs[p])));
+      response = await context.post(
+        (text) => {
+          const body = bulkBodyOf(text, chunkRows);
+          bytes = body.length;
+          return body;
+        },
+        () => flatValues(current.map((p) => bulkArgs[p])),
+      );
     } catch (error) {
       throw error instanceof CrateDbError && error.kind !== "transient"
-        ? inRequest(error, current, body.length, bulkArgs.length, options)
+        ? inRequest(error, current, bytes, bulkArgs.length, options)
         : error;
     }
     const items = (parseResponse(response) as { results?: unknown }).results;
@@ -125,10 +137,7 @@ async function sendChunk(
       throw abortedError(reason);
     }
     positions = again;
-    body = bulkBody(
-      stmt,
-      again.map((p) => bulkArgs[p]!),
-    );
+    rows = rowsOf(again.map((p) => bulkArgs[p]!));
   }
 }
 

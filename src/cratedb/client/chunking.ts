@@ -1,7 +1,8 @@
 /**
  * Splits `bulk_args` into request bodies of at most `limitBytes` serialized bytes. Each arg set
- * is serialized exactly once, straight into the body it ends up in. An arg set that alone
- * exceeds the limit still travels, alone, so CrateDB's own limit decides about it.
+ * is serialized exactly once, into the chunk it ends up in; the body around it is made per
+ * attempt (`bulkBodyOf`), because each attempt's statement text differs (query id, deadline). An
+ * arg set that alone exceeds the limit still travels, alone, so CrateDB's own limit decides.
  */
 import type { SqlValue } from "../sql-client.ts";
 import { stringifyRow } from "./exact-json.ts";
@@ -10,17 +11,19 @@ export interface BulkChunk {
   /** Position of the chunk's first arg set in the whole bulk. */
   readonly start: number;
   readonly count: number;
-  readonly body: Buffer;
+  /** The chunk's arg sets as JSON, comma-separated, without brackets. */
+  readonly rows: string;
 }
+
+/** Room for the leading comment and deadline the statement text gets per attempt. */
+const TEXT_ALLOWANCE = 160;
 
 export function* chunkBulk(
   stmt: string,
   bulkArgs: readonly (readonly SqlValue[])[],
   limitBytes: number,
 ): Generator<BulkChunk> {
-  const head = `{"stmt":${JSON.stringify(stmt)},"bulk_args":[`;
-  const tail = "]}";
-  const frame = Buffer.byteLength(head) + tail.length;
+  const frame = Buffer.byteLength(`{"stmt":${JSON.stringify(stmt)},"bulk_args":[]}`) + TEXT_ALLOWANCE;
   let parts: string[] = [];
   let bytes = frame;
   let start = 0;
@@ -28,7 +31,7 @@ export function* chunkBulk(
     const row = stringifyRow(bulkArgs[i]!);
     const rowBytes = Buffer.byteLength(row);
     if (parts.length > 0 && bytes + 1 + rowBytes > limitBytes) {
-      yield { start, count: parts.length, body: Buffer.from(head + parts.join(",") + tail) };
+      yield { start, count: parts.length, rows: parts.join(",") };
       parts = [];
       bytes = frame;
       start = i;
@@ -36,12 +39,13 @@ export function* chunkBulk(
     bytes += rowBytes + (parts.length > 0 ? 1 : 0);
     parts.push(row);
   }
-  if (parts.length > 0) {
-    yield { start, count: parts.length, body: Buffer.from(head + parts.join(",") + tail) };
-  }
+  if (parts.length > 0) yield { start, count: parts.length, rows: parts.join(",") };
 }
 
-/** The body of one bulk request over the given, already chosen arg sets. */
-export function bulkBody(stmt: string, rows: readonly (readonly SqlValue[])[]): Buffer {
-  return Buffer.from(`{"stmt":${JSON.stringify(stmt)},"bulk_args":[${rows.map(stringifyRow).join(",")}]}`);
+/** The arg sets of a retry, chosen from the whole bulk, as a chunk's `rows`. */
+export const rowsOf = (rows: readonly (readonly SqlValue[])[]): string => rows.map(stringifyRow).join(",");
+
+/** The body of one bulk request: the statement's final text around a chunk's rows. */
+export function bulkBodyOf(text: string, rows: string): Buffer {
+  return Buffer.from(`{"stmt":${JSON.stringify(text)},"bulk_args":[${rows}]}`);
 }

@@ -7,6 +7,7 @@
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import { CrateDbError } from "../errors.ts";
+import { isFenced, renderDeadline } from "../sql/fence.ts";
 import type {
   BulkOptions,
   BulkResult,
@@ -19,7 +20,13 @@ import { runBulk } from "./bulk.ts";
 import { stringifyExact } from "./exact-json.ts";
 import type { CrateClientOptions } from "./options.ts";
 import { badResponse, flatValues, parseResponse } from "./response.ts";
-import { type HttpResponse, responseError, type SendOptions, Transport } from "./transport.ts";
+import {
+  type HttpRequest,
+  type HttpResponse,
+  responseError,
+  type SendOptions,
+  Transport,
+} from "./transport.ts";
 
 /**
  * Bodies from this size on travel gzip-compressed (as crate-python does). Level 1 shrinks bulk
@@ -46,17 +53,31 @@ interface Shared {
   readonly options: CrateClientOptions;
 }
 
+/**
+ * A statement's text as sent: a leading comment naming the RPC, its request id and this request's
+ * own query id (`/* fivetran:WriteBatch req=4f1c2a9b0e3d q=a1b2c3d4e5f6 *\/ …`), so sys.jobs_log joins
+ * to our logs and a request whose outcome is unknown can be found in sys.jobs; then the statement,
+ * its fence deadline rendered.
+ */
+export function statementText(
+  label: string | undefined,
+  stmt: string,
+  queryId: string,
+  deadlineMs: number | undefined,
+): string {
+  const comment = `/* fivetran${label === undefined ? "" : `:${label}`} q=${queryId} */ `;
+  return comment + (deadlineMs === undefined ? stmt : renderDeadline(stmt, deadlineMs));
+}
+
 export class CrateClient implements SqlClient {
   readonly #shared: Shared;
-  /** Leading SQL comment naming the RPC and request, so sys.jobs_log joins to our logs. */
-  readonly #tag: string;
+  /** `<rpc> req=<id>`, named in each statement's leading comment and in retry warnings. */
   readonly #label: string | undefined;
 
   constructor(options: CrateClientOptions);
-  constructor(shared: Shared, tag: string, label: string);
-  constructor(from: CrateClientOptions | Shared, tag = "", label?: string) {
+  constructor(shared: Shared, label: string);
+  constructor(from: CrateClientOptions | Shared, label?: string) {
     this.#shared = "transport" in from ? from : { transport: new Transport(from), options: from };
-    this.#tag = tag;
     this.#label = label;
   }
 
@@ -64,10 +85,9 @@ export class CrateClient implements SqlClient {
     return this.#shared.options;
   }
 
-  /** A view of this client whose statements start with `/* fivetran:<rpc> req=<id> *\/`. */
+  /** A view of this client whose statements start with `/* fivetran:<rpc> req=<id> q=… *\/`. */
   withTag(rpc: string, requestId: string): CrateClient {
-    const label = `${safeTagText(rpc)} req=${safeTagText(requestId)}`;
-    return new CrateClient(this.#shared, `/* fivetran:${label} */ `, label);
+    return new CrateClient(this.#shared, `${safeTagText(rpc)} req=${safeTagText(requestId)}`);
   }
 
   async sql(
@@ -75,13 +95,13 @@ export class CrateClient implements SqlClient {
     args: readonly SqlValue[] = [],
     options: CrateRequestOptions = {},
   ): Promise<SqlResult> {
-    const text = this.#tag + stmt;
-    const body = Buffer.from(
-      args.length === 0
-        ? `{"stmt":${JSON.stringify(text)}}`
-        : `{"stmt":${JSON.stringify(text)},"args":${stringifyExact(args)}}`,
+    const argsJson = args.length === 0 ? "" : `,"args":${stringifyExact(args)}`;
+    const response = await this.#post(
+      stmt,
+      (text) => Buffer.from(`{"stmt":${JSON.stringify(text)}${argsJson}}`),
+      options,
+      () => flatValues(args),
     );
-    const response = await this.#post(body, options, () => flatValues(args));
     const parsed = parseResponse(response) as { cols?: unknown; rows?: unknown; rowcount?: unknown };
     if (!Array.isArray(parsed.cols) || !Array.isArray(parsed.rows) || typeof parsed.rowcount !== "number") {
       throw badResponse(response.node, "a result without cols, rows and rowcount");
@@ -94,11 +114,11 @@ export class CrateClient implements SqlClient {
     bulkArgs: readonly (readonly SqlValue[])[],
     options: CrateBulkOptions = {},
   ): Promise<BulkResult> {
-    return runBulk(this.#tag + stmt, bulkArgs, options, {
+    return runBulk(stmt, bulkArgs, options, {
       chunkBytes: this.#shared.options.chunkBytes,
       concurrency: this.#shared.options.concurrency,
       retry: this.#shared.transport.retryPolicy,
-      post: (body, values) => this.#post(body, options, values),
+      post: (bodyFor, values) => this.#post(stmt, bodyFor, options, values),
     });
   }
 
@@ -141,21 +161,36 @@ export class CrateClient implements SqlClient {
     return this.#shared.transport.lastActive;
   }
 
+  /**
+   * Sends `stmt` in the body `bodyFor` builds around its final text, once per attempt: each
+   * attempt has its own query id (and deadline, when fenced).
+   */
   async #post(
-    body: Buffer,
+    stmt: string,
+    bodyFor: (text: string) => Buffer,
     options: CrateRequestOptions,
     values: () => Iterable<unknown>,
   ): Promise<HttpResponse> {
     const send: SendOptions = {
       signal: options.signal,
       idempotent: options.idempotent,
+      fenced: isFenced(stmt),
       label: this.#label,
       values,
     };
-    // Compressed once per body, not per attempt; zlib runs on the thread pool, off the event loop.
-    const gzipped = (this.#shared.options.compressRequests ?? true) && body.length >= GZIP_MIN_BYTES;
-    const payload = gzipped ? await gzipAsync(body, { level: 1 }) : body;
-    return this.#shared.transport.send({ method: "POST", path: "/_sql", body: payload, gzipped }, send);
+    const compress = this.#shared.options.compressRequests ?? true;
+    const prepare = async (queryId: string, deadlineMs: number | undefined): Promise<HttpRequest> => {
+      const body = bodyFor(statementText(this.#label, stmt, queryId, deadlineMs));
+      // zlib runs on the thread pool, off the event loop.
+      const gzipped = compress && body.length >= GZIP_MIN_BYTES;
+      return {
+        method: "POST",
+        path: "/_sql",
+        body: gzipped ? await gzipAsync(body, { level: 1 }) : body,
+        gzipped,
+      };
+    };
+    return this.#shared.transport.send(prepare, send);
   }
 }
 

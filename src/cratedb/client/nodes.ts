@@ -43,6 +43,12 @@ export class NodeList {
     return this.nodes.reduce((a, b) => (b.downUntil < a.downUntil ? b : a));
   }
 
+  /** Every node, those not cooling down first (for queries that try each node once). */
+  ordered(): Node[] {
+    const now = this.#now();
+    return [...this.nodes].sort((a, b) => Number(a.downUntil > now) - Number(b.downUntil > now));
+  }
+
   /** Whether any node other than `node` is not cooling down. */
   hasOtherAvailable(node: Node): boolean {
     const now = this.#now();

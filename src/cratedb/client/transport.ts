@@ -1,12 +1,14 @@
 /**
  * One request to CrateDB, with failover, retries and typed errors. Pools are per node
  * (keep-alive, no pipelining); which failures are repeated follows `Retry` from errors.ts and
- * the caller's `idempotent` flag.
+ * the caller's `idempotent` flag. A request whose outcome is unknown is settled (settle.ts) before
+ * it is sent again or its error is returned, so it can't land later.
  */
 import { type buildConnector, Pool } from "undici";
 import { warning } from "../../log.ts";
 import { redactSecrets, registerCredentials } from "../../secrets.ts";
 import { CrateDbError, classify, exceptionName, scrubMessage } from "../errors.ts";
+import { isFenceRefusal } from "../sql/fence.ts";
 import { backoffDelay, sleep } from "./backoff.ts";
 import { createConnector, speaksTls } from "./connector.ts";
 import { type Node, NodeList } from "./nodes.ts";
@@ -16,6 +18,8 @@ import {
   DEFAULT_RETRY,
   type RetryPolicy,
 } from "./options.ts";
+import { parseResponse } from "./response.ts";
+import { newQueryId, SettleError, Settler } from "./settle.ts";
 
 export interface HttpRequest {
   readonly method: "GET" | "POST";
@@ -26,8 +30,18 @@ export interface HttpRequest {
   readonly gzipped?: boolean;
 }
 
+/**
+ * Builds one attempt's request: `queryId` goes into the statement's leading comment, so the
+ * request can be found in `sys.jobs`; `deadlineMs` (fenced statements only) is rendered into it.
+ */
+export type PrepareRequest = (queryId: string, deadlineMs: number | undefined) => Promise<HttpRequest>;
+
 export interface SendOptions {
   readonly signal?: AbortSignal | undefined;
+  /** The statement is fenced (src/cratedb/sql/fence.ts): each attempt gets a deadline. */
+  readonly fenced?: boolean | undefined;
+  /** Overrides the configured request timeout (internal queries). */
+  readonly timeoutMs?: number | undefined;
   /** Whether repeating the request is harmless when its outcome is unknown (default true). */
   readonly idempotent?: boolean | undefined;
   /** Short label for retry warnings, e.g. `WriteBatch req=7f3a`. Never statement text. */
@@ -78,6 +92,7 @@ export class Transport {
   readonly #headers: Record<string, string>;
   readonly #gzipHeaders: Record<string, string>;
   readonly #tlsChecks = new Map<string, { readonly until: number; readonly result: Promise<boolean> }>();
+  readonly #settler: Settler;
   /** Requests under way, and when the last one started or ended: the registry closes idle clients. */
   inFlight = 0;
   lastActive = Date.now();
@@ -85,6 +100,10 @@ export class Transport {
   constructor(options: CrateClientOptions) {
     this.#options = options;
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.#settler = new Settler(
+      (stmt, args, timeoutMs) => this.#internalQuery(stmt, args, timeoutMs),
+      options.requestTimeoutMs,
+    );
     this.nodes = new NodeList(options.urls, options.nodeCooldownMs ?? DEFAULT_NODE_COOLDOWN_MS);
     const connect = createConnector(options);
     for (const node of this.nodes.nodes) {
@@ -108,7 +127,7 @@ export class Transport {
   }
 
   /** Sends the request to the next available node, retrying what `classify` allows. */
-  async send(request: HttpRequest, options: SendOptions = {}): Promise<HttpResponse> {
+  async send(request: HttpRequest | PrepareRequest, options: SendOptions = {}): Promise<HttpResponse> {
     this.inFlight++;
     this.lastActive = Date.now();
     try {
@@ -121,22 +140,28 @@ export class Transport {
     }
   }
 
-  async #send(request: HttpRequest, options: SendOptions): Promise<HttpResponse> {
+  async #send(request: HttpRequest | PrepareRequest, options: SendOptions): Promise<HttpResponse> {
     const started = Date.now();
     const failures = new Map<string, string>();
     const idempotent = options.idempotent ?? true;
     for (let attempt = 1; ; attempt++) {
       const node = this.nodes.pick();
+      const queryId = newQueryId();
+      const deadlineMs = options.fenced === true ? await this.#settler.deadline() : undefined;
       let error: CrateDbError;
       try {
-        const response = await this.sendTo(node, request, options);
+        const prepared = typeof request === "function" ? await request(queryId, deadlineMs) : request;
+        const response = await this.sendTo(node, prepared, options);
         this.nodes.markUp(node);
         if (response.status === 200) return response;
         error = responseError(response, options);
+        if (deadlineMs !== undefined && isFenceRefusal(error.crateCode, error.crateMessage))
+          error = lateError(error);
       } catch (caught) {
         if (!(caught instanceof CrateDbError)) throw caught;
         error = caught;
       }
+      if (mayStillRun(error)) await this.#settle(queryId, deadlineMs, error, options);
       if (error.nodeDown) this.nodes.markDown(node);
       failures.set(node.url, error.message);
       const repeatable = error.retry === "safe" || (error.retry === "if-idempotent" && idempotent);
@@ -158,6 +183,55 @@ export class Transport {
     }
   }
 
+  /**
+   * After an unknown outcome: returns once the request can't run any more. When that can't be
+   * established the error says the outcome is unknown and is not retried; a cancelled call is
+   * answered as cancelled either way.
+   */
+  async #settle(
+    queryId: string,
+    deadlineMs: number | undefined,
+    error: CrateDbError,
+    options: SendOptions,
+  ): Promise<void> {
+    try {
+      await this.#settler.settle(queryId, deadlineMs);
+    } catch (caught) {
+      if (!(caught instanceof SettleError)) throw caught;
+      warning(
+        `CrateDB request${options.label ? ` (${options.label})` : ""} failed (${error.message}) and ${caught.message}`,
+      );
+      if (error.code === "CRATEDB_ABORTED") return;
+      // Not repeated: it may still run. The error keeps its code and hint, and says so.
+      throw new CrateDbError(
+        { code: error.code, kind: error.kind, retry: "never" },
+        `${error.summary} (${caught.message})`,
+        {
+          ...(error.hint === undefined ? {} : { hint: error.hint }),
+          ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
+          cause: error,
+        },
+      );
+    }
+  }
+
+  /** One statement on whichever node answers first, for the settle checks: no retries, no settling. */
+  async #internalQuery(stmt: string, args: readonly unknown[], timeoutMs: number): Promise<unknown[][]> {
+    const body = Buffer.from(JSON.stringify({ stmt, args }));
+    let last: unknown;
+    for (const node of this.nodes.ordered()) {
+      try {
+        const response = await this.sendTo(node, { method: "POST", path: "/_sql", body }, { timeoutMs });
+        if (response.status !== 200) throw responseError(response);
+        const rows = (parseResponse(response) as { rows?: unknown }).rows;
+        return Array.isArray(rows) ? (rows as unknown[][]) : [];
+      } catch (error) {
+        last = error;
+      }
+    }
+    throw last;
+  }
+
   /** One attempt against one node; network failures become typed errors. */
   async sendTo(node: Node, request: HttpRequest, options: SendOptions = {}): Promise<HttpResponse> {
     const pool = this.#pools.get(node.origin)!;
@@ -166,7 +240,8 @@ export class Transport {
     // undici's own timeouts (set to the same value, see poolOptions) tick at about one second and
     // each covers only the wait for headers or between body chunks; an abort signal keeps the
     // limit exact and covers the whole exchange, body included.
-    const timeout = AbortSignal.timeout(this.#options.requestTimeoutMs);
+    const timeoutMs = options.timeoutMs ?? this.#options.requestTimeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
     try {
       const { statusCode, body } = await pool.request({
         method: request.method,
@@ -184,7 +259,12 @@ export class Transport {
       return { status: statusCode, text, node };
     } catch (caught) {
       if (caller?.aborted) throw abortedError(caller.reason);
-      if (timeout.aborted) throw networkError({ code: "UND_ERR_HEADERS_TIMEOUT" }, node, this.#options);
+      if (timeout.aborted) {
+        throw networkError({ code: "UND_ERR_HEADERS_TIMEOUT" }, node, {
+          ...this.#options,
+          requestTimeoutMs: timeoutMs,
+        });
+      }
       // Other servers drop a plain-HTTP request to a TLS port without an answer; so do servers
       // that are restarting or overloaded, which is why the port is asked before advising https.
       const lost =
@@ -321,6 +401,24 @@ function parseErrorBody(text: string): { code: number; message: string } | undef
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether the request may have reached CrateDB and still run or arrive: an outcome CrateDB didn't
+ * report (timeouts, lost connections, gateways; the same class the client repeats only for
+ * idempotent statements), or the call stopping while it was under way.
+ */
+function mayStillRun(error: CrateDbError): boolean {
+  return error.retry === "if-idempotent" || error.code === "CRATEDB_ABORTED";
+}
+
+/** A fenced request CrateDB refused for arriving after its deadline: nothing was applied. */
+function lateError(error: CrateDbError): CrateDbError {
+  return new CrateDbError(
+    { code: "CRATEDB_LATE", kind: "transient", retry: "safe" },
+    "the request reached CrateDB after its deadline and was refused, so nothing of it was applied",
+    { cause: error },
+  );
 }
 
 export function abortedError(reason: unknown): CrateDbError {

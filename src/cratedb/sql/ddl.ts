@@ -96,11 +96,11 @@ export const blockWrites = (ref: TableRef): Sql => ({
 });
 
 /**
- * ALTER TABLE "s"."t" SET ("blocks.read_only_allow_delete" = true): refuses INSERT and UPDATE
- * but, unlike `blocks.write`, still allows ALTER CLUSTER SWAP TABLE (and DELETE). Checked on
- * CrateDB 6.4.3.
+ * ALTER TABLE "s"."t" SET ("blocks.read_only_allow_delete" = true): refuses every row write
+ * (INSERT, UPDATE and, despite the name, DELETE) but, unlike `blocks.write`, allows ALTER CLUSTER
+ * SWAP TABLE. Checked on CrateDB 6.4.3.
  */
-export const blockInsertsAndUpdates = (ref: TableRef): Sql => ({
+export const blockWritesAllowingSwap = (ref: TableRef): Sql => ({
   stmt: `ALTER TABLE ${qualified(ref)} SET ("blocks.read_only_allow_delete" = true)`,
   args: [],
 });

@@ -1,11 +1,15 @@
 /**
  * Statements of Migrate (docs/migrate.md). Values — defaults, timestamps, keys — only ever travel
  * as args. Every UPDATE/DELETE/INSERT … SELECT here is search-based, so callers refresh the table
- * before it (cratedb.md §4.6).
+ * before it (cratedb.md §4.6), and fenced (fence.ts): a late one must not undo a later sync.
  */
 import type { TableRef } from "../../table-def.ts";
 import type { SqlValue } from "../sql-client.ts";
+import { FENCE_PREDICATE } from "./fence.ts";
 import { ident, identList, qualified, type Sql } from "./ident.ts";
+
+/** ` WHERE <conditions> AND <fence>`, or ` WHERE <fence>` alone. */
+const where = (...conditions: string[]): string => ` WHERE ${[...conditions, FENCE_PREDICATE].join(" AND ")}`;
 
 /** ALTER TABLE "s"."a" RENAME TO "b" — CrateDB takes the new name without a schema. */
 export const renameTable = (from: TableRef, toTable: string): Sql => ({
@@ -13,20 +17,23 @@ export const renameTable = (from: TableRef, toTable: string): Sql => ({
   args: [],
 });
 
-/** UPDATE "s"."t" SET "c" = ?  (every row) */
+/** UPDATE "s"."t" SET "c" = ? WHERE <fence>  (every row) */
 export const setColumn = (ref: TableRef, column: string, value: SqlValue): Sql => ({
-  stmt: `UPDATE ${qualified(ref)} SET ${ident(column)} = ?`,
+  stmt: `UPDATE ${qualified(ref)} SET ${ident(column)} = ?${where()}`,
   args: [value],
 });
 
-/** UPDATE "s"."t" SET "to" = "from"  (every row) */
+/** UPDATE "s"."t" SET "to" = "from" WHERE <fence>  (every row) */
 export const copyColumnValues = (ref: TableRef, from: string, to: string): Sql => ({
-  stmt: `UPDATE ${qualified(ref)} SET ${ident(to)} = ${ident(from)}`,
+  stmt: `UPDATE ${qualified(ref)} SET ${ident(to)} = ${ident(from)}${where()}`,
   args: [],
 });
 
-/** DELETE FROM "s"."t" */
-export const deleteAllRows = (ref: TableRef): Sql => ({ stmt: `DELETE FROM ${qualified(ref)}`, args: [] });
+/** DELETE FROM "s"."t" WHERE <fence> */
+export const deleteAllRows = (ref: TableRef): Sql => ({
+  stmt: `DELETE FROM ${qualified(ref)}${where()}`,
+  args: [],
+});
 
 /** The names of the three history-mode columns (fivetran-protocol.md §4). */
 export interface HistoryColumns {
@@ -76,17 +83,17 @@ export function insertVersionsAt(
     return `CAST(? AS ${c.castAs})`;
   });
   args.push(atMs);
-  const notNull = onlyWhereNotNull === undefined ? "" : ` AND ${ident(onlyWhereNotNull)} IS NOT NULL`;
+  const notNull = onlyWhereNotNull === undefined ? [] : [`${ident(onlyWhereNotNull)} IS NOT NULL`];
   return {
     stmt:
       `INSERT INTO ${qualified(ref)} (${identList(columns.map((c) => c.name))}) SELECT ${exprs.join(", ")}` +
-      ` FROM ${qualified(ref)} WHERE ${ident(h.active)} = TRUE AND ${ident(h.start)} < ?${notNull}` +
+      ` FROM ${qualified(ref)}${where(`${ident(h.active)} = TRUE`, `${ident(h.start)} < ?`, ...notNull)}` +
       ` ON CONFLICT (${identList(key)}) DO NOTHING`,
     args,
   };
 }
 
-/** UPDATE "s"."t" SET "c" = ? WHERE "_fivetran_start" = ? */
+/** UPDATE "s"."t" SET "c" = ? WHERE "_fivetran_start" = ? AND <fence> */
 export const setColumnAt = (
   ref: TableRef,
   column: string,
@@ -94,7 +101,7 @@ export const setColumnAt = (
   h: HistoryColumns,
   atMs: number,
 ): Sql => ({
-  stmt: `UPDATE ${qualified(ref)} SET ${ident(column)} = ? WHERE ${ident(h.start)} = ?`,
+  stmt: `UPDATE ${qualified(ref)} SET ${ident(column)} = ?${where(`${ident(h.start)} = ?`)}`,
   args: [value, atMs],
 });
 
@@ -109,11 +116,11 @@ export function closeVersionsBefore(
   atMs: number,
   onlyWhereNotNull?: string,
 ): Sql {
-  const notNull = onlyWhereNotNull === undefined ? "" : ` AND ${ident(onlyWhereNotNull)} IS NOT NULL`;
+  const notNull = onlyWhereNotNull === undefined ? [] : [`${ident(onlyWhereNotNull)} IS NOT NULL`];
   return {
     stmt:
       `UPDATE ${qualified(ref)} SET ${ident(h.active)} = FALSE, ${ident(h.end)} = ?` +
-      ` WHERE ${ident(h.active)} = TRUE AND ${ident(h.start)} < ?${notNull}`,
+      where(`${ident(h.active)} = TRUE`, `${ident(h.start)} < ?`, ...notNull),
     args: [atMs - 1, atMs],
   };
 }
@@ -130,11 +137,11 @@ export function fillHistory(
   values: { readonly startMs: number; readonly endMs: number; readonly active: boolean },
   onlyWhereTrue?: string,
 ): Sql {
-  const flagged = onlyWhereTrue === undefined ? "" : ` AND ${ident(onlyWhereTrue)} = TRUE`;
+  const flagged = onlyWhereTrue === undefined ? [] : [`${ident(onlyWhereTrue)} = TRUE`];
   return {
     stmt:
       `UPDATE ${qualified(ref)} SET ${ident(h.start)} = ?, ${ident(h.end)} = ?, ${ident(h.active)} = ?` +
-      ` WHERE ${ident(h.start)} IS NULL${flagged}`,
+      where(`${ident(h.start)} IS NULL`, ...flagged),
     args: [values.startMs, values.endMs, values.active],
   };
 }
@@ -157,18 +164,18 @@ export const keysWithOlderVersions = (
 
 /** Bulk, one arg set per key (key values, latest start): DELETE FROM "s"."t" WHERE "id" = ? AND "_fivetran_start" < ? */
 export const deleteOlderVersions = (ref: TableRef, key: readonly string[], h: HistoryColumns): Sql => ({
-  stmt: `DELETE FROM ${qualified(ref)} WHERE ${[...key, h.start].map((c, i) => `${ident(c)} ${i < key.length ? "=" : "<"} ?`).join(" AND ")}`,
+  stmt: `DELETE FROM ${qualified(ref)}${where(...[...key, h.start].map((c, i) => `${ident(c)} ${i < key.length ? "=" : "<"} ?`))}`,
   args: [],
 });
 
-/** UPDATE "s"."t" SET "_fivetran_deleted" = NOT "_fivetran_active" */
+/** UPDATE "s"."t" SET "_fivetran_deleted" = NOT "_fivetran_active" WHERE <fence> */
 export const deletedFromActive = (ref: TableRef, deleted: string, active: string): Sql => ({
-  stmt: `UPDATE ${qualified(ref)} SET ${ident(deleted)} = NOT ${ident(active)}`,
+  stmt: `UPDATE ${qualified(ref)} SET ${ident(deleted)} = NOT ${ident(active)}${where()}`,
   args: [],
 });
 
-/** UPDATE "s"."t" SET "c" = ? WHERE "c" IS NULL */
+/** UPDATE "s"."t" SET "c" = ? WHERE "c" IS NULL AND <fence> */
 export const setWhereNull = (ref: TableRef, column: string, value: SqlValue): Sql => ({
-  stmt: `UPDATE ${qualified(ref)} SET ${ident(column)} = ? WHERE ${ident(column)} IS NULL`,
+  stmt: `UPDATE ${qualified(ref)} SET ${ident(column)} = ?${where(`${ident(column)} IS NULL`)}`,
   args: [value],
 });

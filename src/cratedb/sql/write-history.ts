@@ -2,10 +2,11 @@
  * Statements of WriteHistoryBatch (fivetran-protocol.md §7.9). They match on the source key only
  * (the primary key without `_fivetran_start`) plus a non-key predicate, so CrateDB runs them as
  * searches: they see only refreshed rows (cratedb.md §4.6) and the caller refreshes the table
- * before each step that uses them.
+ * before each step that uses them. The writes among them are fenced (fence.ts) by a predicate.
  */
 import { SYSTEM_COLUMN, type TableRef } from "../../table-def.ts";
 import type { SqlValue } from "../sql-client.ts";
+import { FENCE_PREDICATE } from "./fence.ts";
 import { ident, identList, qualified, type Sql } from "./ident.ts";
 
 const START = ident(SYSTEM_COLUMN.start);
@@ -21,7 +22,10 @@ const byKey = (keyColumns: readonly string[]): string =>
  * Earliest-start step a: versions at or after the batch's earliest start are replaced by the batch.
  */
 export function deleteVersionsFrom(ref: TableRef, keyColumns: readonly string[]): Sql {
-  return { stmt: `DELETE FROM ${qualified(ref)} WHERE ${byKey(keyColumns)} AND ${START} >= ?`, args: [] };
+  return {
+    stmt: `DELETE FROM ${qualified(ref)} WHERE ${byKey(keyColumns)} AND ${START} >= ? AND ${FENCE_PREDICATE}`,
+    args: [],
+  };
 }
 
 /**
@@ -34,7 +38,7 @@ export function deleteVersionsFrom(ref: TableRef, keyColumns: readonly string[])
  */
 export function closeVersionsBefore(ref: TableRef, keyColumns: readonly string[]): Sql {
   return {
-    stmt: `UPDATE ${qualified(ref)} SET ${ACTIVE} = FALSE, ${END} = ? WHERE ${byKey(keyColumns)} AND (${ACTIVE} = TRUE OR ${END} >= ?)`,
+    stmt: `UPDATE ${qualified(ref)} SET ${ACTIVE} = FALSE, ${END} = ? WHERE ${byKey(keyColumns)} AND (${ACTIVE} = TRUE OR ${END} >= ?) AND ${FENCE_PREDICATE}`,
     args: [],
   };
 }
@@ -45,7 +49,7 @@ export function closeVersionsBefore(ref: TableRef, keyColumns: readonly string[]
  */
 export function closeActiveVersion(ref: TableRef, keyColumns: readonly string[]): Sql {
   return {
-    stmt: `UPDATE ${qualified(ref)} SET ${ACTIVE} = FALSE, ${END} = ? WHERE ${byKey(keyColumns)} AND ${ACTIVE} = TRUE`,
+    stmt: `UPDATE ${qualified(ref)} SET ${ACTIVE} = FALSE, ${END} = ? WHERE ${byKey(keyColumns)} AND ${ACTIVE} = TRUE AND ${FENCE_PREDICATE}`,
     args: [],
   };
 }

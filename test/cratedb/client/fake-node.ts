@@ -13,6 +13,11 @@ export interface SeenRequest {
   readonly body: { stmt?: string; args?: unknown[]; bulk_args?: unknown[][] } | undefined;
   /** The body as sent, decompressed. */
   readonly raw: string;
+  /**
+   * The statement's leading comment (`/* fivetran… q=<id> *\/ `), which `body.stmt` is given
+   * without, so tests compare statements as written.
+   */
+  readonly comment: string | undefined;
   /** Bytes on the wire. */
   readonly wireBytes: number;
 }
@@ -22,13 +27,23 @@ export type Handler = (request: SeenRequest, res: ServerResponse, index: number)
 export interface FakeNode {
   readonly url: string;
   readonly requests: SeenRequest[];
+  /**
+   * The client's settle checks after an unknown outcome (CrateDB's clock, sys.jobs, KILL): the
+   * node answers them itself, as an idle CrateDB would, unless a test sets `answerSettles` false.
+   */
+  readonly settles: SeenRequest[];
+  answerSettles: boolean;
   handler: Handler;
   /** Stops listening and drops every open connection: the node is gone. */
   kill(): Promise<void>;
 }
 
+/** Statements of the client's settle checks (src/cratedb/client/settle.ts). */
+const SETTLE = /^(SELECT CURRENT_TIMESTAMP|SELECT id FROM sys\.jobs WHERE stmt LIKE \?|KILL \?)$/;
+
 export async function startFakeNode(handler: Handler): Promise<FakeNode> {
   const requests: SeenRequest[] = [];
+  const settles: SeenRequest[] = [];
   const server: Server = createServer({ keepAliveTimeout: 10 }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -41,7 +56,11 @@ export async function startFakeNode(handler: Handler): Promise<FakeNode> {
       } catch {
         body = undefined;
       }
+      const comment =
+        typeof body?.stmt === "string" ? /^\/\* fivetran[^*]* \*\/ /.exec(body.stmt)?.[0] : undefined;
+      if (body !== undefined && comment !== undefined) body.stmt = body.stmt?.slice(comment.length);
       const seen = {
+        comment,
         method: req.method ?? "",
         url: req.url ?? "",
         headers: req.headers,
@@ -49,6 +68,13 @@ export async function startFakeNode(handler: Handler): Promise<FakeNode> {
         raw,
         wireBytes: bytes.length,
       };
+      if (node.answerSettles && SETTLE.test(body?.stmt ?? "")) {
+        settles.push(seen);
+        if (body?.stmt === "SELECT CURRENT_TIMESTAMP")
+          json(res, 200, { cols: ["t"], rows: [[Date.now()]], rowcount: 1 });
+        else json(res, 200, { cols: ["id"], rows: [], rowcount: 0 });
+        return;
+      }
       requests.push(seen);
       void node.handler(seen, res, requests.length - 1);
     });
@@ -58,6 +84,8 @@ export async function startFakeNode(handler: Handler): Promise<FakeNode> {
   const node: FakeNode = {
     url: `http://127.0.0.1:${port}`,
     requests,
+    settles,
+    answerSettles: true,
     handler,
     kill: () =>
       new Promise<void>((resolve) => {
