@@ -1,5 +1,5 @@
 export { defaultRequiredColumns } from "./column-plan.ts";
-export { type BatchErrorCode, BatchFileError } from "./errors.ts";
+export { type BatchErrorCode, BatchFileError, shownColumnName, shownFileName } from "./errors.ts";
 export type { BatchFormat, Compression, Encryption, FileParams } from "./file-params.ts";
 export { DEFAULT_CHUNK_BYTES, type ReadBatchFileOptions, readBatchFile } from "./read-batch-file.ts";
 export { type BatchValue, type RowChunk, UNMODIFIED, type Unmodified } from "./values.ts";

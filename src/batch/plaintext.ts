@@ -26,6 +26,14 @@ function keyFor(path: string, keys: PlaintextOptions["keys"]): Uint8Array | unde
  */
 export async function* plaintextChunks(path: string, options: PlaintextOptions): AsyncGenerator<Buffer> {
   const { fileParams, format, signal } = options;
+  // Node refuses such a path with an error quoting all of it; no file name holds a NUL anyway.
+  if (path.includes("\0")) {
+    throw new BatchFileError(
+      "BATCH_BAD_PATH",
+      path,
+      "the file path contains a NUL byte, which no path can hold",
+    );
+  }
   const stages: NodeJS.ReadWriteStream[] = [];
   if (fileParams.encryption === "aes") {
     // Looked up by the exact path string Fivetran sent (fivetran-protocol.md §6.1).
@@ -57,13 +65,8 @@ function typedStreamError(error: Error, path: string, compression: string, signa
   if (signal?.aborted) return signal.reason instanceof Error ? signal.reason : error;
   const code = (error as NodeJS.ErrnoException).code ?? "";
   if ("syscall" in error) {
-    return new BatchFileError(
-      "BATCH_FILE_UNREADABLE",
-      path,
-      `cannot read the file (${code})`,
-      {},
-      { cause: error },
-    );
+    // Not kept as the cause: Node's message quotes the full path, which is never shown or logged.
+    return new BatchFileError("BATCH_FILE_UNREADABLE", path, `cannot read the file (${code})`);
   }
   if (code.startsWith("Z_") || code.startsWith("ZSTD_") || code === "ERR_BUFFER_TOO_LARGE") {
     return new BatchFileError(
