@@ -8,6 +8,7 @@ import { DestinationError, type ErrorKind, shownName } from "../errors.ts";
  */
 export type BatchErrorCode =
   | "BATCH_BAD_PATH"
+  | "BATCH_FILE_NOT_ALLOWED"
   | "BATCH_FILE_UNREADABLE"
   | "BATCH_KEY_MISSING"
   | "BATCH_KEY_INVALID"

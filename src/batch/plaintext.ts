@@ -1,9 +1,11 @@
 import { createReadStream } from "node:fs";
 import { addAbortSignal, pipeline, type Readable, Transform, type TransformCallback } from "node:stream";
+import { checkAllowedPath } from "./allowed-dirs.ts";
 import { decompressor, LEADING_BYTES, looksLike } from "./decompress.ts";
 import { AesCbcDecrypt } from "./decrypt.ts";
 import { BatchFileError } from "./errors.ts";
 import type { BatchFormat, FileParams } from "./file-params.ts";
+import type { BatchFileLimits } from "./limits.ts";
 
 /** Read size: large enough that per-chunk overhead vanishes, small enough to stay bounded. */
 const READ_CHUNK = 1 << 18;
@@ -12,6 +14,7 @@ export interface PlaintextOptions {
   readonly keys: ReadonlyMap<string, Uint8Array> | Readonly<Record<string, Uint8Array>>;
   readonly fileParams: FileParams;
   readonly format: BatchFormat;
+  readonly limits?: BatchFileLimits | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -34,6 +37,7 @@ export async function* plaintextChunks(path: string, options: PlaintextOptions):
       "the file path contains a NUL byte, which no path can hold",
     );
   }
+  await checkAllowedPath(path, options.limits?.allowedDirs);
   const stages: NodeJS.ReadWriteStream[] = [];
   if (fileParams.encryption === "aes") {
     // Looked up by the exact path string Fivetran sent (fivetran-protocol.md §6.1).

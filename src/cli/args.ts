@@ -2,6 +2,8 @@
  * Command-line and environment parsing, kept pure: (argv, env) in, options or a usage error out.
  * Every flag has an environment variable; a flag given on the command line wins over it.
  */
+import { isAbsolute, resolve } from "node:path";
+import type { BatchFileLimits } from "../batch/index.ts";
 import { type LogLevel, parseLogLevel } from "../log.ts";
 import type { BatchFileFormatName } from "../rpc/handlers/capabilities.ts";
 
@@ -13,6 +15,8 @@ export interface CliOptions {
   readonly logLevel: LogLevel;
   readonly batchFileFormat: BatchFileFormatName;
   readonly shutdownTimeoutMs: number;
+  /** Only the `--batch-file-*` settings given; the batch reader's defaults apply to the rest. */
+  readonly batchFiles?: BatchFileLimits;
 }
 
 export type CliCommand =
@@ -71,6 +75,11 @@ export const FLAGS = {
     value: "<seconds>",
     help: `on SIGTERM/SIGINT, how long running calls may finish before they are aborted (default ${DEFAULTS.shutdownTimeoutSeconds})`,
   },
+  "batch-file-dirs": {
+    env: "CRATEDB_DESTINATION_BATCH_FILE_DIRS",
+    value: "<dir>[,<dir>…]",
+    help: "read batch files only inside these absolute directories, after resolving symbolic links and .. (default: anywhere)",
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 type FlagName = keyof typeof FLAGS;
@@ -110,6 +119,9 @@ export function parseCli(
     return fromEnv === undefined || fromEnv === "" ? undefined : { text: fromEnv, from: FLAGS[name].env };
   };
 
+  const batchFiles: BatchFileLimits = {
+    ...optional("allowedDirs", parseOr(raw("batch-file-dirs"), undefined, directoryList)),
+  };
   return {
     kind: "run",
     options: {
@@ -132,8 +144,23 @@ export function parseCli(
         if (ms > 86_400_000) throw new Error("expected at most 86400 seconds");
         return ms;
       }),
+      ...(Object.keys(batchFiles).length > 0 ? { batchFiles } : {}),
     },
   };
+}
+
+/** `{ [key]: value }`, or nothing when the value is undefined (the option was not given). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** Comma-separated absolute directories, normalised (`..` and trailing slashes resolved as text). */
+function directoryList(text: string): string[] {
+  const dirs = text.split(",").map((d) => d.trim());
+  if (dirs.some((d) => d === "" || !isAbsolute(d) || d.includes("\0"))) {
+    throw new Error("expected absolute directory paths separated by commas");
+  }
+  return dirs.map((d) => resolve(d));
 }
 
 function parseOr<T>(

@@ -4,6 +4,7 @@
  * column names (never by its values).
  */
 import {
+  type BatchFileLimits,
   type BatchFormat,
   type BatchValue,
   DEFAULT_CHUNK_BYTES,
@@ -32,6 +33,8 @@ export interface BatchSource {
   readonly keys: Readonly<Record<string, Uint8Array>>;
   readonly fileParams: FileParams;
   readonly format: BatchFormat;
+  /** What the operator allows the reader (`--batch-file-*` flags); absent: the defaults. */
+  readonly limits?: BatchFileLimits;
 }
 
 export interface WriteSettings {
@@ -68,6 +71,7 @@ export function fileChunks(
     format: source.format,
     chunkBytes: settings.chunkBytes ?? DEFAULT_CHUNK_BYTES,
     ...(required === undefined ? {} : { required }),
+    ...(source.limits === undefined ? {} : { limits: source.limits }),
     ...(settings.signal === undefined ? {} : { signal: settings.signal }),
   });
 }

@@ -70,10 +70,14 @@ export interface Hostile {
   close(): Promise<void>;
 }
 
-export async function startHostile(prefix: string, options: Partial<ServerOptions> = {}): Promise<Hostile> {
-  const server = await startTestServer(options);
-  const rpc = grpcClient(server.port);
+/** `options` may depend on the file's batch directory (e.g. directories below it to allow). */
+export async function startHostile(
+  prefix: string,
+  options: Partial<ServerOptions> | ((dir: string) => Partial<ServerOptions>) = {},
+): Promise<Hostile> {
   const { dir, cleanup } = await batchDir();
+  const server = await startTestServer(typeof options === "function" ? options(dir) : options);
+  const rpc = grpcClient(server.port);
   const schema = uniqueSchema(prefix);
   return {
     server,
