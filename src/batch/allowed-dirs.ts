@@ -50,3 +50,9 @@ export async function checkAllowedPath(path: string, dirs: readonly string[] | u
   }
   if (!real.some((dir) => isInside(dir, resolved))) throw notAllowed(path);
 }
+
+/** Whether `resolved` (a path the file system resolved) lies in one of `dirs`. */
+export async function isAllowedResolved(resolved: string, dirs: readonly string[]): Promise<boolean> {
+  const { real } = await roots(dirs);
+  return real.some((dir) => isInside(dir, resolved));
+}

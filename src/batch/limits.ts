@@ -8,4 +8,9 @@ export interface BatchFileLimits {
    * Absent or empty: anywhere the server process may read.
    */
   readonly allowedDirs?: readonly string[];
+  /**
+   * How long opening the file or one read of it may make no progress before the call fails
+   * (default 60 s: a healthy disk answers in milliseconds, a busy network mount in seconds).
+   */
+  readonly stallTimeoutMs?: number;
 }

@@ -1,4 +1,3 @@
-import { createReadStream } from "node:fs";
 import { addAbortSignal, pipeline, type Readable, Transform, type TransformCallback } from "node:stream";
 import { checkAllowedPath } from "./allowed-dirs.ts";
 import { decompressor, LEADING_BYTES, looksLike } from "./decompress.ts";
@@ -6,9 +5,7 @@ import { AesCbcDecrypt } from "./decrypt.ts";
 import { BatchFileError } from "./errors.ts";
 import type { BatchFormat, FileParams } from "./file-params.ts";
 import type { BatchFileLimits } from "./limits.ts";
-
-/** Read size: large enough that per-chunk overhead vanishes, small enough to stay bounded. */
-const READ_CHUNK = 1 << 18;
+import { DEFAULT_STALL_TIMEOUT_MS, FileSource, openBatchFile, withinTime } from "./open-file.ts";
 
 export interface PlaintextOptions {
   readonly keys: ReadonlyMap<string, Uint8Array> | Readonly<Record<string, Uint8Array>>;
@@ -37,7 +34,9 @@ export async function* plaintextChunks(path: string, options: PlaintextOptions):
       "the file path contains a NUL byte, which no path can hold",
     );
   }
-  await checkAllowedPath(path, options.limits?.allowedDirs);
+  const allowedDirs = options.limits?.allowedDirs;
+  const stallTimeoutMs = options.limits?.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+  await withinTime(checkAllowedPath(path, allowedDirs), path, stallTimeoutMs);
   const stages: NodeJS.ReadWriteStream[] = [];
   if (fileParams.encryption === "aes") {
     // Looked up by the exact path string Fivetran sent (fivetran-protocol.md §6.1).
@@ -49,7 +48,8 @@ export async function* plaintextChunks(path: string, options: PlaintextOptions):
   stages.push(new LeadingBytesCheck(path, fileParams, format));
   if (fileParams.compression !== "none") stages.push(decompressor(fileParams.compression));
 
-  const source = createReadStream(path, { highWaterMark: READ_CHUNK });
+  const handle = await openBatchFile(path, { allowedDirs, stallTimeoutMs });
+  const source = new FileSource(handle, path, stallTimeoutMs);
   if (signal !== undefined) addAbortSignal(signal, source);
   // `pipeline` destroys every stage on the first error, the last one with that error, which the
   // loop below then throws; leaving the loop early destroys the whole chain.

@@ -3,7 +3,7 @@
  * Every flag has an environment variable; a flag given on the command line wins over it.
  */
 import { isAbsolute, resolve } from "node:path";
-import type { BatchFileLimits } from "../batch/index.ts";
+import { type BatchFileLimits, DEFAULT_STALL_TIMEOUT_MS } from "../batch/index.ts";
 import { type LogLevel, parseLogLevel } from "../log.ts";
 import type { BatchFileFormatName } from "../rpc/handlers/capabilities.ts";
 
@@ -35,6 +35,7 @@ export const DEFAULTS = {
   logLevel: "INFO",
   batchFileFormat: "csv",
   shutdownTimeoutSeconds: 30,
+  batchFileStallTimeoutSeconds: DEFAULT_STALL_TIMEOUT_MS / 1000,
 } as const;
 
 interface FlagSpec {
@@ -80,6 +81,11 @@ export const FLAGS = {
     value: "<dir>[,<dir>…]",
     help: "read batch files only inside these absolute directories, after resolving symbolic links and .. (default: anywhere)",
   },
+  "batch-file-stall-timeout": {
+    env: "CRATEDB_DESTINATION_BATCH_FILE_STALL_TIMEOUT",
+    value: "<seconds>",
+    help: `fail a batch file whose opening or reading makes no progress this long (default ${DEFAULTS.batchFileStallTimeoutSeconds})`,
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 type FlagName = keyof typeof FLAGS;
@@ -121,6 +127,7 @@ export function parseCli(
 
   const batchFiles: BatchFileLimits = {
     ...optional("allowedDirs", parseOr(raw("batch-file-dirs"), undefined, directoryList)),
+    ...optional("stallTimeoutMs", parseOr(raw("batch-file-stall-timeout"), undefined, positiveSeconds)),
   };
   return {
     kind: "run",
@@ -152,6 +159,15 @@ export function parseCli(
 /** `{ [key]: value }`, or nothing when the value is undefined (the option was not given). */
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** Seconds > 0 (fractions allowed) up to a day, as milliseconds. */
+function positiveSeconds(text: string): number {
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(text)) throw new Error("expected a number of seconds > 0");
+  const ms = Math.round(Number(text) * 1000);
+  if (ms < 1) throw new Error("expected a number of seconds > 0");
+  if (ms > 86_400_000) throw new Error("expected at most 86400 seconds");
+  return ms;
 }
 
 /** Comma-separated absolute directories, normalised (`..` and trailing slashes resolved as text). */
