@@ -25,7 +25,9 @@ export type BatchErrorCode =
   | "BATCH_MISSING_COLUMN"
   | "BATCH_BAD_VALUE"
   | "BATCH_BAD_PARQUET"
-  | "BATCH_TOO_LARGE";
+  | "BATCH_TOO_LARGE"
+  | "BATCH_FIELD_TOO_LARGE"
+  | "BATCH_ROW_TOO_LARGE";
 
 export interface BatchErrorPlace {
   readonly row?: number;
@@ -96,3 +98,17 @@ export class InvalidValue extends Error {
     this.name = "InvalidValue";
   }
 }
+
+/** A value over the field size limit (Parquet); the row loop adds file, row and column. */
+export class ValueTooLarge extends InvalidValue {
+  constructor(limit: number) {
+    super(fieldTooLarge(limit));
+    this.name = "ValueTooLarge";
+  }
+}
+
+export const fieldTooLarge = (limit: number): string =>
+  `the value is larger than ${limit} bytes, the most one field may hold (--max-field-bytes)`;
+
+export const rowTooLarge = (limit: number): string =>
+  `the row is larger than ${limit} bytes, the most one row may hold (--max-row-bytes)`;

@@ -3,7 +3,12 @@
  * Every flag has an environment variable; a flag given on the command line wins over it.
  */
 import { isAbsolute, resolve } from "node:path";
-import { type BatchFileLimits, DEFAULT_STALL_TIMEOUT_MS } from "../batch/index.ts";
+import {
+  type BatchFileLimits,
+  DEFAULT_MAX_FIELD_BYTES,
+  DEFAULT_MAX_ROW_BYTES,
+  DEFAULT_STALL_TIMEOUT_MS,
+} from "../batch/index.ts";
 import { type LogLevel, parseLogLevel } from "../log.ts";
 import type { BatchFileFormatName } from "../rpc/handlers/capabilities.ts";
 
@@ -36,7 +41,16 @@ export const DEFAULTS = {
   batchFileFormat: "csv",
   shutdownTimeoutSeconds: 30,
   batchFileStallTimeoutSeconds: DEFAULT_STALL_TIMEOUT_MS / 1000,
+  maxFieldBytes: DEFAULT_MAX_FIELD_BYTES,
+  maxRowBytes: DEFAULT_MAX_ROW_BYTES,
 } as const;
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+/** V8's longest string is just under 512 Mi characters; a field must stay well below it. */
+const MAX_FIELD_LIMIT = 256 * MiB;
+const MAX_ROW_LIMIT = GiB;
 
 interface FlagSpec {
   readonly env: string;
@@ -86,6 +100,16 @@ export const FLAGS = {
     value: "<seconds>",
     help: `fail a batch file whose opening or reading makes no progress this long (default ${DEFAULTS.batchFileStallTimeoutSeconds})`,
   },
+  "max-field-bytes": {
+    env: "CRATEDB_DESTINATION_MAX_FIELD_BYTES",
+    value: "<bytes>",
+    help: `largest value one batch file field may hold, e.g. 64MiB (default ${DEFAULTS.maxFieldBytes / MiB}MiB)`,
+  },
+  "max-row-bytes": {
+    env: "CRATEDB_DESTINATION_MAX_ROW_BYTES",
+    value: "<bytes>",
+    help: `largest row of a batch file, e.g. 128MiB (default ${DEFAULTS.maxRowBytes / MiB}MiB)`,
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 type FlagName = keyof typeof FLAGS;
@@ -128,6 +152,14 @@ export function parseCli(
   const batchFiles: BatchFileLimits = {
     ...optional("allowedDirs", parseOr(raw("batch-file-dirs"), undefined, directoryList)),
     ...optional("stallTimeoutMs", parseOr(raw("batch-file-stall-timeout"), undefined, positiveSeconds)),
+    ...optional(
+      "maxFieldBytes",
+      parseOr(raw("max-field-bytes"), undefined, (t) => byteSize(t, KiB, MAX_FIELD_LIMIT)),
+    ),
+    ...optional(
+      "maxRowBytes",
+      parseOr(raw("max-row-bytes"), undefined, (t) => byteSize(t, KiB, MAX_ROW_LIMIT)),
+    ),
   };
   return {
     kind: "run",
@@ -159,6 +191,19 @@ export function parseCli(
 /** `{ [key]: value }`, or nothing when the value is undefined (the option was not given). */
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** Bytes as `<n>`, `<n>KiB`, `<n>MiB` or `<n>GiB` (case-insensitive), from `min` to `max`. */
+function byteSize(text: string, min: number, max: number): number {
+  const match = /^\s*(\d+)\s*(kib|mib|gib)?\s*$/i.exec(text);
+  const unit = { kib: KiB, mib: MiB, gib: GiB }[match?.[2]?.toLowerCase() as "kib" | "mib" | "gib"] ?? 1;
+  const bytes = match ? Number(match[1]) * unit : Number.NaN;
+  if (!(bytes >= min && bytes <= max)) {
+    throw new Error(
+      `expected a size from ${min / KiB}KiB to ${max / MiB}MiB, as bytes or with KiB, MiB or GiB`,
+    );
+  }
+  return bytes;
 }
 
 /** Seconds > 0 (fractions allowed) up to a day, as milliseconds. */

@@ -30,6 +30,8 @@ const PASSWD = [
   "root:x:0:0:root:/root:/bin/bash",
   "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin",
   "fivetran:x:1000:1000:s3cr3t-gecos,Room 7:/home/fivetran:/bin/sh",
+  // More fields than the "header" plus one: still the header's error, not this line's.
+  "backup:x:34:34:s3cr3t,Room 8,+1 555,+1 556:/var/backups:/usr/sbin/nologin",
 ];
 
 describe("file content is never echoed", () => {
