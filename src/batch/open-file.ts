@@ -35,7 +35,7 @@ export const stalled = (path: string, timeoutMs: number): BatchFileError =>
   new BatchFileError(
     "BATCH_FILE_STALLED",
     path,
-    `reading the file made no progress for ${timeoutMs / 1000} s; the file system holding it does not answer (--batch-file-stall-timeout)`,
+    `opening or reading the file made no progress for ${timeoutMs / 1000} s; the file system holding it does not answer (--batch-file-stall-timeout)`,
   );
 
 const unreadable = (path: string, error: unknown): BatchFileError =>

@@ -92,6 +92,7 @@ export async function* parquetRowChunks(
         row++;
         const values = new Array<BatchValue>(n);
         let rowBytes = 2;
+        let rowSize = 0;
         for (let k = 0; k < n; k++) {
           let v: BatchValue;
           try {
@@ -106,8 +107,11 @@ export async function* parquetRowChunks(
             );
           }
           values[k] = v;
-          rowBytes += (typeof v === "string" ? v.length : 8) + CELL_OVERHEAD;
-          if (rowBytes > maxRowBytes) {
+          const size = typeof v === "string" ? v.length : 8;
+          rowBytes += size + CELL_OVERHEAD;
+          // Counted as CSV counts it: the values plus one byte per field.
+          rowSize += size + 1;
+          if (rowSize > maxRowBytes) {
             throw new BatchFileError("BATCH_ROW_TOO_LARGE", path, rowTooLarge(maxRowBytes), {
               row,
               column: plan.columns[k]!,

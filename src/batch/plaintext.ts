@@ -36,7 +36,10 @@ export async function* plaintextChunks(path: string, options: PlaintextOptions):
   }
   const allowedDirs = options.limits?.allowedDirs;
   const stallTimeoutMs = options.limits?.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
-  await withinTime(checkAllowedPath(path, allowedDirs), path, stallTimeoutMs);
+  if (allowedDirs !== undefined && allowedDirs.length > 0) {
+    // Resolving the path touches the file system too, which may hang like a read.
+    await withinTime(checkAllowedPath(path, allowedDirs), path, stallTimeoutMs);
+  }
   const stages: NodeJS.ReadWriteStream[] = [];
   if (fileParams.encryption === "aes") {
     // Looked up by the exact path string Fivetran sent (fivetran-protocol.md §6.1).

@@ -118,7 +118,7 @@ describe("a read that makes no progress", () => {
       assert.equal(caught.kind, "user");
       assert.equal(
         caught.message,
-        'batch file "upsert.csv.zstd.aes": reading the file made no progress for 0.2 s; the file system holding it does not answer (--batch-file-stall-timeout)',
+        'batch file "upsert.csv.zstd.aes": opening or reading the file made no progress for 0.2 s; the file system holding it does not answer (--batch-file-stall-timeout)',
       );
       assert.equal(bytes, answers * 10);
       assert.ok(waited >= 190 && waited < 5_000, `waited ${waited} ms`);
