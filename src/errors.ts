@@ -27,3 +27,31 @@ export class DestinationError extends Error {
     this.kind = kind;
   }
 }
+
+/** C0 and C1 control characters, DEL and the Unicode line separators. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * A name (file, column, table) as a message shows it: control characters, a NUL among them, as
+ * `\uXXXX` escapes, so the message stays one printable line whatever the name holds, and at most
+ * `maxChars` characters followed by `…` when longer (a message needs enough to recognise the
+ * name, not all of it).
+ */
+export function shownName(name: string, maxChars = Number.POSITIVE_INFINITY): string {
+  let cut = name;
+  if (name.length > maxChars) {
+    // Counted in code points, stopping early: the name may be long, the result is short.
+    let taken = 0;
+    let end = 0;
+    for (const ch of name) {
+      if (taken === maxChars) {
+        cut = `${name.slice(0, end)}…`;
+        break;
+      }
+      taken++;
+      end += ch.length;
+    }
+  }
+  return cut.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}

@@ -32,6 +32,45 @@ export class CsvSyntaxError extends Error {
   }
 }
 
+/**
+ * A field, record or field count beyond the parser's limits, found while the field is still
+ * being read: a decompression bomb (a few KB of zstd holding one 700 MB field) fails after at
+ * most one 64 KiB piece past the limit instead of filling memory.
+ */
+export class CsvTooLarge extends Error {
+  /** 0-based record index (the header is record 0). */
+  readonly record: number;
+  /** 0-based index of the field being read when the limit was passed. */
+  readonly field: number;
+  readonly what: "field" | "record" | "fields";
+  /** For `fields`: how many fields the record could have had. */
+  readonly maxFields: number;
+  constructor(what: "field" | "record" | "fields", record: number, field: number, maxFields = 0) {
+    super(`the ${what === "fields" ? "field count" : what} is over the parser's limit`);
+    this.name = "CsvTooLarge";
+    this.what = what;
+    this.record = record;
+    this.field = field;
+    this.maxFields = maxFields;
+  }
+}
+
+/**
+ * Sizes in characters of decoded text (UTF-16 code units). Each character came from at least one
+ * byte of UTF-8, so text over a limit of N characters was over N bytes in the file too.
+ */
+export interface CsvLimits {
+  /** Longest field. */
+  readonly maxFieldChars?: number;
+  /** Longest record: its fields plus one per separator. */
+  readonly maxRecordChars?: number;
+  /**
+   * Most fields in the header. Every later record may have one more than the header (one too many
+   * still reads as a whole record, for the caller's own message); beyond that it is refused.
+   */
+  readonly maxFields?: number;
+}
+
 export class CsvParser {
   private mode: Mode = FIELD_START;
   /** Text of the current field read so far (V8 keeps `+=` as ropes: no quadratic copying). */
@@ -39,6 +78,20 @@ export class CsvParser {
   private fields: string[] = [];
   /** Records completed so far, the header included. */
   private records = 0;
+  /** Characters of the current record's completed fields, plus one per field for its separator. */
+  private recordChars = 0;
+  private readonly maxFieldChars: number;
+  private readonly maxRecordChars: number;
+  /** The first record, once complete (the caller may not have seen it when a later one fails). */
+  header: readonly string[] | undefined;
+  /** For the header as given; from the first data record on, the header's width plus one. */
+  private maxFields: number;
+
+  constructor(limits: CsvLimits = {}) {
+    this.maxFieldChars = limits.maxFieldChars ?? Number.POSITIVE_INFINITY;
+    this.maxRecordChars = limits.maxRecordChars ?? Number.POSITIVE_INFINITY;
+    this.maxFields = limits.maxFields ?? Number.POSITIVE_INFINITY;
+  }
 
   /** Parses the next piece of text and returns the records it completed. */
   push(text: string): string[][] {
@@ -64,6 +117,7 @@ export class CsvParser {
           const end = nextComma === -1 ? nextLf : nextLf === -1 ? nextComma : Math.min(nextComma, nextLf);
           if (end === -1) {
             this.field += text.slice(i);
+            this.grew();
             i = len;
             break;
           }
@@ -72,10 +126,10 @@ export class CsvParser {
           this.mode = FIELD_START;
           i = end + 1;
           if (end === nextComma) {
-            this.fields.push(value);
+            this.pushField(value);
           } else {
             if (value.charCodeAt(value.length - 1) === CR) value = value.slice(0, -1);
-            this.fields.push(value);
+            this.pushField(value);
             out.push(this.endRecord());
           }
           break;
@@ -90,21 +144,23 @@ export class CsvParser {
             i = q + 1;
             this.mode = QUOTE_IN_QUOTED;
           }
+          this.grew();
           break;
         }
         case QUOTE_IN_QUOTED: {
           const c = text.charCodeAt(i);
           if (c === QUOTE) {
             this.field += '"';
+            this.grew();
             this.mode = QUOTED;
             i++;
           } else if (c === COMMA) {
-            this.fields.push(this.field);
+            this.pushField(this.field);
             this.field = "";
             this.mode = FIELD_START;
             i++;
           } else if (c === LF) {
-            this.fields.push(this.field);
+            this.pushField(this.field);
             this.field = "";
             this.mode = FIELD_START;
             out.push(this.endRecord());
@@ -135,17 +191,17 @@ export class CsvParser {
         throw new CsvSyntaxError("unterminated quoted field at end of file", this.records);
       case CR_AFTER_QUOTED:
       case QUOTE_IN_QUOTED:
-        this.fields.push(this.field);
+        this.pushField(this.field);
         break;
       case UNQUOTED: {
         const value = this.field;
-        this.fields.push(value.charCodeAt(value.length - 1) === CR ? value.slice(0, -1) : value);
+        this.pushField(value.charCodeAt(value.length - 1) === CR ? value.slice(0, -1) : value);
         break;
       }
       case FIELD_START:
         // After a trailing comma there is one more (empty) field; after a newline, nothing.
         if (this.fields.length === 0) return undefined;
-        this.fields.push("");
+        this.pushField("");
         break;
     }
     this.field = "";
@@ -153,9 +209,35 @@ export class CsvParser {
     return this.endRecord();
   }
 
+  /** After text was added to the current field: still within the limits? */
+  private grew(): void {
+    const length = this.field.length;
+    if (length > this.maxFieldChars) throw new CsvTooLarge("field", this.records, this.fields.length);
+    if (this.recordChars + length > this.maxRecordChars) {
+      throw new CsvTooLarge("record", this.records, this.fields.length);
+    }
+  }
+
+  private pushField(value: string): void {
+    if (value.length > this.maxFieldChars) throw new CsvTooLarge("field", this.records, this.fields.length);
+    this.recordChars += value.length + 1;
+    if (this.recordChars > this.maxRecordChars) {
+      throw new CsvTooLarge("record", this.records, this.fields.length);
+    }
+    if (this.fields.length >= this.maxFields) {
+      throw new CsvTooLarge("fields", this.records, this.fields.length, this.maxFields);
+    }
+    this.fields.push(value);
+  }
+
   private endRecord(): string[] {
     const record = this.fields;
+    if (this.records === 0) {
+      this.header = record;
+      if (Number.isFinite(this.maxFields)) this.maxFields = record.length + 1;
+    }
     this.fields = [];
+    this.recordChars = 0;
     this.records++;
     return record;
   }

@@ -2,9 +2,10 @@ import type { TableDef } from "../table-def.ts";
 import { ChunkBuilder } from "./chunk-builder.ts";
 import { type ColumnPlan, planColumns } from "./column-plan.ts";
 import { isTextType, type TextConverter, textConverter } from "./convert/converters.ts";
-import { CsvParser, CsvSyntaxError } from "./csv-parser.ts";
-import { BatchFileError, InvalidValue } from "./errors.ts";
+import { CsvParser, CsvSyntaxError, CsvTooLarge } from "./csv-parser.ts";
+import { BatchFileError, fieldTooLarge, InvalidValue, rowTooLarge } from "./errors.ts";
 import type { FileParams } from "./file-params.ts";
+import { DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ROW_BYTES, MAX_HEADER_FIELDS } from "./limits.ts";
 import { InvalidUtf8, Utf8Text } from "./utf8-text.ts";
 import { type BatchValue, type RowChunk, UNMODIFIED } from "./values.ts";
 
@@ -13,6 +14,10 @@ export interface RowOptions {
   readonly fileParams: FileParams;
   readonly required: readonly string[];
   readonly chunkBytes: number;
+  /** Default DEFAULT_MAX_FIELD_BYTES. */
+  readonly maxFieldBytes?: number;
+  /** Default DEFAULT_MAX_ROW_BYTES. */
+  readonly maxRowBytes?: number;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -37,11 +42,52 @@ export async function* csvRowChunks(
   bytes: AsyncIterable<Buffer>,
   options: RowOptions,
 ): AsyncGenerator<RowChunk> {
+  const maxFieldBytes = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
+  const maxRowBytes = options.maxRowBytes ?? DEFAULT_MAX_ROW_BYTES;
   const decoder = new Utf8Text();
-  const parser = new CsvParser();
+  // Limits in characters stand for bytes: each character came from at least one byte of UTF-8.
+  const parser = new CsvParser({
+    maxFieldChars: maxFieldBytes,
+    maxRecordChars: maxRowBytes,
+    maxFields: MAX_HEADER_FIELDS,
+  });
   let converter: RecordConverter | undefined;
   let chunks: ChunkBuilder | undefined;
   let row = 0;
+
+  // A failing record may come in the same piece of text as the header, which the loop below has
+  // then not seen yet: the header's own errors come first (and only a checked header's column
+  // names may be shown).
+  const headerFirst = (record: number): void => {
+    if (record > 0 && converter === undefined && parser.header !== undefined) {
+      planColumns(path, parser.header, options.table, options.required);
+    }
+  };
+
+  const tooLarge = (error: CsvTooLarge): BatchFileError => {
+    const { record, field, what } = error;
+    headerFirst(record);
+    if (what === "fields") {
+      const problem =
+        record === 0
+          ? `the header has more than ${MAX_HEADER_FIELDS} fields, more than any table has columns`
+          : `row has more than ${error.maxFields} fields, the header has ${error.maxFields - 1}`;
+      return new BatchFileError(record === 0 ? "BATCH_ROW_TOO_LARGE" : "BATCH_RAGGED_ROW", path, problem, {
+        row: record,
+      });
+    }
+    // Data fields are named by the header's column, header fields by position.
+    const header = parser.header ?? [];
+    const place =
+      record === 0
+        ? { row: 0, field: field + 1 }
+        : field < header.length
+          ? { row: record, column: header[field]! }
+          : { row: record };
+    return what === "field"
+      ? new BatchFileError("BATCH_FIELD_TOO_LARGE", path, fieldTooLarge(maxFieldBytes), place)
+      : new BatchFileError("BATCH_ROW_TOO_LARGE", path, rowTooLarge(maxRowBytes), place);
+  };
 
   const parse = (text: string, final: boolean): string[][] => {
     try {
@@ -52,7 +98,9 @@ export async function* csvRowChunks(
       }
       return records;
     } catch (error) {
+      if (error instanceof CsvTooLarge) throw tooLarge(error);
       if (!(error instanceof CsvSyntaxError)) throw error;
+      headerFirst(error.record);
       throw new BatchFileError("BATCH_MALFORMED_CSV", path, error.message, { row: error.record });
     }
   };

@@ -4,7 +4,8 @@ import { ChunkBuilder } from "./chunk-builder.ts";
 import { planColumns } from "./column-plan.ts";
 import { textConverter } from "./convert/converters.ts";
 import type { RowOptions } from "./csv-rows.ts";
-import { BatchFileError, InvalidValue } from "./errors.ts";
+import { BatchFileError, fieldTooLarge, InvalidValue, rowTooLarge, ValueTooLarge } from "./errors.ts";
+import { DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ROW_BYTES } from "./limits.ts";
 import { type CellContext, type CellReader, cellReader, fitsColumn } from "./parquet-values.ts";
 import type { BatchValue, RowChunk } from "./values.ts";
 
@@ -58,25 +59,29 @@ export async function* parquetRowChunks(
   bytes: AsyncIterable<Buffer>,
   options: ParquetRowOptions,
 ): AsyncGenerator<RowChunk> {
+  const maxFieldBytes = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
+  const maxRowBytes = options.maxRowBytes ?? DEFAULT_MAX_ROW_BYTES;
   const plaintext = await plaintextBytes(path, bytes, options.maxBytes);
   let schema: Table;
-  let rowGroups: number;
+  let rowGroups: RowGroupSizes[];
   try {
-    // Footer only: the schema and the number of row groups.
+    // Footer only: the schema and, per row group, its rows and each column's decoded size.
     const file = await ParquetFile.fromFile(new Blob([plaintext]));
     try {
       schema = tableFromIPC(file.schema().intoIPCStream());
-      rowGroups = file.metadata().numRowGroups();
+      rowGroups = rowGroupSizes(file);
     } finally {
       file.free();
     }
   } catch (cause) {
     throw unreadable(path, cause);
   }
-  const { plan, contexts } = planParquet(path, schema, options);
+  const { plan, contexts } = planParquet(path, schema, { ...options, maxFieldBytes });
   const chunks = new ChunkBuilder(plan.columns, options.chunkBytes);
+  const limits = { maxBytes: options.maxBytes, maxFieldBytes, maxRowBytes };
   let row = 0;
-  for (let group = 0; group < rowGroups; group++) {
+  for (const [group, sizes] of rowGroups.entries()) {
+    checkRowGroup(path, sizes, row + 1, plan.columns, limits);
     for (const batch of decodedBatches(path, plaintext, group, plan.columns)) {
       options.signal?.throwIfAborted();
       const readers: CellReader[] = plan.columns.map((name, k) =>
@@ -87,19 +92,31 @@ export async function* parquetRowChunks(
         row++;
         const values = new Array<BatchValue>(n);
         let rowBytes = 2;
+        let rowSize = 0;
         for (let k = 0; k < n; k++) {
           let v: BatchValue;
           try {
             v = readers[k]!(i);
           } catch (error) {
             if (!(error instanceof InvalidValue)) throw error;
-            throw new BatchFileError("BATCH_BAD_VALUE", path, error.message, {
+            throw new BatchFileError(
+              error instanceof ValueTooLarge ? "BATCH_FIELD_TOO_LARGE" : "BATCH_BAD_VALUE",
+              path,
+              error.message,
+              { row, column: plan.columns[k]! },
+            );
+          }
+          values[k] = v;
+          const size = typeof v === "string" ? v.length : 8;
+          rowBytes += size + CELL_OVERHEAD;
+          // Counted as CSV counts it: the values plus one byte per field.
+          rowSize += size + 1;
+          if (rowSize > maxRowBytes) {
+            throw new BatchFileError("BATCH_ROW_TOO_LARGE", path, rowTooLarge(maxRowBytes), {
               row,
               column: plan.columns[k]!,
             });
           }
-          values[k] = v;
-          rowBytes += (typeof v === "string" ? v.length : 8) + CELL_OVERHEAD;
         }
         if (chunks.add(values, rowBytes)) yield chunks.take()!;
       }
@@ -107,6 +124,86 @@ export async function* parquetRowChunks(
   }
   const rest = chunks.take();
   if (rest !== undefined) yield rest;
+}
+
+interface RowGroupSizes {
+  readonly rows: number;
+  /** Per column (top-level name): decoded bytes as the footer states them, and value count. */
+  readonly columns: ReadonlyMap<string, { readonly bytes: number; readonly values: number }>;
+}
+
+function rowGroupSizes(file: ParquetFile): RowGroupSizes[] {
+  const metadata = file.metadata();
+  const groups: RowGroupSizes[] = [];
+  for (let g = 0; g < metadata.numRowGroups(); g++) {
+    const group = metadata.rowGroup(g);
+    const columns = new Map<string, { bytes: number; values: number }>();
+    for (const chunk of group.columns()) {
+      const name = chunk.columnPath()[0] ?? "";
+      const seen = columns.get(name) ?? { bytes: 0, values: 0 };
+      columns.set(name, {
+        bytes: seen.bytes + chunk.uncompressedSize(),
+        values: Math.max(seen.values, chunk.numValues()),
+      });
+    }
+    groups.push({ rows: group.numRows(), columns });
+  }
+  return groups;
+}
+
+/** Page headers, length prefixes and levels the footer's sizes include besides the values. */
+const ENCODING_SLACK = 4096;
+
+/**
+ * Before a row group is decoded, from the sizes its footer states: Parquet compresses inside the
+ * file, so a few KB may decode to hundreds of MB (one huge value), and the decoder holds the
+ * whole row group. A column whose decoded bytes per value exceed the field limit must hold a value
+ * over it; rows whose decoded bytes per row exceed the row limit must include a row over it; a
+ * row group decoding to more than `maxBytes` is refused like a file that large. All three are
+ * refused before decoding, naming the rows of the group (exactly, for a one-row group) and the
+ * column. Values the footer understates (dictionary encoding repeats one stored value in many
+ * rows) are caught per value after decoding.
+ */
+function checkRowGroup(
+  path: string,
+  sizes: RowGroupSizes,
+  firstRow: number,
+  columns: readonly string[],
+  limits: { maxBytes: number; maxFieldBytes: number; maxRowBytes: number },
+): void {
+  if (sizes.rows === 0) return;
+  const lastRow = firstRow + sizes.rows - 1;
+  const rows = sizes.rows === 1 ? { row: firstRow } : {};
+  const inRows = sizes.rows === 1 ? "" : ` (in rows ${firstRow}–${lastRow})`;
+  let total = 0;
+  let largest = { column: columns[0] ?? "", bytes: 0 };
+  for (const column of columns) {
+    const { bytes, values } = sizes.columns.get(column) ?? { bytes: 0, values: 0 };
+    total += bytes;
+    if (bytes > largest.bytes) largest = { column, bytes };
+    if (values > 0 && (bytes - ENCODING_SLACK) / values > limits.maxFieldBytes) {
+      throw new BatchFileError(
+        "BATCH_FIELD_TOO_LARGE",
+        path,
+        `${fieldTooLarge(limits.maxFieldBytes)}${inRows}`,
+        { ...rows, column },
+      );
+    }
+  }
+  if ((total - ENCODING_SLACK * columns.length) / sizes.rows > limits.maxRowBytes) {
+    throw new BatchFileError("BATCH_ROW_TOO_LARGE", path, `${rowTooLarge(limits.maxRowBytes)}${inRows}`, {
+      ...rows,
+      column: largest.column,
+    });
+  }
+  if (total > limits.maxBytes) {
+    throw new BatchFileError(
+      "BATCH_TOO_LARGE",
+      path,
+      `rows ${firstRow}–${lastRow} decode to more than ${limits.maxBytes} bytes, the most decoded at once`,
+      { column: largest.column },
+    );
+  }
 }
 
 /**
@@ -136,7 +233,7 @@ function* decodedBatches(path: string, plaintext: Uint8Array, group: number, col
 }
 
 /** Column mapping from the file's schema, with each field's type checked against its column. */
-function planParquet(path: string, schema: Table, options: ParquetRowOptions) {
+function planParquet(path: string, schema: Table, options: ParquetRowOptions & { maxFieldBytes: number }) {
   const fields = schema.schema.fields;
   const plan = planColumns(
     path,
@@ -158,6 +255,7 @@ function planParquet(path: string, schema: Table, options: ParquetRowOptions) {
   const { nullString, unmodifiedString } = options.fileParams;
   const contexts: CellContext[] = plan.defs.map((column) => ({
     column,
+    maxBytes: options.maxFieldBytes,
     text: textConverter(column),
     nullString: nullString === "" ? undefined : nullString,
     unmodifiedString: unmodifiedString === "" ? undefined : unmodifiedString,

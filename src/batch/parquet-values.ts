@@ -2,7 +2,7 @@ import { type Data, type DataType, Type, type Vector } from "apache-arrow";
 import type { ColumnDef, FivetranType } from "../table-def.ts";
 import { checkBigint, checkReal, type TextConverter } from "./convert/converters.ts";
 import { scaledDecimal } from "./convert/decimal.ts";
-import { InvalidValue } from "./errors.ts";
+import { InvalidValue, ValueTooLarge } from "./errors.ts";
 import { type BatchValue, UNMODIFIED } from "./values.ts";
 
 /**
@@ -15,6 +15,8 @@ export type CellReader = (i: number) => BatchValue;
 
 export interface CellContext {
   readonly column: ColumnDef;
+  /** Largest string or binary value, in bytes (the field limit); absent: no limit. */
+  readonly maxBytes?: number;
   readonly text: TextConverter;
   readonly nullString: string | undefined;
   readonly unmodifiedString: string | undefined;
@@ -129,12 +131,14 @@ function typedReader(data: Data<DataType>, vector: Vector, context: CellContext)
     case Type.Utf8: {
       const offsets = data.valueOffsets as Int32Array;
       const bytes = Buffer.from(data.values.buffer, data.values.byteOffset, data.values.byteLength);
-      return (i) => textValue(bytes.toString("utf8", offsets[i]!, offsets[i + 1]!), context);
+      // Sized from the offsets, before a string is made of the bytes.
+      return (i) =>
+        textValue(bytes.toString("utf8", offsets[i]!, sized(offsets[i]!, offsets[i + 1]!, context)), context);
     }
     case Type.Binary: {
       const offsets = data.valueOffsets as Int32Array;
       const bytes = Buffer.from(data.values.buffer, data.values.byteOffset, data.values.byteLength);
-      return (i) => bytes.toString("base64", offsets[i]!, offsets[i + 1]!);
+      return (i) => bytes.toString("base64", offsets[i]!, sized(offsets[i]!, offsets[i + 1]!, context));
     }
     case Type.Timestamp: {
       const values = data.values as unknown as BigInt64Array;
@@ -155,12 +159,28 @@ function typedReader(data: Data<DataType>, vector: Vector, context: CellContext)
   return genericReader(vector, context);
 }
 
+/** `end` when the value from `start` to `end` fits the field limit. */
+function sized(start: number, end: number, context: CellContext): number {
+  checkSize(end - start, context);
+  return end;
+}
+
+function checkSize(bytes: number, context: CellContext): void {
+  const limit = context.maxBytes;
+  if (limit !== undefined && bytes > limit) throw new ValueTooLarge(limit);
+}
+
 /** Anything else: Arrow's own `get()`, then by the JS type of what it returns. */
 function genericReader(vector: Vector, context: CellContext): CellReader {
   return (i) => {
     const v: unknown = vector.get(i);
     if (v === null || v === undefined) return null;
-    if (typeof v === "string") return textValue(v, context);
+    if (typeof v === "string") {
+      // Each character is at least one byte of UTF-8, so a string this long is over the limit.
+      checkSize(v.length, context);
+      return textValue(v, context);
+    }
+    if (v instanceof Uint8Array) checkSize(v.byteLength, context);
     if (typeof v === "boolean") return v;
     if (typeof v === "bigint") return intValue(v);
     if (typeof v === "number") return context.column.type === "FLOAT" ? realValue(v) : floatValue(v);

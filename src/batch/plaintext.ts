@@ -1,17 +1,17 @@
-import { createReadStream } from "node:fs";
 import { addAbortSignal, pipeline, type Readable, Transform, type TransformCallback } from "node:stream";
+import { checkAllowedPath } from "./allowed-dirs.ts";
 import { decompressor, LEADING_BYTES, looksLike } from "./decompress.ts";
 import { AesCbcDecrypt } from "./decrypt.ts";
 import { BatchFileError } from "./errors.ts";
 import type { BatchFormat, FileParams } from "./file-params.ts";
-
-/** Read size: large enough that per-chunk overhead vanishes, small enough to stay bounded. */
-const READ_CHUNK = 1 << 18;
+import type { BatchFileLimits } from "./limits.ts";
+import { DEFAULT_STALL_TIMEOUT_MS, FileSource, openBatchFile, withinTime } from "./open-file.ts";
 
 export interface PlaintextOptions {
   readonly keys: ReadonlyMap<string, Uint8Array> | Readonly<Record<string, Uint8Array>>;
   readonly fileParams: FileParams;
   readonly format: BatchFormat;
+  readonly limits?: BatchFileLimits | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -26,6 +26,20 @@ function keyFor(path: string, keys: PlaintextOptions["keys"]): Uint8Array | unde
  */
 export async function* plaintextChunks(path: string, options: PlaintextOptions): AsyncGenerator<Buffer> {
   const { fileParams, format, signal } = options;
+  // Node refuses such a path with an error quoting all of it; no file name holds a NUL anyway.
+  if (path.includes("\0")) {
+    throw new BatchFileError(
+      "BATCH_BAD_PATH",
+      path,
+      "the file path contains a NUL byte, which no path can hold",
+    );
+  }
+  const allowedDirs = options.limits?.allowedDirs;
+  const stallTimeoutMs = options.limits?.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+  if (allowedDirs !== undefined && allowedDirs.length > 0) {
+    // Resolving the path touches the file system too, which may hang like a read.
+    await withinTime(checkAllowedPath(path, allowedDirs), path, stallTimeoutMs);
+  }
   const stages: NodeJS.ReadWriteStream[] = [];
   if (fileParams.encryption === "aes") {
     // Looked up by the exact path string Fivetran sent (fivetran-protocol.md §6.1).
@@ -37,7 +51,8 @@ export async function* plaintextChunks(path: string, options: PlaintextOptions):
   stages.push(new LeadingBytesCheck(path, fileParams, format));
   if (fileParams.compression !== "none") stages.push(decompressor(fileParams.compression));
 
-  const source = createReadStream(path, { highWaterMark: READ_CHUNK });
+  const handle = await openBatchFile(path, { allowedDirs, stallTimeoutMs });
+  const source = new FileSource(handle, path, stallTimeoutMs);
   if (signal !== undefined) addAbortSignal(signal, source);
   // `pipeline` destroys every stage on the first error, the last one with that error, which the
   // loop below then throws; leaving the loop early destroys the whole chain.
@@ -57,13 +72,8 @@ function typedStreamError(error: Error, path: string, compression: string, signa
   if (signal?.aborted) return signal.reason instanceof Error ? signal.reason : error;
   const code = (error as NodeJS.ErrnoException).code ?? "";
   if ("syscall" in error) {
-    return new BatchFileError(
-      "BATCH_FILE_UNREADABLE",
-      path,
-      `cannot read the file (${code})`,
-      {},
-      { cause: error },
-    );
+    // Not kept as the cause: Node's message quotes the full path, which is never shown or logged.
+    return new BatchFileError("BATCH_FILE_UNREADABLE", path, `cannot read the file (${code})`);
   }
   if (code.startsWith("Z_") || code.startsWith("ZSTD_") || code === "ERR_BUFFER_TOO_LARGE") {
     return new BatchFileError(

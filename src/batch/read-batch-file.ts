@@ -2,6 +2,7 @@ import type { TableDef } from "../table-def.ts";
 import { defaultRequiredColumns } from "./column-plan.ts";
 import { csvRowChunks } from "./csv-rows.ts";
 import type { BatchFormat, FileParams } from "./file-params.ts";
+import { type BatchFileLimits, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ROW_BYTES } from "./limits.ts";
 import { DEFAULT_MAX_PARQUET_BYTES, parquetRowChunks } from "./parquet-rows.ts";
 import { plaintextChunks } from "./plaintext.ts";
 import { prefetched } from "./prefetch.ts";
@@ -26,6 +27,8 @@ export interface ReadBatchFileOptions {
   readonly required?: readonly string[];
   /** Upper bound on a Parquet file's plaintext, which is held in memory (default 256 MiB). */
   readonly maxParquetBytes?: number;
+  /** What the operator allows (src/batch/limits.ts); each absent field takes its default. */
+  readonly limits?: BatchFileLimits;
   readonly signal?: AbortSignal;
 }
 
@@ -42,6 +45,8 @@ export function readBatchFile(path: string, options: ReadBatchFileOptions): Asyn
     fileParams: options.fileParams,
     required: options.required ?? defaultRequiredColumns(options.table),
     chunkBytes: options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+    maxFieldBytes: options.limits?.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES,
+    maxRowBytes: options.limits?.maxRowBytes ?? DEFAULT_MAX_ROW_BYTES,
     signal: options.signal,
   };
   const rows =

@@ -2,6 +2,13 @@
  * Command-line and environment parsing, kept pure: (argv, env) in, options or a usage error out.
  * Every flag has an environment variable; a flag given on the command line wins over it.
  */
+import { isAbsolute, resolve } from "node:path";
+import {
+  type BatchFileLimits,
+  DEFAULT_MAX_FIELD_BYTES,
+  DEFAULT_MAX_ROW_BYTES,
+  DEFAULT_STALL_TIMEOUT_MS,
+} from "../batch/index.ts";
 import { type LogLevel, parseLogLevel } from "../log.ts";
 import type { BatchFileFormatName } from "../rpc/handlers/capabilities.ts";
 
@@ -13,6 +20,8 @@ export interface CliOptions {
   readonly logLevel: LogLevel;
   readonly batchFileFormat: BatchFileFormatName;
   readonly shutdownTimeoutMs: number;
+  /** Only the `--batch-file-*` settings given; the batch reader's defaults apply to the rest. */
+  readonly batchFiles?: BatchFileLimits;
 }
 
 export type CliCommand =
@@ -31,7 +40,17 @@ export const DEFAULTS = {
   logLevel: "INFO",
   batchFileFormat: "csv",
   shutdownTimeoutSeconds: 30,
+  batchFileStallTimeoutSeconds: DEFAULT_STALL_TIMEOUT_MS / 1000,
+  maxFieldBytes: DEFAULT_MAX_FIELD_BYTES,
+  maxRowBytes: DEFAULT_MAX_ROW_BYTES,
 } as const;
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+/** V8's longest string is just under 512 Mi characters; a field must stay well below it. */
+const MAX_FIELD_LIMIT = 256 * MiB;
+const MAX_ROW_LIMIT = GiB;
 
 interface FlagSpec {
   readonly env: string;
@@ -70,6 +89,26 @@ export const FLAGS = {
     env: "CRATEDB_DESTINATION_SHUTDOWN_TIMEOUT",
     value: "<seconds>",
     help: `on SIGTERM/SIGINT, how long running calls may finish before they are aborted (default ${DEFAULTS.shutdownTimeoutSeconds})`,
+  },
+  "batch-file-dirs": {
+    env: "CRATEDB_DESTINATION_BATCH_FILE_DIRS",
+    value: "<dir>[,<dir>…]",
+    help: "read batch files only inside these absolute directories, after resolving symbolic links and .. (default: anywhere)",
+  },
+  "batch-file-stall-timeout": {
+    env: "CRATEDB_DESTINATION_BATCH_FILE_STALL_TIMEOUT",
+    value: "<seconds>",
+    help: `fail a batch file whose opening or reading makes no progress this long (default ${DEFAULTS.batchFileStallTimeoutSeconds})`,
+  },
+  "max-field-bytes": {
+    env: "CRATEDB_DESTINATION_MAX_FIELD_BYTES",
+    value: "<bytes>",
+    help: `largest value one batch file field may hold, e.g. 64MiB (default ${DEFAULTS.maxFieldBytes / MiB}MiB)`,
+  },
+  "max-row-bytes": {
+    env: "CRATEDB_DESTINATION_MAX_ROW_BYTES",
+    value: "<bytes>",
+    help: `largest row of a batch file, e.g. 128MiB (default ${DEFAULTS.maxRowBytes / MiB}MiB)`,
   },
 } as const satisfies Record<string, FlagSpec>;
 
@@ -110,6 +149,18 @@ export function parseCli(
     return fromEnv === undefined || fromEnv === "" ? undefined : { text: fromEnv, from: FLAGS[name].env };
   };
 
+  const batchFiles: BatchFileLimits = {
+    ...optional("allowedDirs", parseOr(raw("batch-file-dirs"), undefined, directoryList)),
+    ...optional("stallTimeoutMs", parseOr(raw("batch-file-stall-timeout"), undefined, positiveSeconds)),
+    ...optional(
+      "maxFieldBytes",
+      parseOr(raw("max-field-bytes"), undefined, (t) => byteSize(t, KiB, MAX_FIELD_LIMIT)),
+    ),
+    ...optional(
+      "maxRowBytes",
+      parseOr(raw("max-row-bytes"), undefined, (t) => byteSize(t, KiB, MAX_ROW_LIMIT)),
+    ),
+  };
   return {
     kind: "run",
     options: {
@@ -132,8 +183,45 @@ export function parseCli(
         if (ms > 86_400_000) throw new Error("expected at most 86400 seconds");
         return ms;
       }),
+      ...(Object.keys(batchFiles).length > 0 ? { batchFiles } : {}),
     },
   };
+}
+
+/** `{ [key]: value }`, or nothing when the value is undefined (the option was not given). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** Bytes as `<n>`, `<n>KiB`, `<n>MiB` or `<n>GiB` (case-insensitive), from `min` to `max`. */
+function byteSize(text: string, min: number, max: number): number {
+  const match = /^\s*(\d+)\s*(kib|mib|gib)?\s*$/i.exec(text);
+  const unit = { kib: KiB, mib: MiB, gib: GiB }[match?.[2]?.toLowerCase() as "kib" | "mib" | "gib"] ?? 1;
+  const bytes = match ? Number(match[1]) * unit : Number.NaN;
+  if (!(bytes >= min && bytes <= max)) {
+    throw new Error(
+      `expected a size from ${min / KiB}KiB to ${max / MiB}MiB, as bytes or with KiB, MiB or GiB`,
+    );
+  }
+  return bytes;
+}
+
+/** Seconds > 0 (fractions allowed) up to a day, as milliseconds. */
+function positiveSeconds(text: string): number {
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(text)) throw new Error("expected a number of seconds > 0");
+  const ms = Math.round(Number(text) * 1000);
+  if (ms < 1) throw new Error("expected a number of seconds > 0");
+  if (ms > 86_400_000) throw new Error("expected at most 86400 seconds");
+  return ms;
+}
+
+/** Comma-separated absolute directories, normalised (`..` and trailing slashes resolved as text). */
+function directoryList(text: string): string[] {
+  const dirs = text.split(",").map((d) => d.trim());
+  if (dirs.some((d) => d === "" || !isAbsolute(d) || d.includes("\0"))) {
+    throw new Error("expected absolute directory paths separated by commas");
+  }
+  return dirs.map((d) => resolve(d));
 }
 
 function parseOr<T>(

@@ -62,7 +62,9 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
     `listening on ${shown}:${server.port}` +
       (server.host === "::" ? " (IPv6 and IPv4)" : "") +
       ` version=${VERSION} node=${process.version} max_workers=${options.maxWorkers}` +
-      ` batch_file_format=${options.batchFileFormat}`,
+      ` batch_file_format=${options.batchFileFormat}` +
+      // The operator's own setting, shown so a deployment can check it took effect.
+      (options.batchFiles?.allowedDirs ? ` batch_file_dirs=${options.batchFiles.allowedDirs.join(",")}` : ""),
   );
 
   let stopping = false;

@@ -3,18 +3,21 @@
  * tunables, and sending prepared rows so that a row CrateDB rejects is named by file, row and key
  * column names (never by its values).
  */
-import { basename } from "node:path";
 import {
+  type BatchFileLimits,
   type BatchFormat,
   type BatchValue,
   DEFAULT_CHUNK_BYTES,
   type FileParams,
   type RowChunk,
   readBatchFile,
+  shownColumnName,
+  shownFileName,
 } from "../batch/index.ts";
 import { CrateDbError } from "../cratedb/errors.ts";
 import { refreshTable } from "../cratedb/sql/ddl.ts";
 import type { Sql } from "../cratedb/sql/ident.ts";
+import { validateColumnNames, validateTableRef } from "../cratedb/sql/names.ts";
 import type { SqlClient, SqlValue } from "../cratedb/sql-client.ts";
 import { DestinationError } from "../errors.ts";
 import type { TableDef, TableRef } from "../table-def.ts";
@@ -30,6 +33,8 @@ export interface BatchSource {
   readonly keys: Readonly<Record<string, Uint8Array>>;
   readonly fileParams: FileParams;
   readonly format: BatchFormat;
+  /** What the operator allows the reader (`--batch-file-*` flags); absent: the defaults. */
+  readonly limits?: BatchFileLimits;
 }
 
 export interface WriteSettings {
@@ -38,6 +43,18 @@ export interface WriteSettings {
   /** Target size of one chunk of rows (default 1 MiB). */
   readonly chunkBytes?: number;
   readonly signal?: AbortSignal;
+}
+
+/**
+ * The request's table and column names, checked as CreateTable checks them: names CrateDB could
+ * never hold (a NUL byte among them) are a Task, not a failed statement halfway through a batch.
+ */
+export function checkRequestedNames(source: BatchSource): void {
+  validateTableRef(source.ref);
+  validateColumnNames(
+    source.ref,
+    source.table.columns.map((c) => c.name),
+  );
 }
 
 /** Every chunk of one file, in order. */
@@ -54,6 +71,7 @@ export function fileChunks(
     format: source.format,
     chunkBytes: settings.chunkBytes ?? DEFAULT_CHUNK_BYTES,
     ...(required === undefined ? {} : { required }),
+    ...(source.limits === undefined ? {} : { limits: source.limits }),
     ...(settings.signal === undefined ? {} : { signal: settings.signal }),
   });
 }
@@ -153,8 +171,8 @@ export async function sendRows(
     });
   } catch (error) {
     if (!(error instanceof CrateDbError) || error.kind === "transient") throw error;
-    const file = `batch file "${basename(sending.path)}"`;
-    const keys = sending.keyColumns.map((c) => `"${c}"`).join(", ");
+    const file = `batch file "${shownFileName(sending.path)}"`;
+    const keys = sending.keyColumns.map((c) => `"${shownColumnName(c)}"`).join(", ");
     const row = error.item === undefined ? undefined : rowNumbers[error.item];
     const where =
       row !== undefined

@@ -2,7 +2,7 @@
  * Per-chunk row preparation shared by WriteBatch and WriteHistoryBatch: key strings, duplicate
  * folding in file order, and the checks that keep sentinels out of places they cannot be.
  */
-import { type BatchValue, type RowChunk, UNMODIFIED } from "../batch/index.ts";
+import { type BatchValue, type RowChunk, shownColumnName, UNMODIFIED } from "../batch/index.ts";
 import { DestinationError } from "../errors.ts";
 import type { TableDef } from "../table-def.ts";
 
@@ -42,13 +42,18 @@ export function primaryKey(table: TableDef): string[] {
 }
 
 export class BatchRowError extends DestinationError {
+  /** `file` as shownFileName gives it. */
   constructor(file: string, row: number, column: string, problem: string) {
-    super("BATCH_BAD_ROW", "user", `batch file "${file}", row ${row}, column "${column}": ${problem}`);
+    super(
+      "BATCH_BAD_ROW",
+      "user",
+      `batch file "${file}", row ${row}, column "${shownColumnName(column)}": ${problem}`,
+    );
     this.name = "BatchRowError";
   }
 }
 
-/** Key columns must hold real values; `file` is the basename. */
+/** Key columns must hold real values; `file` is the name shownFileName gives. */
 export function checkKey(file: string, chunk: RowChunk, r: number, keyIndexes: readonly number[]): void {
   const row = chunk.rows[r]!;
   for (const i of keyIndexes) {

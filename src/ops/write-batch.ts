@@ -5,8 +5,7 @@
  * written (KeyedPipeline bounds how many and keeps requests on the same key apart). One REFRESH at
  * the end makes the result visible to searches of the next call. See docs/write-batch.md.
  */
-import { basename } from "node:path";
-import { type BatchValue, type RowChunk, UNMODIFIED } from "../batch/index.ts";
+import { type BatchValue, type RowChunk, shownFileName, UNMODIFIED } from "../batch/index.ts";
 import { keyCastFor } from "../cratedb/sql/fence.ts";
 import type { Sql } from "../cratedb/sql/ident.ts";
 import { deleteByKey, updateByKey, upsertRows } from "../cratedb/sql/write.ts";
@@ -17,6 +16,7 @@ import { SYSTEM_COLUMN, type TableRef } from "../table-def.ts";
 import {
   asArgs,
   type BatchSource,
+  checkRequestedNames,
   refresh,
   runStep,
   type Sending,
@@ -63,6 +63,7 @@ export async function writeBatch(
   files: WriteBatchFiles,
   settings: WriteSettings,
 ): Promise<WriteBatchCounts> {
+  checkRequestedNames(source);
   const keyColumns = primaryKey(source.table);
   requireKey(source.ref, keyColumns);
   // Every file kind carries the full key and `_fivetran_synced` (§6.5).
@@ -98,7 +99,7 @@ function replaceStep(ref: TableRef, keyColumns: readonly string[], keyCast: stri
       statement = { columns: chunk.columns, sql: upsertRows(ref, chunk.columns, keyColumns, keyCast) };
     }
     const { sql } = statement;
-    const prepared = lastPerKey(basename(sending.path), chunk, keyIndexes);
+    const prepared = lastPerKey(shownFileName(sending.path), chunk, keyIndexes);
     return {
       keys: prepared.keys,
       run: () => sendRows(sending, sql, asArgs(prepared.rows), prepared.rowNumbers),
@@ -119,7 +120,7 @@ function updateStep(ref: TableRef, keyColumns: readonly string[], keyCast: strin
       statements = new Map();
       statementsFor = chunk.columns;
     }
-    const prepared = foldedPerKey(basename(sending.path), chunk, keyIndexes);
+    const prepared = foldedPerKey(shownFileName(sending.path), chunk, keyIndexes);
     const isKey = new Set(keyIndexes);
     const groups = new Map<string, { sql: Sql; set: number[]; args: BatchValue[][]; rowNumbers: number[] }>();
     for (let r = 0; r < prepared.rows.length; r++) {
@@ -165,7 +166,7 @@ function updateStep(ref: TableRef, keyColumns: readonly string[], keyCast: strin
 function deleteStep(ref: TableRef, keyColumns: readonly string[], keyCast: string): ChunkStep {
   const sql = deleteByKey(ref, keyColumns, keyCast);
   return (sending, chunk, keyIndexes) => {
-    const prepared = onePerKey(basename(sending.path), chunk, keyIndexes, () => true);
+    const prepared = onePerKey(shownFileName(sending.path), chunk, keyIndexes, () => true);
     const args = prepared.rows.map((row) => keyIndexes.map((i) => row[i]!));
     return { keys: prepared.keys, run: () => sendRows(sending, sql, asArgs(args), prepared.rowNumbers) };
   };

@@ -5,7 +5,7 @@
  * REFRESH and, within the step, refresh again before touching a key written since (KeyedPipeline
  * in search-based mode). See docs/write-batch.md for the idempotency argument.
  */
-import { basename } from "node:path";
+import { shownFileName } from "../batch/index.ts";
 import { keyCastFor } from "../cratedb/sql/fence.ts";
 import { upsertRows } from "../cratedb/sql/write.ts";
 import { closeActiveVersion, closeVersionsBefore, deleteVersionsFrom } from "../cratedb/sql/write-history.ts";
@@ -17,6 +17,7 @@ import { requireKey } from "./write-batch.ts";
 import {
   asArgs,
   type BatchSource,
+  checkRequestedNames,
   refresh,
   runStep,
   sendRows,
@@ -56,6 +57,7 @@ export async function writeHistoryBatch(
   files: WriteHistoryFiles,
   settings: WriteSettings,
 ): Promise<WriteHistoryCounts> {
+  checkRequestedNames(source);
   const { ref, table } = source;
   const missing = HISTORY_COLUMNS.filter((name) => !table.columns.some((c) => c.name === name));
   if (missing.length > 0 || !primaryKey(table).includes(SYSTEM_COLUMN.start)) {
@@ -121,7 +123,7 @@ async function earliestStart(
       const keyIndexes = indexesOf(chunk.columns, ctx.keyColumns);
       const startIndex = indexesOf(chunk.columns, [SYSTEM_COLUMN.start])[0]!;
       const prepared = onePerKey(
-        basename(sending.path),
+        shownFileName(sending.path),
         chunk,
         keyIndexes,
         (kept, next) => Number(kept[startIndex]) <= Number(next[startIndex]),
@@ -156,7 +158,7 @@ async function replaceVersions(ctx: Context, paths: readonly string[]): Promise<
         };
       }
       const sql = statement.stmt;
-      const prepared = lastPerKey(basename(sending.path), chunk, indexesOf(chunk.columns, pk));
+      const prepared = lastPerKey(shownFileName(sending.path), chunk, indexesOf(chunk.columns, pk));
       return {
         keys: prepared.keys,
         run: () => sendRows(sending, sql, asArgs(prepared.rows), prepared.rowNumbers),
@@ -189,7 +191,7 @@ async function updateVersions(
       return {
         keys: [...keys],
         run: async () => {
-          const file = basename(sending.path);
+          const file = shownFileName(sending.path);
           const done = await completeUpdates(
             client,
             source.ref,
@@ -223,7 +225,7 @@ async function closeDeleted(ctx: Context, paths: readonly string[]): Promise<num
       const keyIndexes = indexesOf(chunk.columns, ctx.keyColumns);
       const endIndex = indexesOf(chunk.columns, [SYSTEM_COLUMN.end])[0]!;
       // The first delete of a key closes its active version; later ones find none (no-ops).
-      const prepared = onePerKey(basename(sending.path), chunk, keyIndexes, () => true);
+      const prepared = onePerKey(shownFileName(sending.path), chunk, keyIndexes, () => true);
       const args = prepared.rows.map((row): SqlValue[] => [
         row[endIndex] as SqlValue,
         ...keyIndexes.map((i) => row[i] as SqlValue),

@@ -5,7 +5,7 @@ import {
   Encryption,
   type FileParams as ProtoFileParams,
 } from "../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
-import type { FileParams } from "../batch/index.ts";
+import type { BatchFileLimits, FileParams } from "../batch/index.ts";
 import { DestinationError } from "../errors.ts";
 import type { BatchSource } from "../ops/write-batch-files.ts";
 import type { BatchFileFormatName } from "./handlers/capabilities.ts";
@@ -50,7 +50,8 @@ export function batchSource(
     readonly fileParams?: ProtoFileParams;
   },
   format: BatchFileFormatName,
+  limits: BatchFileLimits = {},
 ): BatchSource {
   const { ref, def } = requestedTable(req);
-  return { ref, table: def, keys: req.keys, fileParams: fileParamsFromProto(req.fileParams), format };
+  return { ref, table: def, keys: req.keys, fileParams: fileParamsFromProto(req.fileParams), format, limits };
 }

@@ -5,6 +5,7 @@
 import type { ConnectRouter, ServiceImpl } from "@connectrpc/connect";
 import { DestinationConnector } from "../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
 import { Health } from "../../gen/grpc/health/v1/health_pb.ts";
+import type { BatchFileLimits } from "../batch/index.ts";
 import { callLogInterceptor } from "./call-log.ts";
 import { alterTable } from "./handlers/alter-table.ts";
 import { type BatchFileFormatName, capabilities } from "./handlers/capabilities.ts";
@@ -25,6 +26,8 @@ export type DestinationImpl = ServiceImpl<typeof DestinationConnector>;
 
 export interface RouteOptions {
   readonly batchFileFormat: BatchFileFormatName;
+  /** What batch file reads are allowed (`--batch-file-*` flags); absent fields take defaults. */
+  readonly batchFiles?: BatchFileLimits;
   readonly workerLimit: WorkerLimit;
   readonly health: HealthState;
   /** Replaces single destination handlers, e.g. with slow or failing ones in server tests. */
@@ -43,8 +46,8 @@ export function routes(options: RouteOptions): (router: ConnectRouter) => void {
     createTable,
     alterTable,
     truncate,
-    writeBatch: writeBatch(options.batchFileFormat),
-    writeHistoryBatch: writeHistoryBatch(options.batchFileFormat),
+    writeBatch: writeBatch(options.batchFileFormat, options.batchFiles),
+    writeHistoryBatch: writeHistoryBatch(options.batchFileFormat, options.batchFiles),
     migrate,
     ...options.handlers,
   };

@@ -7,6 +7,7 @@ import type http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { BatchFileLimits } from "../batch/index.ts";
 import type { BatchFileFormatName } from "./handlers/capabilities.ts";
 import { HealthState } from "./health.ts";
 import { OnePortServer } from "./one-port.ts";
@@ -29,6 +30,8 @@ export interface ServerOptions {
   readonly host?: string;
   readonly maxWorkers: number;
   readonly batchFileFormat: BatchFileFormatName;
+  /** What batch file reads are allowed (`--batch-file-*` flags); absent fields take defaults. */
+  readonly batchFiles?: BatchFileLimits;
   /** How long in-flight calls may run after shutdown begins before their signals are aborted. */
   readonly shutdownTimeoutMs: number;
   /** A connection that has sent no request bytes after this long is closed. Default 10 s. */
@@ -61,6 +64,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const adapter = connectNodeAdapter({
     routes: routes({
       batchFileFormat: options.batchFileFormat,
+      ...(options.batchFiles === undefined ? {} : { batchFiles: options.batchFiles }),
       workerLimit,
       health,
       handlers: options.handlers,

@@ -79,7 +79,7 @@ test("every flag can come from its environment variable", () => {
     batchFileFormat: "parquet",
     shutdownTimeoutMs: 0,
   });
-  assert.deepEqual(Object.values(FLAGS).map((f) => f.env).length, 6);
+  assert.deepEqual(Object.values(FLAGS).map((f) => f.env).length, 10);
 });
 
 test("a flag wins over its environment variable, and an empty variable counts as unset", () => {

@@ -5,7 +5,7 @@
  * let a retried operation find what an earlier attempt left behind.
  */
 import { createHash } from "node:crypto";
-import { DestinationError } from "../../errors.ts";
+import { DestinationError, shownName } from "../../errors.ts";
 import type { TableRef } from "../../table-def.ts";
 
 export class InvalidNameError extends DestinationError {
@@ -40,6 +40,8 @@ const bytes = (s: string): number => Buffer.byteLength(s, "utf8");
 /** Why `name` cannot be a CrateDB column name, or undefined when it can. */
 export function columnNameProblem(name: string): string | undefined {
   if (name.length === 0) return "it is empty";
+  // CrateDB's wire protocols end strings at a NUL; the statement would fail with a protocol error.
+  if (name.includes("\0")) return "it contains a NUL character";
   if (name.includes(".")) return "it contains a dot";
   if (name.includes("[") || name.includes("]")) return "it contains a square bracket";
   if (/[\t\r\n]/.test(name)) return "it contains a tab or line break";
@@ -57,6 +59,8 @@ const RELATION_FORBIDDEN = /[\\/*?"<>|, #]/;
 /** `leading`: the name starts CrateDB's index name (`schema.table`, or the table in schema `doc`). */
 function relationNameProblem(name: string, leading: boolean): string | undefined {
   if (name.length === 0) return "it is empty";
+  // Relation names become file names on the nodes, and no file name holds a NUL.
+  if (name.includes("\0")) return "it contains a NUL character";
   if (name.includes(".")) return "it contains a dot";
   const forbidden = RELATION_FORBIDDEN.exec(name);
   if (forbidden) {
@@ -71,12 +75,13 @@ function relationNameProblem(name: string, leading: boolean): string | undefined
 /** Why CrateDB would reject the schema or table name, as a sentence; undefined when it wouldn't. */
 export function tableRefProblem(ref: TableRef): string | undefined {
   const schemaProblem = relationNameProblem(ref.schema, true);
-  if (schemaProblem) return `Schema name "${ref.schema}" can't be used in CrateDB: ${schemaProblem}.`;
+  if (schemaProblem)
+    return `Schema name "${shownName(ref.schema)}" can't be used in CrateDB: ${schemaProblem}.`;
   if (RESERVED_SCHEMAS.has(ref.schema)) {
     return `Schema name "${ref.schema}" can't be used in CrateDB: it is a system schema.`;
   }
   const tableProblem = relationNameProblem(ref.table, ref.schema === "doc");
-  if (tableProblem) return `Table name "${ref.table}" can't be used in CrateDB: ${tableProblem}.`;
+  if (tableProblem) return `Table name "${shownName(ref.table)}" can't be used in CrateDB: ${tableProblem}.`;
   if (bytes(ref.schema) + 1 + bytes(ref.table) > MAX_NAME_BYTES) {
     return `Table name "${ref.schema}.${ref.table}" can't be used in CrateDB: schema and table name together exceed ${MAX_NAME_BYTES} bytes.`;
   }
@@ -96,7 +101,7 @@ export function validateColumnNames(ref: TableRef, names: readonly string[]): vo
     const problem = columnNameProblem(name);
     if (problem) {
       throw new InvalidNameError(
-        `Column name "${name}" in table "${ref.schema}"."${ref.table}" can't be used in CrateDB: ${problem}.`,
+        `Column name "${shownName(name)}" in table "${shownName(ref.schema)}"."${shownName(ref.table)}" can't be used in CrateDB: ${problem}.`,
       );
     }
     if (seen.has(name)) {

@@ -4,6 +4,7 @@ import type {
   WriteBatchRequest,
   WriteBatchResponseSchema,
 } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
+import type { BatchFileLimits } from "../../batch/index.ts";
 import { writeBatch as write } from "../../ops/write-batch.ts";
 import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
@@ -17,6 +18,7 @@ import type { BatchFileFormatName } from "./capabilities.ts";
  */
 export function writeBatch(
   format: BatchFileFormatName,
+  limits: BatchFileLimits = {},
 ): (
   req: WriteBatchRequest,
   ctx: HandlerContext,
@@ -26,7 +28,7 @@ export function writeBatch(
       const config = parseConfiguration(req.configuration);
       await write(
         callClient(config, ctx),
-        batchSource(req, format),
+        batchSource(req, format, limits),
         { replaceFiles: req.replaceFiles, updateFiles: req.updateFiles, deleteFiles: req.deleteFiles },
         { concurrency: config.client.concurrency, signal: ctx.signal },
       );

@@ -4,6 +4,7 @@ import type {
   WriteBatchResponseSchema,
   WriteHistoryBatchRequest,
 } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
+import type { BatchFileLimits } from "../../batch/index.ts";
 import { writeHistoryBatch as write } from "../../ops/write-history.ts";
 import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
@@ -14,6 +15,7 @@ import type { BatchFileFormatName } from "./capabilities.ts";
 /** WriteHistoryBatch: earliest-start, replace, update and delete files on a history mode table. */
 export function writeHistoryBatch(
   format: BatchFileFormatName,
+  limits: BatchFileLimits = {},
 ): (
   req: WriteHistoryBatchRequest,
   ctx: HandlerContext,
@@ -23,7 +25,7 @@ export function writeHistoryBatch(
       const config = parseConfiguration(req.configuration);
       await write(
         callClient(config, ctx),
-        batchSource(req, format),
+        batchSource(req, format, limits),
         {
           earliestStartFiles: req.earliestStartFiles,
           replaceFiles: req.replaceFiles,
