@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { CrateClient } from "../../src/cratedb/client/crate-client.ts";
+import type { CrateClient } from "../../src/cratedb/client/crate-client.ts";
 import { createTable } from "../../src/ops/create-table.ts";
 import { truncate } from "../../src/ops/truncate.ts";
 import type { TableDef } from "../../src/table-def.ts";
@@ -42,20 +42,12 @@ after(async () => {
 });
 
 /** A client through the proxy that gives up on a request after a short time. */
-function slowNetworkClient(): CrateClient {
-  const e = endpoint();
-  return new CrateClient({
+const slowNetworkClient = (): CrateClient =>
+  testClient({
     urls: [proxy.url],
-    username: e.username,
-    password: e.password,
-    verifyTls: true,
-    chunkBytes: 1 << 20,
-    concurrency: 2,
-    connectTimeoutMs: 5_000,
     requestTimeoutMs: 1_500,
     retry: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 50 },
   });
-}
 
 async function table(name: string) {
   const ref = { schema, table: name };

@@ -1,12 +1,13 @@
 /** Shared pieces of the table-operation integration tests: a real client and row readers. */
 import { CrateClient } from "../../src/cratedb/client/crate-client.ts";
+import type { CrateClientOptions } from "../../src/cratedb/client/options.ts";
 import { ident, qualified } from "../../src/cratedb/sql/ident.ts";
 import { TYPE_RECORDS } from "../../src/cratedb/sql/type-metadata.ts";
 import type { SqlValue } from "../../src/cratedb/sql-client.ts";
 import type { ColumnDef, FivetranType, TableRef } from "../../src/table-def.ts";
 import { endpoint } from "../helpers/cratedb.ts";
 
-export function testClient(): CrateClient {
+export function testClient(overrides: Partial<CrateClientOptions> = {}): CrateClient {
   const e = endpoint();
   return new CrateClient({
     urls: [e.url],
@@ -18,6 +19,7 @@ export function testClient(): CrateClient {
     connectTimeoutMs: 5_000,
     requestTimeoutMs: 120_000,
     retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 50 },
+    ...overrides,
   });
 }
 
