@@ -1,6 +1,6 @@
 import type { Transform } from "node:stream";
 import { createGunzip, createZstdDecompress } from "node:zlib";
-import type { Compression } from "./file-params.ts";
+import type { BatchFormat, Compression } from "./file-params.ts";
 
 // The 16 KiB default output chunk halves zstd throughput; 256 KiB was as fast as 1 MiB in the
 // decode benchmark and leaves fewer large buffers waiting for GC (docs/batch-files.md).
@@ -24,7 +24,7 @@ export const LEADING_BYTES = 16;
  * decryption, this tells a wrong key (random bytes) apart from a corrupt stream further on.
  * `head` holds up to LEADING_BYTES bytes (fewer only when the file is that short).
  */
-export function looksLike(head: Uint8Array, compression: Compression, format: "csv" | "parquet"): boolean {
+export function looksLike(head: Uint8Array, compression: Compression, format: BatchFormat): boolean {
   if (compression === "zstd") {
     // Zstandard frame, or a skippable frame (magic 0x184D2A50–5F, little-endian).
     return (

@@ -3,6 +3,7 @@
  * Every flag has an environment variable; a flag given on the command line wins over it.
  */
 import { isAbsolute, resolve } from "node:path";
+import type { BatchFormat } from "../batch/index.ts";
 import {
   type BatchFileLimits,
   DEFAULT_MAX_FIELD_BYTES,
@@ -10,7 +11,6 @@ import {
   DEFAULT_STALL_TIMEOUT_MS,
 } from "../batch/index.ts";
 import { type LogLevel, parseLogLevel } from "../log.ts";
-import type { BatchFileFormatName } from "../rpc/handlers/capabilities.ts";
 
 export interface CliOptions {
   readonly port: number;
@@ -18,7 +18,7 @@ export interface CliOptions {
   readonly host: string | undefined;
   readonly maxWorkers: number;
   readonly logLevel: LogLevel;
-  readonly batchFileFormat: BatchFileFormatName;
+  readonly batchFileFormat: BatchFormat;
   readonly shutdownTimeoutMs: number;
   /** Only the `--batch-file-*` settings given; the batch reader's defaults apply to the rest. */
   readonly batchFiles?: BatchFileLimits;

@@ -5,10 +5,9 @@ import {
   Encryption,
   type FileParams as ProtoFileParams,
 } from "../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
-import type { BatchFileLimits, FileParams } from "../batch/index.ts";
+import type { BatchFileLimits, BatchFormat, FileParams } from "../batch/index.ts";
 import { DestinationError } from "../errors.ts";
-import type { BatchSource } from "../ops/write-batch-files.ts";
-import type { BatchFileFormatName } from "./handlers/capabilities.ts";
+import type { BatchSource } from "../ops/write/files.ts";
 import { requestedTable } from "./table-def-from-proto.ts";
 
 const COMPRESSIONS = new Map<number, FileParams["compression"]>([
@@ -49,7 +48,7 @@ export function batchSource(
     readonly keys: { readonly [path: string]: Uint8Array };
     readonly fileParams?: ProtoFileParams;
   },
-  format: BatchFileFormatName,
+  format: BatchFormat,
   limits: BatchFileLimits = {},
 ): BatchSource {
   const { ref, def } = requestedTable(req);

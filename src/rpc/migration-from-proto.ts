@@ -1,6 +1,6 @@
 /** Protobuf MigrationDetails → the destination's own Migration (src/ops/migrate.ts). */
 import type { MigrationDetails } from "../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
-import type { Migration } from "../ops/migrate.ts";
+import type { Migration } from "../ops/migrate/migrate.ts";
 import { FIVETRAN_TYPES, type FivetranType } from "../table-def.ts";
 
 /** An enum number this build doesn't know (a newer SDK) is stored like UNSPECIFIED: as text. */

@@ -5,10 +5,10 @@
 import type { ConnectRouter, ServiceImpl } from "@connectrpc/connect";
 import { DestinationConnector } from "../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
 import { Health } from "../../gen/grpc/health/v1/health_pb.ts";
-import type { BatchFileLimits } from "../batch/index.ts";
+import type { BatchFileLimits, BatchFormat } from "../batch/index.ts";
 import { callLogInterceptor } from "./call-log.ts";
 import { alterTable } from "./handlers/alter-table.ts";
-import { type BatchFileFormatName, capabilities } from "./handlers/capabilities.ts";
+import { capabilities } from "./handlers/capabilities.ts";
 import { configurationForm } from "./handlers/configuration-form.ts";
 import { createTable } from "./handlers/create-table.ts";
 import { describeTable } from "./handlers/describe-table.ts";
@@ -25,7 +25,7 @@ import { type WorkerLimit, workerLimitInterceptor } from "./worker-limit.ts";
 export type DestinationImpl = ServiceImpl<typeof DestinationConnector>;
 
 export interface RouteOptions {
-  readonly batchFileFormat: BatchFileFormatName;
+  readonly batchFileFormat: BatchFormat;
   /** What batch file reads are allowed (`--batch-file-*` flags); absent fields take defaults. */
   readonly batchFiles?: BatchFileLimits;
   readonly workerLimit: WorkerLimit;

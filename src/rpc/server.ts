@@ -7,8 +7,7 @@ import type http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import type { BatchFileLimits } from "../batch/index.ts";
-import type { BatchFileFormatName } from "./handlers/capabilities.ts";
+import type { BatchFileLimits, BatchFormat } from "../batch/index.ts";
 import { HealthState } from "./health.ts";
 import { OnePortServer } from "./one-port.ts";
 import { type DestinationImpl, HEALTH_SERVICES, routes } from "./routes.ts";
@@ -29,7 +28,7 @@ export interface ServerOptions {
   /** Unset: all interfaces, IPv6 and IPv4 (`::` dual-stack), or IPv4 only where IPv6 is unavailable. */
   readonly host?: string;
   readonly maxWorkers: number;
-  readonly batchFileFormat: BatchFileFormatName;
+  readonly batchFileFormat: BatchFormat;
   /** What batch file reads are allowed (`--batch-file-*` flags); absent fields take defaults. */
   readonly batchFiles?: BatchFileLimits;
   /** How long in-flight calls may run after shutdown begins before their signals are aborted. */

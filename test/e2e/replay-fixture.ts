@@ -9,7 +9,7 @@ import { ident, qualified } from "../../src/cratedb/sql/ident.ts";
 import type { ColumnDef, TableDef } from "../../src/table-def.ts";
 import { batchDir } from "../helpers/batch-writer.ts";
 import { uniqueSchema } from "../helpers/cratedb.ts";
-import { dropSchema, tableNames, testClient, testConfiguration } from "../ops/fixture.ts";
+import { dropSchema, tableNames, testClient, testConfiguration } from "../helpers/ops.ts";
 import { grpcClient, startTestServer, type TestServer } from "../rpc/server-fixture.ts";
 import { expectedState, type Model, type ModelTable } from "./expected-state.ts";
 import { normalise } from "./normalise.ts";

@@ -16,7 +16,7 @@ import { Health } from "../../gen/grpc/health/v1/health_pb.ts";
 import { closeAllClients } from "../../src/cratedb/client/registry.ts";
 import { batchDir, TESTER_NULL, TESTER_UNMODIFIED, writeBatchFile } from "../helpers/batch-writer.ts";
 import { uniqueSchema } from "../helpers/cratedb.ts";
-import { col, dropSchema, selectRows, testClient, testConfiguration } from "../ops/fixture.ts";
+import { col, dropSchema, selectRows, testClient, testConfiguration } from "../helpers/ops.ts";
 import { grpcClient, grpcUnary, startTestServer, type TestServer } from "../rpc/server-fixture.ts";
 
 let server: TestServer;

@@ -17,7 +17,7 @@ import { closeAllClients } from "../../src/cratedb/client/registry.ts";
 import type { ServerOptions } from "../../src/rpc/server.ts";
 import { batchDir, type WrittenBatchFile, writeBatchFile } from "../helpers/batch-writer.ts";
 import { uniqueSchema } from "../helpers/cratedb.ts";
-import { col, dropSchema, selectRows, testClient, testConfiguration } from "../ops/fixture.ts";
+import { col, dropSchema, selectRows, testClient, testConfiguration } from "../helpers/ops.ts";
 import { grpcClient, grpcUnary, startTestServer, type TestServer } from "../rpc/server-fixture.ts";
 
 export const m = DestinationConnector.method;

@@ -7,14 +7,14 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { CrateClient } from "../../src/cratedb/client/crate-client.ts";
-import { createTable } from "../../src/ops/create-table.ts";
-import { truncate } from "../../src/ops/truncate.ts";
+import { createTable } from "../../src/ops/table/create.ts";
+import { truncate } from "../../src/ops/table/truncate.ts";
 import type { TableDef } from "../../src/table-def.ts";
 import { batchDir } from "../helpers/batch-writer.ts";
 import { endpoint, uniqueSchema } from "../helpers/cratedb.ts";
 import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
-import { col, dropSchema, selectRows, testClient } from "../ops/fixture.ts";
-import { runWriteBatch, U } from "../ops/write-batch-fixture.ts";
+import { col, dropSchema, selectRows, testClient } from "../helpers/ops.ts";
+import { runWriteBatch, U } from "../helpers/write-batch.ts";
 
 const schema = uniqueSchema("hostile_late");
 const T1 = "2024-01-01T00:00:00Z";

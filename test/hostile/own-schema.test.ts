@@ -11,7 +11,7 @@ import { closeAllClients } from "../../src/cratedb/client/registry.ts";
 import { qualified } from "../../src/cratedb/sql/ident.ts";
 import { DESTINATION_SCHEMA, TYPE_RECORDS } from "../../src/cratedb/sql/type-metadata.ts";
 import { uniqueSchema } from "../helpers/cratedb.ts";
-import { dropSchema, testClient, testConfiguration } from "../ops/fixture.ts";
+import { dropSchema, testClient, testConfiguration } from "../helpers/ops.ts";
 import { grpcClient, grpcUnary, startTestServer, type TestServer } from "../rpc/server-fixture.ts";
 
 let server: TestServer;

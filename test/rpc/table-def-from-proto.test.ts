@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import { DataType, TableSchema } from "../../gen/fivetran_sdk/v2/common_pb.ts";
-import { timestampToMs } from "../../src/ops/truncate.ts";
+import { timestampToMs } from "../../src/ops/table/truncate.ts";
 import { tableDefFromProto, tableDefToProto } from "../../src/rpc/table-def-from-proto.ts";
 
 test("a protobuf table converts to a TableDef and back, reporting only DECIMAL params", () => {

@@ -5,7 +5,7 @@ import { DataType } from "../../gen/fivetran_sdk/v2/common_pb.ts";
 import { DestinationConnector } from "../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
 import { closeAllClients } from "../../src/cratedb/client/registry.ts";
 import { uniqueSchema } from "../helpers/cratedb.ts";
-import { dropSchema, insertRows, selectRows, testClient, testConfiguration } from "../ops/fixture.ts";
+import { dropSchema, insertRows, selectRows, testClient, testConfiguration } from "../helpers/ops.ts";
 import { grpcClient, grpcUnary, startTestServer, type TestServer } from "./server-fixture.ts";
 
 let server: TestServer;

@@ -18,7 +18,6 @@ import {
   DEFAULT_RETRY,
   type RetryPolicy,
 } from "./options.ts";
-import { parseResponse } from "./response.ts";
 import { newQueryId, SettleError, Settler } from "./settle.ts";
 
 export interface HttpRequest {
@@ -223,7 +222,7 @@ export class Transport {
       try {
         const response = await this.sendTo(node, { method: "POST", path: "/_sql", body }, { timeoutMs });
         if (response.status !== 200) throw responseError(response);
-        const rows = (parseResponse(response) as { rows?: unknown }).rows;
+        const rows = (JSON.parse(response.text) as { rows?: unknown }).rows;
         return Array.isArray(rows) ? (rows as unknown[][]) : [];
       } catch (error) {
         last = error;

@@ -4,7 +4,7 @@ import type {
   AlterTableRequest,
   AlterTableResponseSchema,
 } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
-import { alterTable as alter } from "../../ops/alter-table.ts";
+import { alterTable as alter } from "../../ops/alter/alter.ts";
 import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
 import { taskOr } from "../responses.ts";

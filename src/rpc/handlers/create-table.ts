@@ -4,7 +4,7 @@ import type {
   CreateTableRequest,
   CreateTableResponseSchema,
 } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
-import { createTable as create } from "../../ops/create-table.ts";
+import { createTable as create } from "../../ops/table/create.ts";
 import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
 import { taskOr } from "../responses.ts";

@@ -4,7 +4,7 @@ import type {
   DescribeTableRequest,
   DescribeTableResponseSchema,
 } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
-import { describeTable as describe } from "../../ops/describe-table.ts";
+import { describeTable as describe } from "../../ops/table/describe.ts";
 import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
 import { taskOr } from "../responses.ts";

@@ -4,7 +4,7 @@ import type {
   MigrateRequest,
   MigrateResponseSchema,
 } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
-import { migrate as runMigration } from "../../ops/migrate.ts";
+import { migrate as runMigration } from "../../ops/migrate/migrate.ts";
 import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
 import { migrationFromProto } from "../migration-from-proto.ts";

@@ -4,7 +4,7 @@ import type {
   TruncateRequest,
   TruncateResponseSchema,
 } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
-import { timestampToMs, truncate as truncateRows } from "../../ops/truncate.ts";
+import { timestampToMs, truncate as truncateRows } from "../../ops/table/truncate.ts";
 import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
 import { taskOr } from "../responses.ts";

@@ -4,20 +4,19 @@ import type {
   WriteBatchRequest,
   WriteBatchResponseSchema,
 } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
-import type { BatchFileLimits } from "../../batch/index.ts";
-import { writeBatch as write } from "../../ops/write-batch.ts";
+import type { BatchFileLimits, BatchFormat } from "../../batch/index.ts";
+import { writeBatch as write } from "../../ops/write/batch.ts";
 import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
 import { batchSource } from "../file-params-from-proto.ts";
 import { taskOr } from "../responses.ts";
-import type { BatchFileFormatName } from "./capabilities.ts";
 
 /**
  * WriteBatch: replace, update and delete files applied in that order; success only once the data
  * is refreshed. Files come in the format Capabilities announced.
  */
 export function writeBatch(
-  format: BatchFileFormatName,
+  format: BatchFormat,
   limits: BatchFileLimits = {},
 ): (
   req: WriteBatchRequest,

@@ -4,17 +4,16 @@ import type {
   WriteBatchResponseSchema,
   WriteHistoryBatchRequest,
 } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
-import type { BatchFileLimits } from "../../batch/index.ts";
-import { writeHistoryBatch as write } from "../../ops/write-history.ts";
+import type { BatchFileLimits, BatchFormat } from "../../batch/index.ts";
+import { writeHistoryBatch as write } from "../../ops/write/history.ts";
 import { callClient } from "../call-client.ts";
 import { parseConfiguration } from "../config.ts";
 import { batchSource } from "../file-params-from-proto.ts";
 import { taskOr } from "../responses.ts";
-import type { BatchFileFormatName } from "./capabilities.ts";
 
 /** WriteHistoryBatch: earliest-start, replace, update and delete files on a history mode table. */
 export function writeHistoryBatch(
-  format: BatchFileFormatName,
+  format: BatchFormat,
   limits: BatchFileLimits = {},
 ): (
   req: WriteHistoryBatchRequest,

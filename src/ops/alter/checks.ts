@@ -1,0 +1,87 @@
+/**
+ * Checks AlterTable runs before changing anything: a type change that would lose data refuses the
+ * whole request with a Task naming the column; rows without a value for a new key column are
+ * counted, to be reported.
+ */
+import { CrateDbError } from "../../cratedb/errors.ts";
+import { countLossy, countNullKeys, countRows } from "../../cratedb/sql/alter.ts";
+import { refreshTable } from "../../cratedb/sql/ddl.ts";
+import { ident } from "../../cratedb/sql/ident.ts";
+import type { RequestOptions, SqlClient } from "../../cratedb/sql-client.ts";
+import { DestinationError } from "../../errors.ts";
+import type { TableRef } from "../../table-def.ts";
+import { count, run } from "../run-sql.ts";
+import type { TypeChange } from "./plan.ts";
+
+export class AlterRefusedError extends DestinationError {
+  constructor(ref: TableRef, reasons: ReadonlyMap<string, string>) {
+    const list = [...reasons].map(([column, why]) => `column "${column}": ${why}`).join("; ");
+    super(
+      "ALTER_REFUSED",
+      "user",
+      `AlterTable on "${ref.schema}"."${ref.table}" was refused and nothing was changed: ${list}. Fix or remove those values in CrateDB, or revert the type change at the source.`,
+    );
+    this.name = "AlterRefusedError";
+  }
+}
+
+const isCastFailure = (error: unknown): boolean => error instanceof CrateDbError && error.crateCode === 4000;
+
+/** Column → reason, for every type change some existing value would not survive. */
+export async function findLossyChanges(
+  client: SqlClient,
+  ref: TableRef,
+  changes: readonly TypeChange[],
+  options: RequestOptions,
+): Promise<Map<string, string>> {
+  const refused = new Map<string, string>();
+  const checked = changes.filter((c) => c.conversion.lossy !== undefined);
+  if (checked.length === 0) return refused;
+  await run(client, refreshTable(ref), options);
+  for (const change of checked) {
+    const lossy = change.conversion.lossy;
+    if (lossy === undefined) continue;
+    const target =
+      change.to.type +
+      (change.to.decimal ? `(${change.to.decimal.precision}, ${change.to.decimal.scale})` : "");
+    try {
+      const n = await count(
+        client,
+        countLossy(ref, change.from.name, lossy(ident(change.from.name))),
+        options,
+      );
+      if (n > 0)
+        refused.set(
+          change.to.name,
+          `${n} existing values would not survive a change from ${change.from.type} to ${target}`,
+        );
+    } catch (error) {
+      if (!isCastFailure(error)) throw error;
+      refused.set(change.to.name, `existing values can't be converted from ${change.from.type} to ${target}`);
+    }
+  }
+  return refused;
+}
+
+/**
+ * Column → number of existing rows that get the key fill (docs/alter-table.md): all rows for a
+ * key column the table doesn't have yet, rows holding NULL for a column that joins the key.
+ */
+export async function countKeyFills(
+  client: SqlClient,
+  ref: TableRef,
+  newKeyColumns: readonly string[],
+  existingColumns: ReadonlySet<string>,
+  options: RequestOptions,
+): Promise<Map<string, number>> {
+  const fills = new Map<string, number>();
+  await run(client, refreshTable(ref), options);
+  const added = newKeyColumns.filter((c) => !existingColumns.has(c));
+  const rows = added.length > 0 ? await count(client, countRows(ref), options) : 0;
+  for (const c of added) if (rows > 0) fills.set(c, rows);
+  for (const c of newKeyColumns.filter((c) => existingColumns.has(c))) {
+    const n = await count(client, countNullKeys(ref, [c]), options);
+    if (n > 0) fills.set(c, n);
+  }
+  return fills;
+}

@@ -1,0 +1,187 @@
+/**
+ * Primary-key changes by rebuild (docs/alter-table.md, "Rebuild"). CrateDB can't alter a primary
+ * key, so the new definition is created as `<t>__ft_rebuild`, filled from the blocked source,
+ * verified, and swapped in.
+ *
+ * Blocks (checked on CrateDB 6.4.3): `blocks.write` refuses every write but also the swap;
+ * `blocks.read_only_allow_delete` refuses every row write as well (inserts, updates and, despite
+ * its name, deletes) and allows the swap. So the copy runs under `blocks.write`, then the source
+ * switches to `read_only_allow_delete` (set before `blocks.write` is reset, so writes stay refused
+ * throughout) and is swapped: no write of another writer can land between the copy and the swap.
+ * Both blocks are reset explicitly on both tables afterwards: where a block ends up after a swap
+ * is not something to rely on.
+ *
+ * Each step is named. A failure after the block is set lifts it before the error is returned,
+ * and a re-run first discards what an earlier attempt left (`discardLeftoverRebuild`) and starts
+ * over from the intact source, so no failure leaves the table blocked for longer than the call.
+ */
+import { type PhysicalTable, readPhysicalTable } from "../../cratedb/catalog.ts";
+import { type CopiedColumn, copyRows, countRows, keyFill, keyValueOrFill } from "../../cratedb/sql/alter.ts";
+import {
+  blockWrites,
+  blockWritesAllowingSwap,
+  createTable,
+  dropTableIfExists,
+  refreshTable,
+  resetWriteBlock,
+  swapTables,
+  unblockWrites,
+} from "../../cratedb/sql/ddl.ts";
+import { ident } from "../../cratedb/sql/ident.ts";
+import { rebuildTableFor } from "../../cratedb/sql/names.ts";
+import type { SqlClient } from "../../cratedb/sql-client.ts";
+import { DestinationError } from "../../errors.ts";
+import { info, warning } from "../../log.ts";
+import type { ColumnDef, TableRef } from "../../table-def.ts";
+import { count, run } from "../run-sql.ts";
+import { CLEANUP_TIMEOUT_MS, type StepOptions, step } from "../steps.ts";
+import { physicalColumns } from "../table/create.ts";
+import type { TypeChange } from "./plan.ts";
+
+/**
+ * Drops a `<t>__ft_rebuild` an earlier attempt left: either a target that was being filled (the
+ * copy always re-reads the whole source, so starting over costs nothing) or the old table after a
+ * swap. Its presence also means a block on the source is ours, so that is lifted. Returns
+ * whether there was one.
+ */
+export async function discardLeftoverRebuild(
+  client: SqlClient,
+  source: PhysicalTable,
+  options: StepOptions,
+): Promise<boolean> {
+  const target = rebuildTableFor(source.ref);
+  const leftover = await readPhysicalTable(client, target, options);
+  if (leftover === undefined) return false;
+  if (leftover.writeBlocked) await run(client, unblockWrites(target), options);
+  await run(client, dropTableIfExists(target), options);
+  if (source.writeBlocked) await run(client, unblockWrites(source.ref), options);
+  info(`dropped ${target.schema}.${target.table} left by an earlier AlterTable`);
+  return true;
+}
+
+/**
+ * What the copy selects for each column of the new definition that it fills: the source column
+ * (converted where its type changes), and for key columns a fill where the source has no value.
+ */
+export function copiedColumns(
+  source: PhysicalTable,
+  columns: readonly ColumnDef[],
+  changes: readonly TypeChange[],
+): CopiedColumn[] {
+  const existing = new Map(source.columns.map((c) => [c.name, c]));
+  const wasKey = new Set(source.primaryKey);
+  const converted = new Map(changes.map((c) => [c.to.name, c]));
+  const copied: CopiedColumn[] = [];
+  for (const c of columns) {
+    if (!existing.has(c.name)) {
+      // CrateDB refuses an INSERT … SELECT whose column list lacks a NOT NULL key column, even
+      // when no row is copied; existing rows get the type's empty value.
+      if (c.primaryKey) copied.push({ name: c.name, expr: keyFill(c) });
+      continue;
+    }
+    const change = converted.get(c.name);
+    const expr =
+      change?.conversion.kind === "convert" ? change.conversion.expr(ident(c.name)) : ident(c.name);
+    copied.push({ name: c.name, expr: c.primaryKey && !wasKey.has(c.name) ? keyValueOrFill(expr, c) : expr });
+  }
+  return copied;
+}
+
+export async function rebuildTable(
+  client: SqlClient,
+  source: PhysicalTable,
+  columns: readonly ColumnDef[],
+  changes: readonly TypeChange[],
+  options: StepOptions,
+): Promise<void> {
+  const ref = source.ref;
+  const target = rebuildTableFor(ref);
+  const copied = copiedColumns(source, columns, changes);
+  const key = columns.filter((c) => c.primaryKey).map((c) => c.name);
+  const state = { blocked: false, swapped: false };
+
+  try {
+    await step(options, "rebuild:create-target", async () => {
+      await run(client, createTable(target, physicalColumns(columns), source.settings), options);
+    });
+    await step(options, "rebuild:block-source", async () => {
+      state.blocked = true;
+      await run(client, blockWrites(ref), options);
+    });
+    await step(options, "rebuild:refresh-source", async () => {
+      await run(client, refreshTable(ref), options);
+    });
+    await step(options, "rebuild:copy", async () => {
+      await run(client, copyRows(target, ref, copied, key, true), options);
+    });
+    await step(options, "rebuild:refresh-target", async () => {
+      await run(client, refreshTable(target), options);
+    });
+    await step(options, "rebuild:verify", async () => {
+      const before = await count(client, countRows(ref), options);
+      const copiedRows = await count(client, countRows(target), options);
+      if (before === copiedRows) return;
+      throw new DestinationError(
+        "ALTER_REBUILD_MISMATCH",
+        "user",
+        `Changing the primary key of "${ref.schema}"."${ref.table}" was refused and the table left as it was: it has ${before} rows, but only ${copiedRows} are distinct under the new primary key (${key.join(", ")}). Remove the duplicate rows or revert the key change at the source.`,
+      );
+    });
+    // CrateDB refuses SWAP on a table with `blocks.write`, not with `read_only_allow_delete`;
+    // setting the latter first keeps writes refused while the former is lifted.
+    await step(options, "rebuild:swap", async () => {
+      await run(client, blockWritesAllowingSwap(ref), options);
+      await run(client, resetWriteBlock(ref), options);
+      // Never repeated on an unknown outcome: a second swap would swap back.
+      state.swapped = true;
+      await run(client, swapTables(target, ref), { ...options, idempotent: false });
+    });
+    // `target` now names the old table.
+    await step(options, "rebuild:unblock", async () => {
+      await run(client, unblockWrites(ref), options);
+      await run(client, unblockWrites(target), options);
+      state.blocked = false;
+    });
+    await step(options, "rebuild:drop-old", async () => {
+      await run(client, dropTableIfExists(target), options);
+    });
+  } catch (error) {
+    await cleanUpFailedRebuild(client, ref, target, state);
+    throw error;
+  }
+  info(`rebuilt ${ref.schema}.${ref.table} with primary key (${key.join(", ")})`);
+}
+
+/**
+ * After a failed step: lifts every block this rebuild set, and before the swap drops the
+ * half-filled target, so the table is writable and as it was when the error is returned. After
+ * the swap the new table stays; the old one is dropped. Best effort, bounded, and without the
+ * call's signal (a cancelled call must not leave a blocked table either); what fails here is
+ * finished by the next AlterTable (`discardLeftoverRebuild`).
+ */
+async function cleanUpFailedRebuild(
+  client: SqlClient,
+  ref: TableRef,
+  target: TableRef,
+  state: { readonly blocked: boolean; readonly swapped: boolean },
+): Promise<void> {
+  const options = { signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS) };
+  const attempt = async (what: string, work: () => Promise<unknown>) => {
+    try {
+      await work();
+    } catch {
+      warning(
+        `could not ${what} after a failed rebuild of ${ref.schema}.${ref.table}; the next AlterTable will finish it`,
+      );
+    }
+  };
+  if (state.blocked) {
+    await attempt("lift the write block", async () => {
+      await run(client, unblockWrites(ref), options);
+      if (state.swapped) await run(client, unblockWrites(target), options);
+    });
+  }
+  await attempt(`drop ${target.schema}.${target.table}`, () =>
+    run(client, dropTableIfExists(target), options),
+  );
+}

@@ -1,0 +1,179 @@
+/**
+ * Column-level migrations: copy_column, rename_column, add_column_with_default_value and
+ * update_column_value (docs/migrate.md). Each first records the column's Fivetran type, then
+ * changes the table, then fills values with one UPDATE over all rows (refreshed before, since
+ * UPDATE without a key filter is search-based, and after, so the next call sees the values).
+ */
+import { addColumns, refreshTable, renameColumn as renameColumnSql } from "../../cratedb/sql/ddl.ts";
+import type { Sql } from "../../cratedb/sql/ident.ts";
+import { copyColumnValues, setColumn } from "../../cratedb/sql/migrate.ts";
+import { validateColumnNames } from "../../cratedb/sql/names.ts";
+import type { SqlClient, SqlValue } from "../../cratedb/sql-client.ts";
+import { info } from "../../log.ts";
+import type { ColumnDef, TableRef } from "../../table-def.ts";
+import { sameType } from "../alter/plan.ts";
+import { run } from "../run-sql.ts";
+import { step } from "../steps.ts";
+import { physicalColumns } from "../table/create.ts";
+import type { DescribedColumn } from "../table/describe.ts";
+import { forgetColumnTypes, recordColumnTypes } from "../table/type-metadata.ts";
+import { columnOf, existingTable, MigrateRefusedError, quotedName } from "./checks.ts";
+import type { MigrateOptions } from "./types.ts";
+import { columnValue } from "./values.ts";
+
+export const plain = ({ physical: _, ...c }: DescribedColumn): ColumnDef => c;
+
+/** Runs an all-rows UPDATE between refreshes. */
+export async function updateAllRows(
+  client: SqlClient,
+  ref: TableRef,
+  sql: Sql,
+  options: MigrateOptions,
+): Promise<void> {
+  await run(client, refreshTable(ref), options);
+  await run(client, sql, options);
+  await run(client, refreshTable(ref), options);
+}
+
+/** Adds a nullable column unless it exists; its type record goes first. */
+export async function ensureColumn(
+  client: SqlClient,
+  ref: TableRef,
+  column: ColumnDef,
+  exists: boolean,
+  label: string,
+  options: MigrateOptions,
+): Promise<void> {
+  if (exists) return;
+  validateColumnNames(ref, [column.name]);
+  await step(options, `${label}:record-type`, async () => {
+    await recordColumnTypes(client, ref, [column], options);
+  });
+  await step(options, `${label}:add-column`, async () => {
+    await run(client, addColumns(ref, physicalColumns([column])), options);
+  });
+}
+
+export function refuseKeyUpdate(ref: TableRef, column: DescribedColumn, what: string): void {
+  if (!column.primaryKey) return;
+  throw new MigrateRefusedError(
+    "MIGRATE_KEY_COLUMN",
+    `Migrate (${what}): column "${column.name}" is part of the primary key of ${quotedName(ref)}, and CrateDB can't change key values in place.`,
+  );
+}
+
+/** Adds `to` with the type of `from` and copies every row's value. */
+export async function copyColumn(
+  client: SqlClient,
+  ref: TableRef,
+  from: string,
+  to: string,
+  options: MigrateOptions,
+): Promise<void> {
+  const table = await existingTable(client, ref, "copy_column", options);
+  const source = columnOf(table, from, "copy_column");
+  const wanted: ColumnDef = { ...plain(source), name: to, primaryKey: false };
+  const target = table.columns.find((c) => c.name === to);
+  if (target !== undefined && !sameType(target, wanted)) {
+    throw new MigrateRefusedError(
+      "MIGRATE_TARGET_EXISTS",
+      `Migrate (copy_column): column "${to}" already exists in ${quotedName(ref)} with type ${target.type}, not ${wanted.type} like "${from}".`,
+    );
+  }
+  if (target !== undefined) refuseKeyUpdate(ref, target, "copy_column");
+  await ensureColumn(client, ref, wanted, target !== undefined, "copy-column", options);
+  await step(options, "copy-column:copy-values", async () => {
+    await updateAllRows(client, ref, copyColumnValues(ref, from, to), options);
+  });
+  info(`copied column ${from} to ${to} in ${ref.schema}.${ref.table}`);
+}
+
+/**
+ * RENAME COLUMN (CrateDB 5.6+). A re-run where `from` is gone and `to` exists renamed already:
+ * only the old type record is forgotten.
+ */
+export async function renameColumn(
+  client: SqlClient,
+  ref: TableRef,
+  from: string,
+  to: string,
+  options: MigrateOptions,
+): Promise<void> {
+  const table = await existingTable(client, ref, "rename_column", options);
+  const source = table.columns.find((c) => c.name === from);
+  const target = table.columns.find((c) => c.name === to);
+  if (source !== undefined && target !== undefined) {
+    throw new MigrateRefusedError(
+      "MIGRATE_TARGET_EXISTS",
+      `Migrate (rename_column): column "${to}" already exists in ${quotedName(ref)}, so "${from}" can't take its name.`,
+    );
+  }
+  if (source === undefined && target === undefined) columnOf(table, from, "rename_column");
+  if (source !== undefined) {
+    validateColumnNames(ref, [to]);
+    await step(options, "rename-column:record-type", async () => {
+      await recordColumnTypes(client, ref, [{ ...plain(source), name: to }], options);
+    });
+    await step(options, "rename-column:rename", async () => {
+      await run(client, renameColumnSql(ref, from, to), options);
+    });
+  }
+  await step(options, "rename-column:forget-type", async () => {
+    await forgetColumnTypes(client, ref, [from], options);
+  });
+  info(`renamed column ${from} to ${to} in ${ref.schema}.${ref.table}`);
+}
+
+/**
+ * The value a migration string stands for in this column. `NULL` and the empty string are NULL
+ * for every type but text, where they are literal unless `nullWord` (update_column_value, whose
+ * tester sends `NULL` for "set to null") makes them NULL too.
+ */
+export function valueFor(column: ColumnDef, text: string, nullWord: boolean): SqlValue {
+  const isText = ["STRING", "XML", "BINARY", "UNSPECIFIED"].includes(column.type);
+  if ((nullWord || !isText) && (text === "NULL" || text === "")) return null;
+  return columnValue(column, text);
+}
+
+/**
+ * Adds the column if missing, then sets every existing row to the default — also when the
+ * column existed (Fivetran re-sends this operation; CrateDB's ADD COLUMN … DEFAULT would not
+ * backfill existing rows anyway).
+ */
+export async function addColumnWithDefault(
+  client: SqlClient,
+  ref: TableRef,
+  column: ColumnDef,
+  defaultValue: string,
+  options: MigrateOptions,
+): Promise<void> {
+  const table = await existingTable(client, ref, "add_column_with_default_value", options);
+  const existing = table.columns.find((c) => c.name === column.name);
+  // An existing column keeps its type: the value must fit what is there.
+  const actual = existing ? plain(existing) : column;
+  if (existing) refuseKeyUpdate(ref, existing, "add_column_with_default_value");
+  const value = valueFor(actual, defaultValue, false);
+  await ensureColumn(client, ref, column, existing !== undefined, "add-default", options);
+  await step(options, "add-default:backfill", async () => {
+    await updateAllRows(client, ref, setColumn(ref, column.name, value), options);
+  });
+  info(`added column ${column.name} with a default to ${ref.schema}.${ref.table}`);
+}
+
+/** Sets the column to the value on every row; `NULL` and the empty string mean NULL. */
+export async function updateColumnValue(
+  client: SqlClient,
+  ref: TableRef,
+  column: string,
+  text: string,
+  options: MigrateOptions,
+): Promise<void> {
+  const table = await existingTable(client, ref, "update_column_value", options);
+  const target = columnOf(table, column, "update_column_value");
+  refuseKeyUpdate(ref, target, "update_column_value");
+  const value = valueFor(plain(target), text, true);
+  await step(options, "update-column:update", async () => {
+    await updateAllRows(client, ref, setColumn(ref, column, value), options);
+  });
+  info(`set column ${column} on every row of ${ref.schema}.${ref.table}`);
+}

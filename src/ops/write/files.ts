@@ -1,0 +1,198 @@
+/**
+ * What WriteBatch and WriteHistoryBatch share: the request's files and how to read them, the
+ * tunables, and sending prepared rows so that a row CrateDB rejects is named by file, row and key
+ * column names (never by its values).
+ */
+import {
+  type BatchFileLimits,
+  type BatchFormat,
+  type BatchValue,
+  DEFAULT_CHUNK_BYTES,
+  type FileParams,
+  type RowChunk,
+  readBatchFile,
+  shownColumnName,
+  shownFileName,
+} from "../../batch/index.ts";
+import { CrateDbError } from "../../cratedb/errors.ts";
+import { refreshTable } from "../../cratedb/sql/ddl.ts";
+import type { Sql } from "../../cratedb/sql/ident.ts";
+import { validateColumnNames, validateTableRef } from "../../cratedb/sql/names.ts";
+import type { SqlClient, SqlValue } from "../../cratedb/sql-client.ts";
+import { DestinationError } from "../../errors.ts";
+import type { TableDef, TableRef } from "../../table-def.ts";
+import { run } from "../run-sql.ts";
+import { KeyedPipeline } from "./pipeline.ts";
+
+/** The parts of a Write(History)BatchRequest every step needs. */
+export interface BatchSource {
+  readonly ref: TableRef;
+  /** The table as the request describes it: types, primary key. */
+  readonly table: TableDef;
+  /** The request's `keys`, by exact path. */
+  readonly keys: Readonly<Record<string, Uint8Array>>;
+  readonly fileParams: FileParams;
+  readonly format: BatchFormat;
+  /** What the operator allows the reader (`--batch-file-*` flags); absent: the defaults. */
+  readonly limits?: BatchFileLimits;
+}
+
+export interface WriteSettings {
+  /** Chunks in flight per step (the client's concurrency). */
+  readonly concurrency: number;
+  /** Target size of one chunk of rows (default 1 MiB). */
+  readonly chunkBytes?: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The request's table and column names, checked as CreateTable checks them: names CrateDB could
+ * never hold (a NUL byte among them) are a Task, not a failed statement halfway through a batch.
+ */
+export function checkRequestedNames(source: BatchSource): void {
+  validateTableRef(source.ref);
+  validateColumnNames(
+    source.ref,
+    source.table.columns.map((c) => c.name),
+  );
+}
+
+/** Every chunk of one file, in order. */
+export function fileChunks(
+  path: string,
+  source: BatchSource,
+  settings: WriteSettings,
+  required?: readonly string[],
+): AsyncGenerator<RowChunk> {
+  return readBatchFile(path, {
+    table: source.table,
+    keys: source.keys,
+    fileParams: source.fileParams,
+    format: source.format,
+    chunkBytes: settings.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+    ...(required === undefined ? {} : { required }),
+    ...(source.limits === undefined ? {} : { limits: source.limits }),
+    ...(settings.signal === undefined ? {} : { signal: settings.signal }),
+  });
+}
+
+/** What one step does with a chunk: the keys it touches and the work that writes it. */
+export type ChunkWork = (
+  sending: Sending,
+  chunk: RowChunk,
+) => { keys: readonly string[]; run: () => Promise<void> };
+
+export interface StepOptions {
+  /** Columns each file must carry (default: the batch reader's). */
+  readonly required?: readonly string[];
+  /** The step's statements are searches: refresh before touching a key written since the last one. */
+  readonly searchBased?: boolean;
+  readonly keyColumns: readonly string[];
+  readonly missingRowIsOk?: boolean;
+}
+
+/**
+ * Every chunk of every file of one step through one KeyedPipeline, so writing overlaps parsing even
+ * across file boundaries. Returns the number of rows read. Requests in flight are awaited whatever
+ * happens, so nothing keeps writing after the RPC answered.
+ */
+export async function runStep(
+  client: SqlClient,
+  source: BatchSource,
+  settings: WriteSettings,
+  paths: readonly string[],
+  options: StepOptions,
+  work: ChunkWork,
+): Promise<number> {
+  const pipeline = new KeyedPipeline({
+    concurrency: settings.concurrency,
+    ...(options.searchBased ? { refresh: () => refresh(client, source.ref, settings) } : {}),
+  });
+  let rows = 0;
+  try {
+    for (const path of paths) {
+      const sending: Sending = {
+        client,
+        settings,
+        path,
+        keyColumns: options.keyColumns,
+        ...(options.missingRowIsOk ? { missingRowIsOk: true } : {}),
+      };
+      for await (const chunk of fileChunks(path, source, settings, options.required)) {
+        rows += chunk.rows.length;
+        const { keys, run } = work(sending, chunk);
+        await pipeline.submit(keys, run);
+      }
+    }
+    await pipeline.drain();
+  } finally {
+    await pipeline.settle();
+  }
+  return rows;
+}
+
+export async function refresh(client: SqlClient, ref: TableRef, settings: WriteSettings): Promise<void> {
+  await run(client, refreshTable(ref), settings.signal ? { signal: settings.signal } : {});
+}
+
+/** A CrateDB failure while applying rows of a batch file, placed in that file. */
+export class BatchWriteError extends DestinationError {
+  constructor(where: string, cause: DestinationError) {
+    super(cause.code, cause.kind, `${where}: ${cause.message}`, { cause });
+    this.name = "BatchWriteError";
+  }
+}
+
+export interface Sending {
+  readonly client: SqlClient;
+  readonly settings: WriteSettings;
+  readonly path: string;
+  readonly keyColumns: readonly string[];
+  /** Items naming a row that no longer exists are "nothing to do" (update/delete by key). */
+  readonly missingRowIsOk?: boolean;
+}
+
+/**
+ * Runs `sql` over `args` (one arg set per row); a failure is reported with the file and the row
+ * number of the item CrateDB rejected, or the range of rows the request carried.
+ */
+export async function sendRows(
+  sending: Sending,
+  sql: Sql,
+  args: readonly (readonly SqlValue[])[],
+  rowNumbers: readonly number[],
+): Promise<void> {
+  if (args.length === 0) return;
+  try {
+    await sending.client.bulk(sql.stmt, args, {
+      keyColumns: sending.keyColumns,
+      ...(sending.missingRowIsOk ? { missingRowIsOk: true } : {}),
+      ...(sending.settings.signal ? { signal: sending.settings.signal } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof CrateDbError) || error.kind === "transient") throw error;
+    const file = `batch file "${shownFileName(sending.path)}"`;
+    const keys = sending.keyColumns.map((c) => `"${shownColumnName(c)}"`).join(", ");
+    const row = error.item === undefined ? undefined : rowNumbers[error.item];
+    const where =
+      row !== undefined
+        ? `${file}, row ${row} (key columns ${keys})`
+        : `${file}, rows ${rowRange(rowNumbers)}`;
+    throw new BatchWriteError(where, error);
+  }
+}
+
+/** "first–last" of row numbers that folding may have put out of order (no spread: arrays are large). */
+function rowRange(rowNumbers: readonly number[]): string {
+  let first = Number.POSITIVE_INFINITY;
+  let last = 0;
+  for (const n of rowNumbers) {
+    if (n < first) first = n;
+    if (n > last) last = n;
+  }
+  return `${first}–${last}`;
+}
+
+/** Rows as arg sets: values are already what CrateDB takes (the sentinel never reaches here). */
+export const asArgs = (rows: readonly (readonly BatchValue[])[]): readonly (readonly SqlValue[])[] =>
+  rows as readonly (readonly SqlValue[])[];

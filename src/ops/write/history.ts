@@ -1,0 +1,239 @@
+/**
+ * WriteHistoryBatch (fivetran-protocol.md §7.9): earliest_start → replace → update → delete, all
+ * files of a step before the next. Every "by key" match uses the source key K (the primary key
+ * without `_fivetran_start`). Steps whose statements are searches (non-key predicates) run after a
+ * REFRESH and, within the step, refresh again before touching a key written since (KeyedPipeline
+ * in search-based mode). See docs/write-batch.md for the idempotency argument.
+ */
+import { shownFileName } from "../../batch/index.ts";
+import { keyCastFor } from "../../cratedb/sql/fence.ts";
+import { upsertRows } from "../../cratedb/sql/write.ts";
+import {
+  closeActiveVersion,
+  closeVersionsBefore,
+  deleteVersionsFrom,
+} from "../../cratedb/sql/write-history.ts";
+import type { SqlClient, SqlValue } from "../../cratedb/sql-client.ts";
+import { DestinationError } from "../../errors.ts";
+import { info } from "../../log.ts";
+import { SYSTEM_COLUMN } from "../../table-def.ts";
+import {
+  asArgs,
+  type BatchSource,
+  checkRequestedNames,
+  refresh,
+  runStep,
+  sendRows,
+  type WriteSettings,
+} from "./files.ts";
+import { completeUpdates } from "./history-update.ts";
+import { indexesOf, keyOf, lastPerKey, onePerKey, primaryKey, requireKey } from "./rows.ts";
+
+export interface WriteHistoryFiles {
+  readonly earliestStartFiles: readonly string[];
+  readonly replaceFiles: readonly string[];
+  readonly updateFiles: readonly string[];
+  readonly deleteFiles: readonly string[];
+}
+
+export interface WriteHistoryCounts {
+  earliest: number;
+  replaced: number;
+  updated: number;
+  skippedUpdates: number;
+  deleted: number;
+}
+
+const HISTORY_COLUMNS = [SYSTEM_COLUMN.start, SYSTEM_COLUMN.end, SYSTEM_COLUMN.active] as const;
+
+interface Context {
+  readonly client: SqlClient;
+  readonly source: BatchSource;
+  readonly settings: WriteSettings;
+  /** K: the source key. */
+  readonly keyColumns: readonly string[];
+}
+
+export async function writeHistoryBatch(
+  client: SqlClient,
+  source: BatchSource,
+  files: WriteHistoryFiles,
+  settings: WriteSettings,
+): Promise<WriteHistoryCounts> {
+  checkRequestedNames(source);
+  const { ref, table } = source;
+  const missing = HISTORY_COLUMNS.filter((name) => !table.columns.some((c) => c.name === name));
+  if (missing.length > 0 || !primaryKey(table).includes(SYSTEM_COLUMN.start)) {
+    throw new DestinationError(
+      "TABLE_NOT_HISTORY",
+      "user",
+      `Table "${ref.schema}"."${ref.table}" is not a history mode table: it needs the columns ${HISTORY_COLUMNS.map((c) => `"${c}"`).join(", ")} with "${SYSTEM_COLUMN.start}" in the primary key.`,
+    );
+  }
+  const keyColumns = primaryKey(table).filter((c) => c !== SYSTEM_COLUMN.start);
+  requireKey(ref, keyColumns);
+  const ctx: Context = { client, source, settings, keyColumns };
+  const counts: WriteHistoryCounts = { earliest: 0, replaced: 0, updated: 0, skippedUpdates: 0, deleted: 0 };
+  const searchable = () => refresh(client, ref, settings);
+
+  // Rows a failed earlier attempt left unrefreshed must be seen by the searches below.
+  await searchable();
+  if (files.earliestStartFiles.length > 0) {
+    counts.earliest = await earliestStart(ctx, files.earliestStartFiles, "delete");
+    await searchable();
+    await earliestStart(ctx, files.earliestStartFiles, "close");
+  }
+  counts.replaced = await replaceVersions(ctx, files.replaceFiles);
+  if (files.updateFiles.length > 0) {
+    await searchable();
+    const updates = await updateVersions(ctx, files.updateFiles);
+    counts.updated = updates.written;
+    counts.skippedUpdates = updates.skipped;
+  }
+  if (files.deleteFiles.length > 0) {
+    await searchable();
+    counts.deleted = await closeDeleted(ctx, files.deleteFiles);
+  }
+  await searchable();
+  info(
+    `wrote history batch to ${ref.schema}.${ref.table}: ${counts.earliest} earliest-start, ${counts.replaced} replace, ${counts.updated} update (${counts.skippedUpdates} without a base version skipped), ${counts.deleted} delete rows`,
+  );
+  return counts;
+}
+
+/**
+ * Step 1, in two passes over the earliest-start files with a REFRESH between them (the second
+ * pass must not find the versions the first deleted): delete versions starting at or after `s`,
+ * then close what remains active or overlapping at `s − 1 ms`. Per key only the earliest `s`
+ * matters: both passes with the smaller start include the effect of the larger one.
+ */
+async function earliestStart(
+  ctx: Context,
+  paths: readonly string[],
+  pass: "delete" | "close",
+): Promise<number> {
+  const { ref } = ctx.source;
+  const required = [...ctx.keyColumns, SYSTEM_COLUMN.start];
+  const sql =
+    pass === "delete" ? deleteVersionsFrom(ref, ctx.keyColumns) : closeVersionsBefore(ref, ctx.keyColumns);
+  return runStep(
+    ctx.client,
+    ctx.source,
+    ctx.settings,
+    paths,
+    { required, searchBased: true, keyColumns: ctx.keyColumns },
+    (sending, chunk) => {
+      const keyIndexes = indexesOf(chunk.columns, ctx.keyColumns);
+      const startIndex = indexesOf(chunk.columns, [SYSTEM_COLUMN.start])[0]!;
+      const prepared = onePerKey(
+        shownFileName(sending.path),
+        chunk,
+        keyIndexes,
+        (kept, next) => Number(kept[startIndex]) <= Number(next[startIndex]),
+        [...keyIndexes, startIndex],
+      );
+      const args = prepared.rows.map((row): SqlValue[] => {
+        const key = keyIndexes.map((i) => row[i] as SqlValue);
+        const start = Number(row[startIndex]);
+        return pass === "delete" ? [...key, start] : [start - 1, ...key, start];
+      });
+      return { keys: prepared.keys, run: () => sendRows(sending, sql, args, prepared.rowNumbers) };
+    },
+  );
+}
+
+/** Step 2: every row is a version, inserted or overwritten on (K, start) — by full primary key. */
+async function replaceVersions(ctx: Context, paths: readonly string[]): Promise<number> {
+  const pk = primaryKey(ctx.source.table);
+  let statement: { columns: readonly string[]; stmt: ReturnType<typeof upsertRows> } | undefined;
+  const required = [...pk, SYSTEM_COLUMN.synced];
+  return runStep(
+    ctx.client,
+    ctx.source,
+    ctx.settings,
+    paths,
+    { required, keyColumns: pk },
+    (sending, chunk) => {
+      if (statement?.columns !== chunk.columns) {
+        statement = {
+          columns: chunk.columns,
+          stmt: upsertRows(ctx.source.ref, chunk.columns, pk, keyCastFor(ctx.source.table.columns, pk[0])),
+        };
+      }
+      const sql = statement.stmt;
+      const prepared = lastPerKey(shownFileName(sending.path), chunk, indexesOf(chunk.columns, pk));
+      return {
+        keys: prepared.keys,
+        run: () => sendRows(sending, sql, asArgs(prepared.rows), prepared.rowNumbers),
+      };
+    },
+  );
+}
+
+/** Step 3: update rows completed from their base versions, then written like replace rows. */
+async function updateVersions(
+  ctx: Context,
+  paths: readonly string[],
+): Promise<{ written: number; skipped: number }> {
+  const { client, source, settings } = ctx;
+  const pk = primaryKey(source.table);
+  const tableColumns = source.table.columns.map((c) => c.name);
+  const sql = upsertRows(source.ref, tableColumns, pk, keyCastFor(source.table.columns, pk[0]));
+  const required = [...ctx.keyColumns, SYSTEM_COLUMN.synced, ...HISTORY_COLUMNS];
+  let written = 0;
+  let skipped = 0;
+  await runStep(
+    client,
+    source,
+    settings,
+    paths,
+    { required, searchBased: true, keyColumns: pk },
+    (sending, chunk) => {
+      const keyIndexes = indexesOf(chunk.columns, ctx.keyColumns);
+      const keys = new Set(chunk.rows.map((row) => keyOf(row, keyIndexes)));
+      return {
+        keys: [...keys],
+        run: async () => {
+          const file = shownFileName(sending.path);
+          const done = await completeUpdates(
+            client,
+            source.ref,
+            source.table,
+            ctx.keyColumns,
+            file,
+            chunk,
+            settings,
+          );
+          written += done.rows.length;
+          skipped += done.skipped;
+          await sendRows(sending, sql, asArgs(done.rows), done.rowNumbers);
+        },
+      };
+    },
+  );
+  return { written, skipped };
+}
+
+/** Step 4: the active version of each deleted key ends at the file's `_fivetran_end`. */
+async function closeDeleted(ctx: Context, paths: readonly string[]): Promise<number> {
+  const sql = closeActiveVersion(ctx.source.ref, ctx.keyColumns);
+  const required = [...ctx.keyColumns, SYSTEM_COLUMN.synced, SYSTEM_COLUMN.end];
+  return runStep(
+    ctx.client,
+    ctx.source,
+    ctx.settings,
+    paths,
+    { required, searchBased: true, keyColumns: ctx.keyColumns },
+    (sending, chunk) => {
+      const keyIndexes = indexesOf(chunk.columns, ctx.keyColumns);
+      const endIndex = indexesOf(chunk.columns, [SYSTEM_COLUMN.end])[0]!;
+      // The first delete of a key closes its active version; later ones find none (no-ops).
+      const prepared = onePerKey(shownFileName(sending.path), chunk, keyIndexes, () => true);
+      const args = prepared.rows.map((row): SqlValue[] => [
+        row[endIndex] as SqlValue,
+        ...keyIndexes.map((i) => row[i] as SqlValue),
+      ]);
+      return { keys: prepared.keys, run: () => sendRows(sending, sql, args, prepared.rowNumbers) };
+    },
+  );
+}

@@ -1,0 +1,256 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { CrateClient } from "../../../src/cratedb/client/crate-client.ts";
+import { createTable } from "../../../src/ops/table/create.ts";
+import type { TableDef } from "../../../src/table-def.ts";
+import { batchDir, type Cell } from "../../helpers/batch-writer.ts";
+import { uniqueSchema } from "../../helpers/cratedb.ts";
+import { col, dropSchema, selectRows, testClient } from "../../helpers/ops.ts";
+import { type BatchSpec, runHistoryBatch, TESTER_NULL, U } from "../../helpers/write-batch.ts";
+
+let client: CrateClient;
+let dir: string;
+let cleanup: () => Promise<void>;
+const schema = uniqueSchema("ops_history");
+const N = TESTER_NULL;
+
+const HISTORY: TableDef = {
+  name: "history",
+  columns: [
+    col("id", "INT", true),
+    col("col1", "STRING"),
+    col("col2", "INT"),
+    col("_fivetran_start", "UTC_DATETIME", true),
+    col("_fivetran_end", "UTC_DATETIME"),
+    col("_fivetran_active", "BOOLEAN"),
+    col("_fivetran_synced", "UTC_DATETIME"),
+  ],
+};
+const EARLIEST = HISTORY.columns.filter((c) => c.name === "id" || c.name === "_fivetran_start");
+const SHOWN = ["id", "col1", "col2", "_fivetran_start", "_fivetran_end", "_fivetran_active"];
+const ORDER = ["id", "_fivetran_start"];
+
+const MAX = "9999-12-31T23:59:59.999Z";
+const T = (n: number) => `2024-01-0${n}T00:00:00.000Z`;
+const ms = (iso: string) => Date.parse(iso);
+const SYNCED = "2024-02-01T00:00:00Z";
+
+/** A full row: id, col1, col2, start, end, active, synced. */
+const row = (id: number, c1: Cell, c2: Cell, start: string, end: string, active: boolean): Cell[] => [
+  String(id),
+  c1,
+  c2,
+  start,
+  end,
+  String(active),
+  SYNCED,
+];
+
+async function historyTable(name: string, existing: Cell[][] = []) {
+  const ref = { schema, table: name };
+  await createTable(client, ref, { ...HISTORY, name }, {});
+  if (existing.length > 0)
+    await runHistoryBatch(client, dir, ref, HISTORY, { replace: [{ rows: existing }] });
+  return ref;
+}
+
+const shown = (ref: { schema: string; table: string }) => selectRows(client, ref, SHOWN, ORDER);
+
+before(async () => {
+  client = testClient();
+  ({ dir, cleanup } = await batchDir());
+});
+after(async () => {
+  await dropSchema(client, schema);
+  await client.close();
+  await cleanup();
+});
+
+/** fivetran-protocol.md §7.9, worked example. */
+const EXISTING = [row(1, "pqr", "2", T(2), MAX, true), row(2, "mno", "3", T(2), MAX, true)];
+const T5_END = new Date(ms(T(5)) - 1).toISOString();
+const WORKED: BatchSpec = {
+  earliest: [
+    {
+      columns: EARLIEST,
+      rows: [
+        ["1", T(3)],
+        ["2", T(4)],
+      ],
+    },
+  ],
+  update: [
+    {
+      rows: [
+        row(1, "def", U, T(5), MAX, true),
+        row(1, "xyz", U, T(3), T5_END, false),
+        row(2, U, "1000", T(4), MAX, true),
+      ],
+    },
+  ],
+};
+const WORKED_RESULT = [
+  [1, "pqr", 2, ms(T(2)), ms(T(3)) - 1, false],
+  [1, "xyz", 2, ms(T(3)), ms(T(5)) - 1, false],
+  [1, "def", 2, ms(T(5)), ms(MAX), true],
+  [2, "mno", 3, ms(T(2)), ms(T(4)) - 1, false],
+  [2, "mno", 1000, ms(T(4)), ms(MAX), true],
+];
+
+describe("WriteHistoryBatch", () => {
+  test("the worked example of the protocol gives exactly the documented versions", async () => {
+    const ref = await historyTable("worked", EXISTING);
+    await runHistoryBatch(client, dir, ref, HISTORY, WORKED);
+    assert.deepEqual(await shown(ref), WORKED_RESULT);
+  });
+
+  test("the worked example converges when re-run after failing after any step", async () => {
+    const partials: [string, BatchSpec][] = [
+      ["earliest start", { earliest: WORKED.earliest! }],
+      [
+        "the first update row",
+        { earliest: WORKED.earliest!, update: [{ rows: [WORKED.update![0]!.rows[1]!] }] },
+      ],
+      ["everything", WORKED],
+    ];
+    for (const [i, [, partial]] of partials.entries()) {
+      const ref = await historyTable(`rerun_${i}`, EXISTING);
+      await runHistoryBatch(client, dir, ref, HISTORY, partial);
+      await runHistoryBatch(client, dir, ref, HISTORY, WORKED);
+      assert.deepEqual(await shown(ref), WORKED_RESULT);
+    }
+  });
+
+  test("earliest start removes overlapping versions and closes the remaining latest one before the new start", async () => {
+    const ref = await historyTable("overlap", [
+      row(1, "a", "1", T(1), new Date(ms(T(3)) - 1).toISOString(), false),
+      row(1, "b", "2", T(3), MAX, true),
+      row(2, "z", "9", T(1), MAX, true),
+    ]);
+    await runHistoryBatch(client, dir, ref, HISTORY, {
+      earliest: [{ columns: EARLIEST, rows: [["1", T(2)]] }],
+      replace: [{ rows: [row(1, "c", "3", T(2), MAX, true)] }],
+    });
+    assert.deepEqual(await shown(ref), [
+      [1, "a", 1, ms(T(1)), ms(T(2)) - 1, false],
+      [1, "c", 3, ms(T(2)), ms(MAX), true],
+      [2, "z", 9, ms(T(1)), ms(MAX), true],
+    ]);
+  });
+
+  test("replace rows are versions as given, several per key, overwritten on a re-sent start", async () => {
+    const ref = await historyTable("replace");
+    const versions = [
+      row(1, "a", "1", T(1), new Date(ms(T(2)) - 1).toISOString(), false),
+      row(1, "b", "2", T(2), MAX, true),
+    ];
+    await runHistoryBatch(client, dir, ref, HISTORY, { replace: [{ rows: versions }] });
+    await runHistoryBatch(client, dir, ref, HISTORY, {
+      replace: [{ rows: [row(1, "B", "2", T(2), MAX, true)] }],
+    });
+    assert.deepEqual(await shown(ref), [
+      [1, "a", 1, ms(T(1)), ms(T(2)) - 1, false],
+      [1, "B", 2, ms(T(2)), ms(MAX), true],
+    ]);
+  });
+
+  test("an update row takes its base from a replace row of the same batch, and one without a base is skipped", async () => {
+    const ref = await historyTable("base_in_batch");
+    await runHistoryBatch(client, dir, ref, HISTORY, {
+      earliest: [
+        {
+          columns: EARLIEST,
+          rows: [
+            ["1", T(1)],
+            ["3", T(2)],
+          ],
+        },
+      ],
+      replace: [{ rows: [row(1, "a", "1", T(1), new Date(ms(T(2)) - 1).toISOString(), false)] }],
+      update: [{ rows: [row(1, U, "5", T(2), MAX, true), row(3, "orphan", U, T(2), MAX, true)] }],
+    });
+    assert.deepEqual(await shown(ref), [
+      [1, "a", 1, ms(T(1)), ms(T(2)) - 1, false],
+      [1, "a", 5, ms(T(2)), ms(MAX), true],
+    ]);
+  });
+
+  test("update rows of one key across chunks build on each other in start order", async () => {
+    const ref = await historyTable("chain", [row(1, "a", "1", T(1), MAX, true)]);
+    const end = (n: number) => new Date(ms(T(n + 1)) - 1).toISOString();
+    await runHistoryBatch(
+      client,
+      dir,
+      ref,
+      HISTORY,
+      {
+        earliest: [{ columns: EARLIEST, rows: [["1", T(2)]] }],
+        update: [
+          {
+            rows: [
+              row(1, "b", U, T(2), end(2), false),
+              row(1, U, "3", T(3), end(3), false),
+              row(1, "d", U, T(4), MAX, true),
+            ],
+          },
+        ],
+      },
+      32,
+    );
+    assert.deepEqual(await shown(ref), [
+      [1, "a", 1, ms(T(1)), ms(T(2)) - 1, false],
+      [1, "b", 1, ms(T(2)), ms(T(3)) - 1, false],
+      [1, "b", 3, ms(T(3)), ms(T(4)) - 1, false],
+      [1, "d", 3, ms(T(4)), ms(MAX), true],
+    ]);
+  });
+
+  test("a delete ends the active version at the file's end time, and deleting a missing key does nothing", async () => {
+    const ref = await historyTable("delete", [
+      row(1, "a", "1", T(1), MAX, true),
+      row(2, "b", "2", T(1), MAX, true),
+    ]);
+    const del = (id: number, end: string): Cell[] => [String(id), N, N, N, end, "false", SYNCED];
+    const batch: BatchSpec = { delete: [{ rows: [del(1, T(5)), del(1, T(6)), del(9, T(5))] }] };
+    await runHistoryBatch(client, dir, ref, HISTORY, batch);
+    await runHistoryBatch(client, dir, ref, HISTORY, batch);
+    assert.deepEqual(await shown(ref), [
+      [1, "a", 1, ms(T(1)), ms(T(5)), false],
+      [2, "b", 2, ms(T(1)), ms(MAX), true],
+    ]);
+  });
+
+  test("update rows find their base version by a DECIMAL key whose stored form drops trailing zeros", async () => {
+    const def: TableDef = {
+      name: "decimal_key",
+      columns: HISTORY.columns.map((c) =>
+        c.name === "id" ? { ...c, type: "DECIMAL", decimal: { precision: 10, scale: 2 } } : c,
+      ),
+    };
+    const ref = { schema, table: "decimal_key" };
+    await createTable(client, ref, def, {});
+    const decimalRow = (c1: Cell, c2: Cell, start: string, end: string, active: boolean): Cell[] => [
+      "12.50",
+      c1,
+      c2,
+      start,
+      end,
+      String(active),
+      SYNCED,
+    ];
+    await runHistoryBatch(client, dir, ref, def, {
+      replace: [{ rows: [decimalRow("a", "1", T(1), MAX, true)] }],
+    });
+    await runHistoryBatch(client, dir, ref, def, {
+      earliest: [{ columns: EARLIEST, rows: [["12.50", T(2)]] }],
+      update: [{ rows: [decimalRow(U, "2", T(2), MAX, true)] }],
+    });
+    assert.deepEqual(
+      await selectRows(client, ref, ["col1", "col2", "_fivetran_active"], ["_fivetran_start"]),
+      [
+        ["a", 1, false],
+        ["a", 2, true],
+      ],
+    );
+  });
+});
