@@ -21,6 +21,7 @@ import { writeBatch } from "../src/ops/write/batch.ts";
 import type { ColumnDef, TableDef } from "../src/table-def.ts";
 import { PROBE_TABLE, probeRows } from "../test/batch/memory-table.ts";
 import { batchDir, type Cell, writeBatchFile } from "../test/helpers/batch-writer.ts";
+import { call } from "../test/helpers/ops.ts";
 import { startSimulator } from "../test/simulator/simulator.ts";
 
 function wide(factor: number): { table: TableDef; rows: (count: number) => Generator<Cell[]> } {
@@ -99,10 +100,10 @@ async function measure(
   const csvBytes = (await stat(plain.path)).size;
   const file = await writeBatchFile({ dir, format, columns: table.columns, rows: rows(count), ...params });
   const ref = { schema, table: `${table.name}_${format}` };
-  if (target === client) await createTable(client, ref, table, {});
+  if (target === client) await createTable(call(client), ref, table, {});
   const started = performance.now();
   const counts = await writeBatch(
-    target,
+    call(target),
     { ref, table, keys: file.keys, fileParams: file.fileParams, format },
     { replaceFiles: [file.path], updateFiles: [], deleteFiles: [] },
     { concurrency: 4 },

@@ -17,8 +17,8 @@ import {
   selectProbeRows,
 } from "../cratedb/sql/probe-table.ts";
 import { DestinationError } from "../errors.ts";
-import { warning } from "../log.ts";
 import type { TableRef } from "../table-def.ts";
+import type { CallLog } from "./context.ts";
 
 export const CONNECTION_TESTS = ["connect", "authenticate", "version", "permissions"] as const;
 export type ConnectionTestName = (typeof CONNECTION_TESTS)[number];
@@ -26,13 +26,20 @@ export type ConnectionTestName = (typeof CONNECTION_TESTS)[number];
 /** Fivetran system columns start with `_`, which CrateDB accepts in column names from 6.2 on. */
 export const MINIMUM_VERSION = [6, 2, 0] as const;
 
+/** What a connection test needs of its call: node probes besides SQL, and the call's log. */
+export interface TestCall {
+  readonly client: CrateClient;
+  readonly signal: AbortSignal | undefined;
+  readonly log: CallLog;
+}
+
 /**
- * Runs one named test. `connect` builds the client (parsing the configuration), so a bad
+ * Runs one named test. `open` builds the call (parsing the configuration), so a bad
  * configuration is reported as the test's failure too.
  */
 export async function runConnectionTest(
   name: string,
-  connect: () => CrateClient,
+  open: () => TestCall,
   signal?: AbortSignal,
 ): Promise<string | undefined> {
   if (!(CONNECTION_TESTS as readonly string[]).includes(name)) {
@@ -40,7 +47,7 @@ export async function runConnectionTest(
   }
   let failure: string | undefined;
   try {
-    failure = await runTest(name as ConnectionTestName, connect(), signal);
+    failure = await runTest(name as ConnectionTestName, open());
   } catch (error) {
     // A test cut short (shutdown, caller gone) has no result: the abort's reason answers the call.
     signal?.throwIfAborted();
@@ -52,12 +59,8 @@ export async function runConnectionTest(
   return failure;
 }
 
-async function runTest(
-  name: ConnectionTestName,
-  connected: CrateClient,
-  signal: AbortSignal | undefined,
-): Promise<string | undefined> {
-  const client = connected.withTag("Test", randomBytes(4).toString("hex"));
+async function runTest(name: ConnectionTestName, call: TestCall): Promise<string | undefined> {
+  const { client, signal } = call;
   switch (name) {
     case "connect":
       return checkConnect(client, signal);
@@ -66,7 +69,7 @@ async function runTest(
     case "version":
       return checkVersion(client, signal);
     case "permissions":
-      return checkPermissions(client, signal);
+      return checkPermissions(client, signal, call.log);
   }
 }
 
@@ -170,7 +173,11 @@ const STEPS = {
   drop: { action: "drop a table", privilege: "DDL" },
 } as const;
 
-async function checkPermissions(client: CrateClient, signal?: AbortSignal): Promise<string | undefined> {
+async function checkPermissions(
+  client: CrateClient,
+  signal: AbortSignal | undefined,
+  log: CallLog,
+): Promise<string | undefined> {
   const table: TableRef = {
     schema: `fivetran_probe_${Date.now().toString(36)}${randomBytes(3).toString("hex")}`,
     table: "probe",
@@ -221,7 +228,7 @@ async function checkPermissions(client: CrateClient, signal?: AbortSignal): Prom
       // left behind is named in the log.
       const drop = dropProbeTable(table);
       await client.sql(drop.stmt, drop.args).catch(() => {
-        warning(
+        log.warning(
           `The connection test could not drop its probe table "${table.schema}"."${table.table}"; drop it by hand.`,
         );
       });

@@ -7,7 +7,7 @@
  */
 import { Code, type Interceptor } from "@connectrpc/connect";
 import { type LogLevel, log } from "../log.ts";
-import { newRequestId, requestIdKey } from "./call-client.ts";
+import { newRequestId, requestIdKey } from "./call.ts";
 import { toConnectError } from "./responses.ts";
 import { queuedMsKey } from "./worker-limit.ts";
 

@@ -3,7 +3,7 @@ import type { CrateClient } from "../../src/cratedb/client/crate-client.ts";
 import { createTable } from "../../src/ops/table/create.ts";
 import type { TableDef, TableRef } from "../../src/table-def.ts";
 import { uniqueSchema } from "./cratedb.ts";
-import { col, insertRows } from "./ops.ts";
+import { call, col, insertRows } from "./ops.ts";
 
 export const SYNCED = Date.parse("2024-01-02T03:04:05.678Z");
 
@@ -48,7 +48,7 @@ export class Seeder {
 
   async seeded(def: TableDef = base, rows: unknown[][] = ROWS, names = NAMES): Promise<TableRef> {
     const ref = this.nextRef();
-    await createTable(this.#client, ref, { ...def, name: ref.table }, {});
+    await createTable(call(this.#client), ref, { ...def, name: ref.table }, {});
     await insertRows(this.#client, ref, names, rows as never);
     return ref;
   }

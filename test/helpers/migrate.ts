@@ -1,12 +1,12 @@
 /** Tables and helpers shared by the Migrate integration tests. */
 import assert from "node:assert/strict";
 import type { CrateClient } from "../../src/cratedb/client/crate-client.ts";
-import type { MigrateOptions } from "../../src/ops/migrate/migrate.ts";
+import type { CallContext } from "../../src/ops/context.ts";
 import { createTable } from "../../src/ops/table/create.ts";
 import type { TableDef, TableRef } from "../../src/table-def.ts";
 import { StopAfter } from "./alter.ts";
 import { uniqueSchema } from "./cratedb.ts";
-import { col, insertRows } from "./ops.ts";
+import { call, col, insertRows } from "./ops.ts";
 
 export const T0 = Date.parse("2024-01-01T00:00:00.000Z");
 export const T1 = Date.parse("2024-02-01T00:00:00.000Z");
@@ -83,7 +83,7 @@ export class MigrateSeeder {
     table?: string,
   ): Promise<TableRef> {
     const ref = table === undefined ? this.nextRef() : { schema: this.schema, table };
-    await createTable(this.#client, ref, { ...def, name: ref.table }, {});
+    await createTable(call(this.#client), ref, { ...def, name: ref.table }, {});
     if (rows.length > 0) await insertRows(this.#client, ref, names, rows as never);
     return ref;
   }
@@ -95,26 +95,24 @@ export class MigrateSeeder {
  */
 export async function convergesAfterEachStep(
   setup: () => Promise<TableRef>,
-  operation: (ref: TableRef, options: MigrateOptions) => Promise<unknown>,
+  operation: (ref: TableRef, onStep?: CallContext["onStep"]) => Promise<unknown>,
   check: (ref: TableRef, label: string) => Promise<void>,
   minSteps = 2,
 ): Promise<void> {
   const steps: string[] = [];
   const first = await setup();
-  await operation(first, { onStep: (s) => void steps.push(s) });
+  await operation(first, (s) => void steps.push(s));
   await check(first, "uninterrupted");
   assert.ok(steps.length >= minSteps, steps.join(","));
   for (const stop of steps) {
     const ref = await setup();
     await assert.rejects(
-      operation(ref, {
-        onStep: (s) => {
-          if (s === stop) throw new StopAfter(s);
-        },
+      operation(ref, (s) => {
+        if (s === stop) throw new StopAfter(s);
       }),
       StopAfter,
     );
-    await operation(ref, {});
+    await operation(ref);
     await check(ref, `after stopping at ${stop}`);
   }
 }

@@ -3,7 +3,8 @@ import { CrateClient } from "../../src/cratedb/client/crate-client.ts";
 import type { CrateClientOptions } from "../../src/cratedb/client/options.ts";
 import { ident, qualified } from "../../src/cratedb/sql/ident.ts";
 import { TYPE_RECORDS } from "../../src/cratedb/sql/type-metadata.ts";
-import type { SqlValue } from "../../src/cratedb/sql-client.ts";
+import type { SqlClient, SqlValue } from "../../src/cratedb/sql-client.ts";
+import { type CallContext, callContext } from "../../src/ops/context.ts";
 import type { ColumnDef, FivetranType, TableRef } from "../../src/table-def.ts";
 import { endpoint } from "./cratedb.ts";
 
@@ -97,3 +98,7 @@ export function recording(client: CrateClient): { client: CrateClient; statement
   });
   return { client: proxy, statements };
 }
+
+/** A call context for running ops directly; `onStep` stops or interleaves after named steps. */
+export const call = (client: SqlClient, onStep?: CallContext["onStep"]): CallContext =>
+  callContext(client, { onStep });

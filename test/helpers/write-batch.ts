@@ -6,6 +6,7 @@ import type { BatchSource } from "../../src/ops/write/files.ts";
 import { writeHistoryBatch } from "../../src/ops/write/history.ts";
 import type { TableDef, TableRef } from "../../src/table-def.ts";
 import { type Cell, TESTER_NULL, type WriterColumn, writeBatchFile } from "./batch-writer.ts";
+import { call } from "./ops.ts";
 
 export const U: typeof UNMODIFIED = UNMODIFIED;
 export { TESTER_NULL };
@@ -83,7 +84,7 @@ export async function runWriteBatch(
   const update = await writeFiles(dir, table, spec.update);
   const del = await writeFiles(dir, table, spec.delete);
   await writeBatch(
-    client,
+    call(client),
     source(ref, table, { ...replace.keys, ...update.keys, ...del.keys }, spec.replace?.[0]?.format),
     { replaceFiles: replace.paths, updateFiles: update.paths, deleteFiles: del.paths },
     { concurrency: 3, ...(chunkBytes === undefined ? {} : { chunkBytes }) },
@@ -103,7 +104,7 @@ export async function runHistoryBatch(
   const update = await writeFiles(dir, table, spec.update);
   const del = await writeFiles(dir, table, spec.delete);
   await writeHistoryBatch(
-    client,
+    call(client),
     source(ref, table, { ...earliest.keys, ...replace.keys, ...update.keys, ...del.keys }),
     {
       earliestStartFiles: earliest.paths,

@@ -13,7 +13,7 @@ import type { TableDef } from "../../src/table-def.ts";
 import { batchDir } from "../helpers/batch-writer.ts";
 import { endpoint, uniqueSchema } from "../helpers/cratedb.ts";
 import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
-import { col, dropSchema, selectRows, testClient } from "../helpers/ops.ts";
+import { call, col, dropSchema, selectRows, testClient } from "../helpers/ops.ts";
 import { runWriteBatch, U } from "../helpers/write-batch.ts";
 
 const schema = uniqueSchema("hostile_late");
@@ -52,7 +52,7 @@ const slowNetworkClient = (): CrateClient =>
 async function table(name: string) {
   const ref = { schema, table: name };
   const client = testClient();
-  await createTable(client, ref, { ...ITEMS, name }, {});
+  await createTable(call(client), ref, { ...ITEMS, name }, {});
   await client.close();
   return ref;
 }
@@ -129,7 +129,7 @@ test("a truncate held past the timeout and released after later rows arrived del
       return true;
     };
     // Everything synced before T2 goes (every row), the cutoff given as the Fivetran request does.
-    await truncate(client, { ref, syncedColumn: "_fivetran_synced", deleteBeforeMs: Date.parse(T2) });
+    await truncate(call(client), { ref, syncedColumn: "_fivetran_synced", deleteBeforeMs: Date.parse(T2) });
     proxy.hold = () => false;
     // The next sync brings the rows back, synced before the held truncate's cutoff.
     await runWriteBatch(client, dir, ref, ITEMS, { replace: [{ rows: ids.map((id) => [id, "4", T1]) }] });

@@ -4,7 +4,8 @@ import { after, before, test } from "node:test";
 import { CrateClient } from "../../src/cratedb/client/crate-client.ts";
 import type { CrateClientOptions } from "../../src/cratedb/client/options.ts";
 import { setLogSink } from "../../src/log.ts";
-import { runConnectionTest } from "../../src/ops/connection-tests.ts";
+import { runConnectionTest, type TestCall } from "../../src/ops/connection-tests.ts";
+import { callLog } from "../../src/ops/context.ts";
 import { parseConfiguration } from "../../src/rpc/config.ts";
 import { deadUrl } from "../cratedb/client/fake-node.ts";
 import { endpoint, simulatorOnly, simulatorTls } from "../helpers/cratedb.ts";
@@ -12,18 +13,18 @@ import { endpoint, simulatorOnly, simulatorTls } from "../helpers/cratedb.ts";
 const clients: CrateClient[] = [];
 const fast = { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5, totalMs: 2000 };
 
-function connectWith(configuration: Record<string, string>): () => CrateClient {
+function connectWith(configuration: Record<string, string>): () => TestCall {
   return () => {
     const options: CrateClientOptions = { ...parseConfiguration(configuration).client, retry: fast };
     const c = new CrateClient(options);
     clients.push(c);
-    return c;
+    return { client: c, signal: undefined, log: callLog(undefined) };
   };
 }
 
 const db = endpoint();
 const base = { url: db.url, username: db.username, password: db.password };
-const admin = connectWith(base)();
+const admin = connectWith(base)().client;
 
 // Users made for these tests, dropped afterwards.
 const suffix = randomBytes(3).toString("hex");

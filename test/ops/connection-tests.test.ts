@@ -2,13 +2,21 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DestinationError } from "../../src/errors.ts";
 import { CONNECTION_TESTS, runConnectionTest } from "../../src/ops/connection-tests.ts";
+import { callLog } from "../../src/ops/context.ts";
 import { TEST } from "../../src/rpc/form.ts";
 import { clientFixture } from "../cratedb/client/client-fixture.ts";
 import { bulkOk, crateError, deadUrl, type Handler, json, rowcountOk } from "../cratedb/client/fake-node.ts";
 
 const { client, node } = clientFixture();
-const connectTo = (urls: string[]) => () =>
-  client(urls, { retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, totalMs: 1000 } });
+/** The call the Test RPC opens: its client tagged with the call's request id. */
+const connectTo = (urls: string[]) => () => ({
+  client: client(urls, { retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, totalMs: 1000 } }).withTag(
+    "Test",
+    "0a1b2c3d4e5f",
+  ),
+  signal: undefined,
+  log: callLog("0a1b2c3d4e5f"),
+});
 
 const root =
   (version: string): Handler =>
@@ -71,7 +79,8 @@ test("authenticate succeeds when a statement runs", async () => {
   const n = await node(root("6.2.4"));
   assert.equal(await runConnectionTest("authenticate", connectTo([n.url])), undefined);
   assert.equal(n.requests[0]!.body!.stmt, "SELECT 1");
-  assert.match(n.requests[0]!.comment ?? "", /^\/\* fivetran:Test req=[0-9a-f]{8} q=[0-9a-f]{12} \*\/ $/);
+  // The call's own request id, not one of the test's making: statements match the call's log line.
+  assert.match(n.requests[0]!.comment ?? "", /^\/\* fivetran:Test req=0a1b2c3d4e5f q=[0-9a-f]{12} \*\/ $/);
 });
 
 test("version fails below 6.2 naming the node and why underscores matter", async () => {

@@ -18,6 +18,7 @@ import type {
 } from "../sql-client.ts";
 import { runBulk } from "./bulk.ts";
 import { stringifyExact } from "./exact-json.ts";
+import { Limiter } from "./limiter.ts";
 import type { CrateClientOptions } from "./options.ts";
 import { badResponse, flatValues, parseResponse } from "./response.ts";
 import {
@@ -73,19 +74,25 @@ export class CrateClient implements SqlClient {
   readonly #shared: Shared;
   /** `<rpc> req=<id>`, named in each statement's leading comment and in retry warnings. */
   readonly #label: string | undefined;
+  /** A tagged view's requests in flight, at most `concurrency` (one call's share). */
+  readonly #limiter: Limiter | undefined;
 
   constructor(options: CrateClientOptions);
   constructor(shared: Shared, label: string);
   constructor(from: CrateClientOptions | Shared, label?: string) {
     this.#shared = "transport" in from ? from : { transport: new Transport(from), options: from };
     this.#label = label;
+    this.#limiter = label === undefined ? undefined : new Limiter(this.#shared.options.concurrency);
   }
 
   get options(): CrateClientOptions {
     return this.#shared.options;
   }
 
-  /** A view of this client whose statements start with `/* fivetran:<rpc> req=<id> q=… *\/`. */
+  /**
+   * A view of this client for one RPC call: its statements start with
+   * `/* fivetran:<rpc> req=<id> q=… *\/`, and at most `concurrency` of its requests are in flight.
+   */
   withTag(rpc: string, requestId: string): CrateClient {
     return new CrateClient(this.#shared, `${safeTagText(rpc)} req=${safeTagText(requestId)}`);
   }
@@ -190,7 +197,9 @@ export class CrateClient implements SqlClient {
         gzipped,
       };
     };
-    return this.#shared.transport.send(prepare, send);
+    const transport = this.#shared.transport;
+    if (this.#limiter === undefined) return transport.send(prepare, send);
+    return this.#limiter.run(() => transport.send(prepare, send));
   }
 }
 

@@ -6,12 +6,9 @@
  */
 
 import { addColumns, dropColumn } from "../../cratedb/sql/ddl.ts";
-import type { SqlClient } from "../../cratedb/sql-client.ts";
 import { DestinationError } from "../../errors.ts";
-import { info, warning } from "../../log.ts";
 import type { TableDef, TableRef } from "../../table-def.ts";
-import { run } from "../run-sql.ts";
-import { type StepOptions, step } from "../steps.ts";
+import { type CallContext, run, step } from "../context.ts";
 import { physicalColumns, validateDefinition } from "../table/create.ts";
 import { type DescribedTable, inspectTable } from "../table/describe.ts";
 import { forgetColumnTypes, recordColumnTypes } from "../table/type-metadata.ts";
@@ -20,12 +17,8 @@ import { convertColumn, resumeConversions } from "./convert.ts";
 import { isNoop, planAlter } from "./plan.ts";
 import { discardLeftoverRebuild, rebuildTable } from "./rebuild.ts";
 
-async function inspectExisting(
-  client: SqlClient,
-  ref: TableRef,
-  options: StepOptions,
-): Promise<DescribedTable> {
-  const table = await inspectTable(client, ref, options);
+async function inspectExisting(ctx: CallContext, ref: TableRef): Promise<DescribedTable> {
+  const table = await inspectTable(ctx, ref);
   if (table === undefined) {
     throw new DestinationError(
       "TABLE_MISSING",
@@ -37,20 +30,19 @@ async function inspectExisting(
 }
 
 export async function alterTable(
-  client: SqlClient,
+  ctx: CallContext,
   ref: TableRef,
   def: TableDef,
   dropColumns: boolean,
-  options: StepOptions = {},
 ): Promise<void> {
   validateDefinition(ref, def);
-  let table = await inspectExisting(client, ref, options);
+  let table = await inspectExisting(ctx, ref);
   const requested = def.columns.map((c) => c.name);
-  if (await resumeConversions(client, table.physical, requested, options)) {
-    table = await inspectExisting(client, ref, options);
+  if (await resumeConversions(ctx, table.physical, requested)) {
+    table = await inspectExisting(ctx, ref);
   }
-  if (await discardLeftoverRebuild(client, table.physical, options)) {
-    table = await inspectExisting(client, ref, options);
+  if (await discardLeftoverRebuild(ctx, table.physical)) {
+    table = await inspectExisting(ctx, ref);
   }
   const plan = planAlter(table.columns, table.physical.primaryKey, def, dropColumns);
   if (table.physical.writeBlocked) {
@@ -63,32 +55,31 @@ export async function alterTable(
   if (plan.refused.size > 0) throw new AlterRefusedError(ref, plan.refused);
   if (isNoop(plan)) return;
 
-  const refused = await findLossyChanges(client, ref, plan.changes, options);
+  const refused = await findLossyChanges(ctx, ref, plan.changes);
   if (refused.size > 0) throw new AlterRefusedError(ref, refused);
   const fills = new Map<string, number>();
   if (plan.rebuild) {
     const key = plan.rebuild.filter((c) => c.primaryKey).map((c) => c.name);
     const existing = new Set(table.columns.map((c) => c.name));
-    for (const [c, n] of await countKeyFills(client, ref, key, existing, options)) fills.set(c, n);
+    for (const [c, n] of await countKeyFills(ctx, ref, key, existing)) fills.set(c, n);
   }
-  await options.onStep?.("check");
+  await ctx.onStep?.("check");
 
   if (plan.rebuild) {
     const final = plan.rebuild;
-    await rebuildTable(client, table.physical, final, plan.changes, options);
+    await rebuildTable(ctx, table.physical, final, plan.changes);
     for (const [column, n] of fills) {
-      warning(
+      ctx.log.warning(
         `${n} existing rows of ${ref.schema}.${ref.table} had no value for new primary-key column "${column}" and got its type's empty value (docs/alter-table.md)`,
       );
     }
-    await step(options, "record-types", async () => {
-      await recordColumnTypes(client, ref, final, options);
+    await step(ctx, "record-types", async () => {
+      await recordColumnTypes(ctx, ref, final);
       const kept = new Set(final.map((c) => c.name));
       await forgetColumnTypes(
-        client,
+        ctx,
         ref,
         table.columns.filter((c) => !kept.has(c.name)).map((c) => c.name),
-        options,
       );
     });
     return;
@@ -97,27 +88,27 @@ export async function alterTable(
   // Records first for columns whose CrateDB type doesn't change (added, relabelled): a reader
   // sees the new type as soon as the column exists.
   const relabelled = plan.changes.filter((c) => c.conversion.kind === "relabel").map((c) => c.to);
-  await step(options, "record-types", async () => {
-    await recordColumnTypes(client, ref, [...plan.add, ...relabelled], options);
+  await step(ctx, "record-types", async () => {
+    await recordColumnTypes(ctx, ref, [...plan.add, ...relabelled]);
   });
   if (plan.add.length > 0) {
-    await step(options, "add-columns", async () => {
-      await run(client, addColumns(ref, physicalColumns(plan.add)), options);
+    await step(ctx, "add-columns", async () => {
+      await run(ctx, addColumns(ref, physicalColumns(plan.add)));
     });
-    info(`added ${plan.add.length} columns to ${ref.schema}.${ref.table}`);
+    ctx.log.info(`added ${plan.add.length} columns to ${ref.schema}.${ref.table}`);
   }
   for (const change of plan.changes) {
     if (change.conversion.kind !== "convert") continue;
-    await convertColumn(client, ref, change, options);
-    await step(options, `convert:${change.to.name}:record-type`, async () => {
-      await recordColumnTypes(client, ref, [change.to], options);
+    await convertColumn(ctx, ref, change);
+    await step(ctx, `convert:${change.to.name}:record-type`, async () => {
+      await recordColumnTypes(ctx, ref, [change.to]);
     });
   }
   if (plan.drop.length > 0) {
-    await step(options, "drop-columns", async () => {
-      for (const column of plan.drop) await run(client, dropColumn(ref, column), options);
-      await forgetColumnTypes(client, ref, plan.drop, options);
+    await step(ctx, "drop-columns", async () => {
+      for (const column of plan.drop) await run(ctx, dropColumn(ref, column));
+      await forgetColumnTypes(ctx, ref, plan.drop);
     });
-    info(`dropped ${plan.drop.length} columns from ${ref.schema}.${ref.table}`);
+    ctx.log.info(`dropped ${plan.drop.length} columns from ${ref.schema}.${ref.table}`);
   }
 }

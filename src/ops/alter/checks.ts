@@ -3,14 +3,14 @@
  * whole request with a Task naming the column; rows without a value for a new key column are
  * counted, to be reported.
  */
+
 import { CrateDbError } from "../../cratedb/errors.ts";
 import { countLossy, countNullKeys, countRows } from "../../cratedb/sql/alter.ts";
 import { refreshTable } from "../../cratedb/sql/ddl.ts";
 import { ident } from "../../cratedb/sql/ident.ts";
-import type { RequestOptions, SqlClient } from "../../cratedb/sql-client.ts";
 import { DestinationError } from "../../errors.ts";
 import type { TableRef } from "../../table-def.ts";
-import { count, run } from "../run-sql.ts";
+import { type CallContext, count, run } from "../context.ts";
 import type { TypeChange } from "./plan.ts";
 
 export class AlterRefusedError extends DestinationError {
@@ -29,15 +29,14 @@ const isCastFailure = (error: unknown): boolean => error instanceof CrateDbError
 
 /** Column → reason, for every type change some existing value would not survive. */
 export async function findLossyChanges(
-  client: SqlClient,
+  ctx: CallContext,
   ref: TableRef,
   changes: readonly TypeChange[],
-  options: RequestOptions,
 ): Promise<Map<string, string>> {
   const refused = new Map<string, string>();
   const checked = changes.filter((c) => c.conversion.lossy !== undefined);
   if (checked.length === 0) return refused;
-  await run(client, refreshTable(ref), options);
+  await run(ctx, refreshTable(ref));
   for (const change of checked) {
     const lossy = change.conversion.lossy;
     if (lossy === undefined) continue;
@@ -45,11 +44,7 @@ export async function findLossyChanges(
       change.to.type +
       (change.to.decimal ? `(${change.to.decimal.precision}, ${change.to.decimal.scale})` : "");
     try {
-      const n = await count(
-        client,
-        countLossy(ref, change.from.name, lossy(ident(change.from.name))),
-        options,
-      );
+      const n = await count(ctx, countLossy(ref, change.from.name, lossy(ident(change.from.name))));
       if (n > 0)
         refused.set(
           change.to.name,
@@ -68,19 +63,18 @@ export async function findLossyChanges(
  * key column the table doesn't have yet, rows holding NULL for a column that joins the key.
  */
 export async function countKeyFills(
-  client: SqlClient,
+  ctx: CallContext,
   ref: TableRef,
   newKeyColumns: readonly string[],
   existingColumns: ReadonlySet<string>,
-  options: RequestOptions,
 ): Promise<Map<string, number>> {
   const fills = new Map<string, number>();
-  await run(client, refreshTable(ref), options);
+  await run(ctx, refreshTable(ref));
   const added = newKeyColumns.filter((c) => !existingColumns.has(c));
-  const rows = added.length > 0 ? await count(client, countRows(ref), options) : 0;
+  const rows = added.length > 0 ? await count(ctx, countRows(ref)) : 0;
   for (const c of added) if (rows > 0) fills.set(c, rows);
   for (const c of newKeyColumns.filter((c) => existingColumns.has(c))) {
-    const n = await count(client, countNullKeys(ref, [c]), options);
+    const n = await count(ctx, countNullKeys(ref, [c]));
     if (n > 0) fills.set(c, n);
   }
   return fills;

@@ -9,41 +9,34 @@ import { copyConverted, countNonNull } from "../../cratedb/sql/alter.ts";
 import { addColumns, dropColumn, refreshTable, renameColumn } from "../../cratedb/sql/ddl.ts";
 import { ident } from "../../cratedb/sql/ident.ts";
 import { conversionColumnFor } from "../../cratedb/sql/names.ts";
-import type { SqlClient } from "../../cratedb/sql-client.ts";
 import { crateTypeFor } from "../../cratedb/type-map.ts";
 import { DestinationError } from "../../errors.ts";
-import { info, warning } from "../../log.ts";
 import type { TableRef } from "../../table-def.ts";
-import { run } from "../run-sql.ts";
-import { CLEANUP_TIMEOUT_MS, type StepOptions, step } from "../steps.ts";
+import { type CallContext, cleanupContext, requestOptions, run, step } from "../context.ts";
 import type { TypeChange } from "./plan.ts";
 
 /** Finishes or discards conversions an earlier attempt left; true when anything changed. */
 export async function resumeConversions(
-  client: SqlClient,
+  ctx: CallContext,
   table: PhysicalTable,
   requested: readonly string[],
-  options: StepOptions,
 ): Promise<boolean> {
   const present = new Set(table.columns.map((c) => c.name));
   let changed = false;
   for (const name of requested) {
     const helper = conversionColumnFor(name);
     if (!present.has(helper) || requested.includes(helper)) continue;
-    if (present.has(name)) await run(client, dropColumn(table.ref, helper), options);
-    else await run(client, renameColumn(table.ref, helper, name), options);
-    info(`${present.has(name) ? "discarded" : "finished"} an interrupted type change of column ${name}`);
+    if (present.has(name)) await run(ctx, dropColumn(table.ref, helper));
+    else await run(ctx, renameColumn(table.ref, helper, name));
+    ctx.log.info(
+      `${present.has(name) ? "discarded" : "finished"} an interrupted type change of column ${name}`,
+    );
     changed = true;
   }
   return changed;
 }
 
-export async function convertColumn(
-  client: SqlClient,
-  ref: TableRef,
-  change: TypeChange,
-  options: StepOptions,
-): Promise<void> {
+export async function convertColumn(ctx: CallContext, ref: TableRef, change: TypeChange): Promise<void> {
   if (change.conversion.kind !== "convert") return;
   const { expr } = change.conversion;
   const column = change.from.name;
@@ -53,16 +46,16 @@ export async function convertColumn(
 
   let dropped = false;
   try {
-    await step(options, `${label}:add-helper`, async () => {
-      await run(client, addColumns(ref, [target]), options);
+    await step(ctx, `${label}:add-helper`, async () => {
+      await run(ctx, addColumns(ref, [target]));
     });
-    await step(options, `${label}:copy`, async () => {
-      await run(client, refreshTable(ref), options); // UPDATE with a filter is search-based
-      await run(client, copyConverted(ref, column, helper, expr(ident(column))), options);
+    await step(ctx, `${label}:copy`, async () => {
+      await run(ctx, refreshTable(ref)); // UPDATE with a filter is search-based
+      await run(ctx, copyConverted(ref, column, helper, expr(ident(column))));
     });
-    await step(options, `${label}:verify`, async () => {
-      await run(client, refreshTable(ref), options);
-      const result = await run(client, countNonNull(ref, column, helper), options);
+    await step(ctx, `${label}:verify`, async () => {
+      await run(ctx, refreshTable(ref));
+      const result = await run(ctx, countNonNull(ref, column, helper));
       const [before, after] = [Number(result.rows[0]?.[0]), Number(result.rows[0]?.[1])];
       if (before !== after) {
         throw new DestinationError(
@@ -72,18 +65,18 @@ export async function convertColumn(
         );
       }
     });
-    await step(options, `${label}:drop-original`, async () => {
+    await step(ctx, `${label}:drop-original`, async () => {
       dropped = true;
-      await run(client, dropColumn(ref, column), options);
+      await run(ctx, dropColumn(ref, column));
     });
-    await step(options, `${label}:rename`, async () => {
-      await run(client, renameColumn(ref, helper, column), options);
+    await step(ctx, `${label}:rename`, async () => {
+      await run(ctx, renameColumn(ref, helper, column));
     });
   } catch (error) {
-    await cleanUpFailedConversion(client, ref, column, helper, dropped);
+    await cleanUpFailedConversion(ctx, ref, column, helper, dropped);
     throw error;
   }
-  info(
+  ctx.log.info(
     `changed column ${column} of ${ref.schema}.${ref.table} from ${change.from.type} to ${change.to.type}`,
   );
 }
@@ -94,21 +87,21 @@ export async function convertColumn(
  * and without the call's signal; what fails here the next AlterTable finishes (`resumeConversions`).
  */
 async function cleanUpFailedConversion(
-  client: SqlClient,
+  ctx: CallContext,
   ref: TableRef,
   column: string,
   helper: string,
   dropped: boolean,
 ): Promise<void> {
-  const options = { signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS) };
+  const cleanup = cleanupContext(ctx);
   try {
-    const table = await readPhysicalTable(client, ref, options);
+    const table = await readPhysicalTable(cleanup.client, ref, requestOptions(cleanup));
     const present = new Set(table?.columns.map((c) => c.name));
     if (!present.has(helper)) return;
-    if (present.has(column)) await run(client, dropColumn(ref, helper), options);
-    else if (dropped) await run(client, renameColumn(ref, helper, column), options);
+    if (present.has(column)) await run(cleanup, dropColumn(ref, helper));
+    else if (dropped) await run(cleanup, renameColumn(ref, helper, column));
   } catch {
-    warning(
+    ctx.log.warning(
       `could not restore column ${column} of ${ref.schema}.${ref.table} after a failed type change; the next AlterTable will finish it`,
     );
   }

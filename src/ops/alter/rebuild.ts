@@ -29,12 +29,9 @@ import {
 } from "../../cratedb/sql/ddl.ts";
 import { ident } from "../../cratedb/sql/ident.ts";
 import { rebuildTableFor } from "../../cratedb/sql/names.ts";
-import type { SqlClient } from "../../cratedb/sql-client.ts";
 import { DestinationError } from "../../errors.ts";
-import { info, warning } from "../../log.ts";
 import type { ColumnDef, TableRef } from "../../table-def.ts";
-import { count, run } from "../run-sql.ts";
-import { CLEANUP_TIMEOUT_MS, type StepOptions, step } from "../steps.ts";
+import { type CallContext, cleanupContext, count, requestOptions, run, step } from "../context.ts";
 import { physicalColumns } from "../table/create.ts";
 import type { TypeChange } from "./plan.ts";
 
@@ -44,18 +41,14 @@ import type { TypeChange } from "./plan.ts";
  * swap. Its presence also means a block on the source is ours, so that is lifted. Returns
  * whether there was one.
  */
-export async function discardLeftoverRebuild(
-  client: SqlClient,
-  source: PhysicalTable,
-  options: StepOptions,
-): Promise<boolean> {
+export async function discardLeftoverRebuild(ctx: CallContext, source: PhysicalTable): Promise<boolean> {
   const target = rebuildTableFor(source.ref);
-  const leftover = await readPhysicalTable(client, target, options);
+  const leftover = await readPhysicalTable(ctx.client, target, requestOptions(ctx));
   if (leftover === undefined) return false;
-  if (leftover.writeBlocked) await run(client, unblockWrites(target), options);
-  await run(client, dropTableIfExists(target), options);
-  if (source.writeBlocked) await run(client, unblockWrites(source.ref), options);
-  info(`dropped ${target.schema}.${target.table} left by an earlier AlterTable`);
+  if (leftover.writeBlocked) await run(ctx, unblockWrites(target));
+  await run(ctx, dropTableIfExists(target));
+  if (source.writeBlocked) await run(ctx, unblockWrites(source.ref));
+  ctx.log.info(`dropped ${target.schema}.${target.table} left by an earlier AlterTable`);
   return true;
 }
 
@@ -88,11 +81,10 @@ export function copiedColumns(
 }
 
 export async function rebuildTable(
-  client: SqlClient,
+  ctx: CallContext,
   source: PhysicalTable,
   columns: readonly ColumnDef[],
   changes: readonly TypeChange[],
-  options: StepOptions,
 ): Promise<void> {
   const ref = source.ref;
   const target = rebuildTableFor(ref);
@@ -101,25 +93,25 @@ export async function rebuildTable(
   const state = { blocked: false, swapped: false };
 
   try {
-    await step(options, "rebuild:create-target", async () => {
-      await run(client, createTable(target, physicalColumns(columns), source.settings), options);
+    await step(ctx, "rebuild:create-target", async () => {
+      await run(ctx, createTable(target, physicalColumns(columns), source.settings));
     });
-    await step(options, "rebuild:block-source", async () => {
+    await step(ctx, "rebuild:block-source", async () => {
       state.blocked = true;
-      await run(client, blockWrites(ref), options);
+      await run(ctx, blockWrites(ref));
     });
-    await step(options, "rebuild:refresh-source", async () => {
-      await run(client, refreshTable(ref), options);
+    await step(ctx, "rebuild:refresh-source", async () => {
+      await run(ctx, refreshTable(ref));
     });
-    await step(options, "rebuild:copy", async () => {
-      await run(client, copyRows(target, ref, copied, key, true), options);
+    await step(ctx, "rebuild:copy", async () => {
+      await run(ctx, copyRows(target, ref, copied, key, true));
     });
-    await step(options, "rebuild:refresh-target", async () => {
-      await run(client, refreshTable(target), options);
+    await step(ctx, "rebuild:refresh-target", async () => {
+      await run(ctx, refreshTable(target));
     });
-    await step(options, "rebuild:verify", async () => {
-      const before = await count(client, countRows(ref), options);
-      const copiedRows = await count(client, countRows(target), options);
+    await step(ctx, "rebuild:verify", async () => {
+      const before = await count(ctx, countRows(ref));
+      const copiedRows = await count(ctx, countRows(target));
       if (before === copiedRows) return;
       throw new DestinationError(
         "ALTER_REBUILD_MISMATCH",
@@ -129,27 +121,27 @@ export async function rebuildTable(
     });
     // CrateDB refuses SWAP on a table with `blocks.write`, not with `read_only_allow_delete`;
     // setting the latter first keeps writes refused while the former is lifted.
-    await step(options, "rebuild:swap", async () => {
-      await run(client, blockWritesAllowingSwap(ref), options);
-      await run(client, resetWriteBlock(ref), options);
+    await step(ctx, "rebuild:swap", async () => {
+      await run(ctx, blockWritesAllowingSwap(ref));
+      await run(ctx, resetWriteBlock(ref));
       // Never repeated on an unknown outcome: a second swap would swap back.
       state.swapped = true;
-      await run(client, swapTables(target, ref), { ...options, idempotent: false });
+      await run(ctx, swapTables(target, ref), { idempotent: false });
     });
     // `target` now names the old table.
-    await step(options, "rebuild:unblock", async () => {
-      await run(client, unblockWrites(ref), options);
-      await run(client, unblockWrites(target), options);
+    await step(ctx, "rebuild:unblock", async () => {
+      await run(ctx, unblockWrites(ref));
+      await run(ctx, unblockWrites(target));
       state.blocked = false;
     });
-    await step(options, "rebuild:drop-old", async () => {
-      await run(client, dropTableIfExists(target), options);
+    await step(ctx, "rebuild:drop-old", async () => {
+      await run(ctx, dropTableIfExists(target));
     });
   } catch (error) {
-    await cleanUpFailedRebuild(client, ref, target, state);
+    await cleanUpFailedRebuild(ctx, ref, target, state);
     throw error;
   }
-  info(`rebuilt ${ref.schema}.${ref.table} with primary key (${key.join(", ")})`);
+  ctx.log.info(`rebuilt ${ref.schema}.${ref.table} with primary key (${key.join(", ")})`);
 }
 
 /**
@@ -160,28 +152,26 @@ export async function rebuildTable(
  * finished by the next AlterTable (`discardLeftoverRebuild`).
  */
 async function cleanUpFailedRebuild(
-  client: SqlClient,
+  ctx: CallContext,
   ref: TableRef,
   target: TableRef,
   state: { readonly blocked: boolean; readonly swapped: boolean },
 ): Promise<void> {
-  const options = { signal: AbortSignal.timeout(CLEANUP_TIMEOUT_MS) };
+  const cleanup = cleanupContext(ctx);
   const attempt = async (what: string, work: () => Promise<unknown>) => {
     try {
       await work();
     } catch {
-      warning(
+      ctx.log.warning(
         `could not ${what} after a failed rebuild of ${ref.schema}.${ref.table}; the next AlterTable will finish it`,
       );
     }
   };
   if (state.blocked) {
     await attempt("lift the write block", async () => {
-      await run(client, unblockWrites(ref), options);
-      if (state.swapped) await run(client, unblockWrites(target), options);
+      await run(cleanup, unblockWrites(ref));
+      if (state.swapped) await run(cleanup, unblockWrites(target));
     });
   }
-  await attempt(`drop ${target.schema}.${target.table}`, () =>
-    run(client, dropTableIfExists(target), options),
-  );
+  await attempt(`drop ${target.schema}.${target.table}`, () => run(cleanup, dropTableIfExists(target)));
 }

@@ -1,8 +1,9 @@
 /** What every Migrate operation checks first: the table and columns it works on exist. */
+
 import { validateTableRef } from "../../cratedb/sql/names.ts";
-import type { RequestOptions, SqlClient } from "../../cratedb/sql-client.ts";
 import { DestinationError } from "../../errors.ts";
 import type { TableRef } from "../../table-def.ts";
+import type { CallContext } from "../context.ts";
 import { type DescribedColumn, type DescribedTable, inspectTable } from "../table/describe.ts";
 
 const name = (ref: TableRef): string => `"${ref.schema}"."${ref.table}"`;
@@ -14,14 +15,9 @@ export class MigrateRefusedError extends DestinationError {
   }
 }
 
-export async function existingTable(
-  client: SqlClient,
-  ref: TableRef,
-  what: string,
-  options: RequestOptions,
-): Promise<DescribedTable> {
+export async function existingTable(ctx: CallContext, ref: TableRef, what: string): Promise<DescribedTable> {
   validateTableRef(ref);
-  const table = await inspectTable(client, ref, options);
+  const table = await inspectTable(ctx, ref);
   if (table === undefined) {
     throw new MigrateRefusedError(
       "MIGRATE_TABLE_MISSING",

@@ -4,53 +4,45 @@
  * changes the table, then fills values with one UPDATE over all rows (refreshed before, since
  * UPDATE without a key filter is search-based, and after, so the next call sees the values).
  */
+
 import { addColumns, refreshTable, renameColumn as renameColumnSql } from "../../cratedb/sql/ddl.ts";
 import type { Sql } from "../../cratedb/sql/ident.ts";
 import { copyColumnValues, setColumn } from "../../cratedb/sql/migrate.ts";
 import { validateColumnNames } from "../../cratedb/sql/names.ts";
-import type { SqlClient, SqlValue } from "../../cratedb/sql-client.ts";
-import { info } from "../../log.ts";
+import type { SqlValue } from "../../cratedb/sql-client.ts";
 import type { ColumnDef, TableRef } from "../../table-def.ts";
 import { sameType } from "../alter/plan.ts";
-import { run } from "../run-sql.ts";
-import { step } from "../steps.ts";
+import { type CallContext, run, step } from "../context.ts";
 import { physicalColumns } from "../table/create.ts";
 import type { DescribedColumn } from "../table/describe.ts";
 import { forgetColumnTypes, recordColumnTypes } from "../table/type-metadata.ts";
 import { columnOf, existingTable, MigrateRefusedError, quotedName } from "./checks.ts";
-import type { MigrateOptions } from "./types.ts";
 import { columnValue } from "./values.ts";
 
 export const plain = ({ physical: _, ...c }: DescribedColumn): ColumnDef => c;
 
 /** Runs an all-rows UPDATE between refreshes. */
-export async function updateAllRows(
-  client: SqlClient,
-  ref: TableRef,
-  sql: Sql,
-  options: MigrateOptions,
-): Promise<void> {
-  await run(client, refreshTable(ref), options);
-  await run(client, sql, options);
-  await run(client, refreshTable(ref), options);
+export async function updateAllRows(ctx: CallContext, ref: TableRef, sql: Sql): Promise<void> {
+  await run(ctx, refreshTable(ref));
+  await run(ctx, sql);
+  await run(ctx, refreshTable(ref));
 }
 
 /** Adds a nullable column unless it exists; its type record goes first. */
 export async function ensureColumn(
-  client: SqlClient,
+  ctx: CallContext,
   ref: TableRef,
   column: ColumnDef,
   exists: boolean,
   label: string,
-  options: MigrateOptions,
 ): Promise<void> {
   if (exists) return;
   validateColumnNames(ref, [column.name]);
-  await step(options, `${label}:record-type`, async () => {
-    await recordColumnTypes(client, ref, [column], options);
+  await step(ctx, `${label}:record-type`, async () => {
+    await recordColumnTypes(ctx, ref, [column]);
   });
-  await step(options, `${label}:add-column`, async () => {
-    await run(client, addColumns(ref, physicalColumns([column])), options);
+  await step(ctx, `${label}:add-column`, async () => {
+    await run(ctx, addColumns(ref, physicalColumns([column])));
   });
 }
 
@@ -63,14 +55,8 @@ export function refuseKeyUpdate(ref: TableRef, column: DescribedColumn, what: st
 }
 
 /** Adds `to` with the type of `from` and copies every row's value. */
-export async function copyColumn(
-  client: SqlClient,
-  ref: TableRef,
-  from: string,
-  to: string,
-  options: MigrateOptions,
-): Promise<void> {
-  const table = await existingTable(client, ref, "copy_column", options);
+export async function copyColumn(ctx: CallContext, ref: TableRef, from: string, to: string): Promise<void> {
+  const table = await existingTable(ctx, ref, "copy_column");
   const source = columnOf(table, from, "copy_column");
   const wanted: ColumnDef = { ...plain(source), name: to, primaryKey: false };
   const target = table.columns.find((c) => c.name === to);
@@ -81,25 +67,19 @@ export async function copyColumn(
     );
   }
   if (target !== undefined) refuseKeyUpdate(ref, target, "copy_column");
-  await ensureColumn(client, ref, wanted, target !== undefined, "copy-column", options);
-  await step(options, "copy-column:copy-values", async () => {
-    await updateAllRows(client, ref, copyColumnValues(ref, from, to), options);
+  await ensureColumn(ctx, ref, wanted, target !== undefined, "copy-column");
+  await step(ctx, "copy-column:copy-values", async () => {
+    await updateAllRows(ctx, ref, copyColumnValues(ref, from, to));
   });
-  info(`copied column ${from} to ${to} in ${ref.schema}.${ref.table}`);
+  ctx.log.info(`copied column ${from} to ${to} in ${ref.schema}.${ref.table}`);
 }
 
 /**
  * RENAME COLUMN (CrateDB 5.6+). A re-run where `from` is gone and `to` exists renamed already:
  * only the old type record is forgotten.
  */
-export async function renameColumn(
-  client: SqlClient,
-  ref: TableRef,
-  from: string,
-  to: string,
-  options: MigrateOptions,
-): Promise<void> {
-  const table = await existingTable(client, ref, "rename_column", options);
+export async function renameColumn(ctx: CallContext, ref: TableRef, from: string, to: string): Promise<void> {
+  const table = await existingTable(ctx, ref, "rename_column");
   const source = table.columns.find((c) => c.name === from);
   const target = table.columns.find((c) => c.name === to);
   if (source !== undefined && target !== undefined) {
@@ -111,17 +91,17 @@ export async function renameColumn(
   if (source === undefined && target === undefined) columnOf(table, from, "rename_column");
   if (source !== undefined) {
     validateColumnNames(ref, [to]);
-    await step(options, "rename-column:record-type", async () => {
-      await recordColumnTypes(client, ref, [{ ...plain(source), name: to }], options);
+    await step(ctx, "rename-column:record-type", async () => {
+      await recordColumnTypes(ctx, ref, [{ ...plain(source), name: to }]);
     });
-    await step(options, "rename-column:rename", async () => {
-      await run(client, renameColumnSql(ref, from, to), options);
+    await step(ctx, "rename-column:rename", async () => {
+      await run(ctx, renameColumnSql(ref, from, to));
     });
   }
-  await step(options, "rename-column:forget-type", async () => {
-    await forgetColumnTypes(client, ref, [from], options);
+  await step(ctx, "rename-column:forget-type", async () => {
+    await forgetColumnTypes(ctx, ref, [from]);
   });
-  info(`renamed column ${from} to ${to} in ${ref.schema}.${ref.table}`);
+  ctx.log.info(`renamed column ${from} to ${to} in ${ref.schema}.${ref.table}`);
 }
 
 /**
@@ -141,39 +121,37 @@ export function valueFor(column: ColumnDef, text: string, nullWord: boolean): Sq
  * backfill existing rows anyway).
  */
 export async function addColumnWithDefault(
-  client: SqlClient,
+  ctx: CallContext,
   ref: TableRef,
   column: ColumnDef,
   defaultValue: string,
-  options: MigrateOptions,
 ): Promise<void> {
-  const table = await existingTable(client, ref, "add_column_with_default_value", options);
+  const table = await existingTable(ctx, ref, "add_column_with_default_value");
   const existing = table.columns.find((c) => c.name === column.name);
   // An existing column keeps its type: the value must fit what is there.
   const actual = existing ? plain(existing) : column;
   if (existing) refuseKeyUpdate(ref, existing, "add_column_with_default_value");
   const value = valueFor(actual, defaultValue, false);
-  await ensureColumn(client, ref, column, existing !== undefined, "add-default", options);
-  await step(options, "add-default:backfill", async () => {
-    await updateAllRows(client, ref, setColumn(ref, column.name, value), options);
+  await ensureColumn(ctx, ref, column, existing !== undefined, "add-default");
+  await step(ctx, "add-default:backfill", async () => {
+    await updateAllRows(ctx, ref, setColumn(ref, column.name, value));
   });
-  info(`added column ${column.name} with a default to ${ref.schema}.${ref.table}`);
+  ctx.log.info(`added column ${column.name} with a default to ${ref.schema}.${ref.table}`);
 }
 
 /** Sets the column to the value on every row; `NULL` and the empty string mean NULL. */
 export async function updateColumnValue(
-  client: SqlClient,
+  ctx: CallContext,
   ref: TableRef,
   column: string,
   text: string,
-  options: MigrateOptions,
 ): Promise<void> {
-  const table = await existingTable(client, ref, "update_column_value", options);
+  const table = await existingTable(ctx, ref, "update_column_value");
   const target = columnOf(table, column, "update_column_value");
   refuseKeyUpdate(ref, target, "update_column_value");
   const value = valueFor(plain(target), text, true);
-  await step(options, "update-column:update", async () => {
-    await updateAllRows(client, ref, setColumn(ref, column, value), options);
+  await step(ctx, "update-column:update", async () => {
+    await updateAllRows(ctx, ref, setColumn(ref, column, value));
   });
-  info(`set column ${column} on every row of ${ref.schema}.${ref.table}`);
+  ctx.log.info(`set column ${column} on every row of ${ref.schema}.${ref.table}`);
 }

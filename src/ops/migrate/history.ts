@@ -17,16 +17,13 @@ import {
   setColumnAt,
   type VersionColumn,
 } from "../../cratedb/sql/migrate.ts";
-import type { SqlClient, SqlValue } from "../../cratedb/sql-client.ts";
+import type { SqlValue } from "../../cratedb/sql-client.ts";
 import { crateTypeFor } from "../../cratedb/type-map.ts";
-import { info } from "../../log.ts";
 import { type ColumnDef, SYSTEM_COLUMN, type TableRef } from "../../table-def.ts";
-import { count, run } from "../run-sql.ts";
-import { step } from "../steps.ts";
+import { type CallContext, count, run, step } from "../context.ts";
 import type { DescribedTable } from "../table/describe.ts";
 import { columnOf, existingTable, MigrateRefusedError, quotedName } from "./checks.ts";
 import { ensureColumn, plain, refuseKeyUpdate, valueFor } from "./column.ts";
-import type { MigrateOptions } from "./types.ts";
 import { operationTimestampMs } from "./values.ts";
 
 export const HISTORY: HistoryColumns = {
@@ -58,16 +55,10 @@ interface VersionChange {
  * Whether the table has rows; refuses (before anything is written) when an active version starts
  * after T, since a version at T would then overlap it.
  */
-async function hasRowsBefore(
-  client: SqlClient,
-  ref: TableRef,
-  atMs: number,
-  label: string,
-  options: MigrateOptions,
-): Promise<boolean> {
-  await run(client, refreshTable(ref), options);
-  if ((await count(client, countRows(ref), options)) === 0) return false;
-  const latest = (await run(client, maxActiveStart(ref, HISTORY), options)).rows[0]?.[0];
+async function hasRowsBefore(ctx: CallContext, ref: TableRef, atMs: number, label: string): Promise<boolean> {
+  await run(ctx, refreshTable(ref));
+  if ((await count(ctx, countRows(ref))) === 0) return false;
+  const latest = (await run(ctx, maxActiveStart(ref, HISTORY))).rows[0]?.[0];
   if (latest !== null && latest !== undefined && Number(latest) > atMs) {
     throw new MigrateRefusedError(
       "MIGRATE_HISTORY_CONFLICT",
@@ -78,12 +69,11 @@ async function hasRowsBefore(
 }
 
 async function addVersionsAt(
-  client: SqlClient,
+  ctx: CallContext,
   table: DescribedTable,
   columnNames: readonly string[],
   change: VersionChange,
   atMs: number,
-  options: MigrateOptions,
 ): Promise<void> {
   const ref = table.physical.ref;
   const { column, value, label } = change;
@@ -94,79 +84,67 @@ async function addVersionsAt(
     if (name === HISTORY.start) return { name, value: atMs, castAs: castTypeSql(crateTypeFor(plain(start))) };
     return { name, copy: true };
   });
-  await step(options, `${label}:insert-versions`, async () => {
-    await run(
-      client,
-      insertVersionsAt(ref, columns, table.physical.primaryKey, HISTORY, atMs, onlyWhereSet),
-      options,
-    );
+  await step(ctx, `${label}:insert-versions`, async () => {
+    await run(ctx, insertVersionsAt(ref, columns, table.physical.primaryKey, HISTORY, atMs, onlyWhereSet));
   });
-  await step(options, `${label}:set-at-timestamp`, async () => {
-    await run(client, refreshTable(ref), options);
-    await run(client, setColumnAt(ref, column.name, value, HISTORY, atMs), options);
+  await step(ctx, `${label}:set-at-timestamp`, async () => {
+    await run(ctx, refreshTable(ref));
+    await run(ctx, setColumnAt(ref, column.name, value, HISTORY, atMs));
   });
-  await step(options, `${label}:close-versions`, async () => {
-    await run(client, refreshTable(ref), options);
-    await run(client, closeVersionsBefore(ref, HISTORY, atMs, onlyWhereSet), options);
-    await run(client, refreshTable(ref), options);
+  await step(ctx, `${label}:close-versions`, async () => {
+    await run(ctx, refreshTable(ref));
+    await run(ctx, closeVersionsBefore(ref, HISTORY, atMs, onlyWhereSet));
+    await run(ctx, refreshTable(ref));
   });
 }
 
 export async function addColumnInHistoryMode(
-  client: SqlClient,
+  ctx: CallContext,
   ref: TableRef,
   column: ColumnDef,
   defaultValue: string,
   operationTimestamp: string,
-  options: MigrateOptions,
 ): Promise<void> {
   const label = "add-history-column";
   const atMs = operationTimestampMs(operationTimestamp);
-  const table = await existingTable(client, ref, "add_column_in_history_mode", options);
+  const table = await existingTable(ctx, ref, "add_column_in_history_mode");
   checkHistoryMode(table, "add_column_in_history_mode");
   const existing = table.columns.find((c) => c.name === column.name);
   if (existing) refuseKeyUpdate(ref, existing, "add_column_in_history_mode");
   const actual = existing ? plain(existing) : column;
   const value = valueFor(actual, defaultValue, false);
-  const hasRows = await hasRowsBefore(client, ref, atMs, "add_column_in_history_mode", options);
-  await ensureColumn(client, ref, column, existing !== undefined, label, options);
+  const hasRows = await hasRowsBefore(ctx, ref, atMs, "add_column_in_history_mode");
+  await ensureColumn(ctx, ref, column, existing !== undefined, label);
   if (!hasRows) return;
   const names = table.columns.map((c) => c.name);
   if (!existing) names.push(column.name);
-  await addVersionsAt(
-    client,
-    table,
-    names,
-    { column: actual, value, onlyWhereSet: false, label },
-    atMs,
-    options,
-  );
-  info(`added column ${column.name} to history table ${ref.schema}.${ref.table}`);
+  await addVersionsAt(ctx, table, names, { column: actual, value, onlyWhereSet: false, label }, atMs);
+  ctx.log.info(`added column ${column.name} to history table ${ref.schema}.${ref.table}`);
 }
 
 /** The column stays (history keeps its old values); from T on, new versions hold NULL. */
 export async function dropColumnInHistoryMode(
-  client: SqlClient,
+  ctx: CallContext,
   ref: TableRef,
   column: string,
   operationTimestamp: string,
-  options: MigrateOptions,
 ): Promise<void> {
   const label = "drop-history-column";
   const atMs = operationTimestampMs(operationTimestamp);
-  const table = await existingTable(client, ref, "drop_column_in_history_mode", options);
+  const table = await existingTable(ctx, ref, "drop_column_in_history_mode");
   checkHistoryMode(table, "drop_column_in_history_mode");
   const target = columnOf(table, column, "drop_column_in_history_mode");
   refuseKeyUpdate(ref, target, "drop_column_in_history_mode");
-  if (!(await hasRowsBefore(client, ref, atMs, "drop_column_in_history_mode", options))) return;
+  if (!(await hasRowsBefore(ctx, ref, atMs, "drop_column_in_history_mode"))) return;
   const names = table.columns.map((c) => c.name);
   await addVersionsAt(
-    client,
+    ctx,
     table,
     names,
     { column: plain(target), value: null, onlyWhereSet: true, label },
     atMs,
-    options,
   );
-  info(`dropped column ${column} from history table ${ref.schema}.${ref.table} (kept for older versions)`);
+  ctx.log.info(
+    `dropped column ${column} from history table ${ref.schema}.${ref.table} (kept for older versions)`,
+  );
 }

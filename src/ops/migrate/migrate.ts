@@ -4,9 +4,9 @@
  * every operation is a sequence of named steps that each converge when repeated: a re-run after
  * a failure at any step ends with the same table as an uninterrupted run.
  */
-import type { SqlClient } from "../../cratedb/sql-client.ts";
-import { info } from "../../log.ts";
+
 import type { TableRef } from "../../table-def.ts";
+import type { CallContext } from "../context.ts";
 import { addColumnWithDefault, copyColumn, renameColumn, updateColumnValue } from "./column.ts";
 import { addColumnInHistoryMode, dropColumnInHistoryMode } from "./history.ts";
 import { copyTableToHistoryMode, historyToSoftDelete, softDeleteToHistory } from "./sync-mode.ts";
@@ -17,7 +17,7 @@ export type { MigrateOptions, MigrateOutcome, Migration } from "./types.ts";
 
 /** `ref` is `details.schema`/`details.table`; table-to-table operations name their own tables. */
 export async function migrate(
-  client: SqlClient,
+  ctx: CallContext,
   ref: TableRef,
   migration: Migration,
   options: MigrateOptions = {},
@@ -25,62 +25,61 @@ export async function migrate(
   const inSchema = (table: string): TableRef => ({ schema: ref.schema, table: table || ref.table });
   switch (migration.op) {
     case "drop_table":
-      await dropTable(client, ref, options);
+      await dropTable(ctx, ref);
       break;
     case "copy_table":
-      await copyTable(client, inSchema(migration.fromTable), inSchema(migration.toTable), options);
+      await copyTable(ctx, inSchema(migration.fromTable), inSchema(migration.toTable));
       break;
     case "rename_table":
-      await renameTable(client, inSchema(migration.fromTable), inSchema(migration.toTable), options);
+      await renameTable(ctx, inSchema(migration.fromTable), inSchema(migration.toTable));
       break;
     case "copy_column":
-      await copyColumn(client, ref, migration.fromColumn, migration.toColumn, options);
+      await copyColumn(ctx, ref, migration.fromColumn, migration.toColumn);
       break;
     case "rename_column":
-      await renameColumn(client, ref, migration.fromColumn, migration.toColumn, options);
+      await renameColumn(ctx, ref, migration.fromColumn, migration.toColumn);
       break;
     case "add_column_with_default_value":
       await addColumnWithDefault(
-        client,
+        ctx,
         ref,
         { name: migration.column, type: migration.columnType, primaryKey: false },
         migration.defaultValue,
-        options,
       );
       break;
     case "update_column_value":
-      await updateColumnValue(client, ref, migration.column, migration.value, options);
+      await updateColumnValue(ctx, ref, migration.column, migration.value);
       break;
     case "add_column_in_history_mode":
       await addColumnInHistoryMode(
-        client,
+        ctx,
         ref,
         { name: migration.column, type: migration.columnType, primaryKey: false },
         migration.defaultValue,
         migration.operationTimestamp,
-        options,
       );
       break;
     case "drop_column_in_history_mode":
-      await dropColumnInHistoryMode(client, ref, migration.column, migration.operationTimestamp, options);
+      await dropColumnInHistoryMode(ctx, ref, migration.column, migration.operationTimestamp);
       break;
     case "copy_table_to_history_mode":
       await copyTableToHistoryMode(
-        client,
+        ctx,
         inSchema(migration.fromTable),
         inSchema(migration.toTable),
         migration.softDeletedColumn,
-        options,
       );
       break;
     case "soft_delete_to_history":
-      await softDeleteToHistory(client, ref, migration.softDeletedColumn, options);
+      await softDeleteToHistory(ctx, ref, migration.softDeletedColumn);
       break;
     case "history_to_soft_delete":
-      await historyToSoftDelete(client, ref, migration.softDeletedColumn, options);
+      await historyToSoftDelete(ctx, ref, migration.softDeletedColumn, options);
       break;
     case "unsupported":
-      info(`Migrate: ${migration.what} on ${ref.schema}.${ref.table} is not supported; Fivetran falls back`);
+      ctx.log.info(
+        `Migrate: ${migration.what} on ${ref.schema}.${ref.table} is not supported; Fivetran falls back`,
+      );
       return "unsupported";
   }
   return "success";

@@ -6,6 +6,7 @@
  * swap). A re-run first discards a rebuild an earlier attempt left, then repeats the preparing
  * steps, each of which converges.
  */
+
 import { dropColumn, refreshTable } from "../../cratedb/sql/ddl.ts";
 import {
   deletedFromActive,
@@ -16,12 +17,10 @@ import {
   setWhereNull,
 } from "../../cratedb/sql/migrate.ts";
 import { validateTableRef } from "../../cratedb/sql/names.ts";
-import type { SqlClient, SqlValue } from "../../cratedb/sql-client.ts";
-import { info } from "../../log.ts";
+import type { SqlValue } from "../../cratedb/sql-client.ts";
 import { type ColumnDef, SYSTEM_COLUMN, type TableRef } from "../../table-def.ts";
 import { discardLeftoverRebuild, rebuildTable } from "../alter/rebuild.ts";
-import { run } from "../run-sql.ts";
-import { step } from "../steps.ts";
+import { type CallContext, requestOptions, run, step } from "../context.ts";
 import { sameDefinition } from "../table/create.ts";
 import { type DescribedTable, inspectTable } from "../table/describe.ts";
 import { forgetColumnTypes, recordColumnTypes } from "../table/type-metadata.ts";
@@ -43,18 +42,13 @@ const historyColumns: readonly ColumnDef[] = [
 ];
 
 /** The table, after discarding what an interrupted rebuild of it left. */
-async function currentTable(
-  client: SqlClient,
-  ref: TableRef,
-  what: string,
-  options: MigrateOptions,
-): Promise<DescribedTable> {
+async function currentTable(ctx: CallContext, ref: TableRef, what: string): Promise<DescribedTable> {
   validateTableRef(ref);
-  const table = await inspectTable(client, ref, options);
-  if (table !== undefined && (await discardLeftoverRebuild(client, table.physical, options))) {
-    return existingTable(client, ref, what, options);
+  const table = await inspectTable(ctx, ref);
+  if (table !== undefined && (await discardLeftoverRebuild(ctx, table.physical))) {
+    return existingTable(ctx, ref, what);
   }
-  if (table === undefined) return existingTable(client, ref, what, options);
+  if (table === undefined) return existingTable(ctx, ref, what);
   checkWritable(table);
   return table;
 }
@@ -81,57 +75,55 @@ function softDeleteColumn(table: DescribedTable, name: string, what: string): st
  * every row is active.
  */
 export async function softDeleteToHistory(
-  client: SqlClient,
+  ctx: CallContext,
   ref: TableRef,
   softDeletedColumn: string,
-  options: MigrateOptions,
 ): Promise<void> {
   const what = "soft delete to history";
-  let table = await currentTable(client, ref, what, options);
+  let table = await currentTable(ctx, ref, what);
   if (isHistory(table)) {
     // Done already (or by an earlier attempt that stopped before its last step).
-    await dropDeletedColumn(client, table, options);
+    await dropDeletedColumn(ctx, table);
     return;
   }
   const deleted = softDeleteColumn(table, softDeletedColumn || SYSTEM_COLUMN.deleted, what);
   const missing = historyColumns.filter((c) => !hasColumn(table, c.name));
   for (const column of missing) {
-    await ensureColumn(client, ref, { ...column, primaryKey: false }, false, "to-history", options);
+    await ensureColumn(ctx, ref, { ...column, primaryKey: false }, false, "to-history");
   }
-  if (missing.length > 0) table = await existingTable(client, ref, what, options);
+  if (missing.length > 0) table = await existingTable(ctx, ref, what);
 
-  await step(options, "to-history:fill", async () => {
-    await run(client, refreshTable(ref), options);
+  await step(ctx, "to-history:fill", async () => {
+    await run(ctx, refreshTable(ref));
     let startMs = Date.now(); // no sync time known: the versions start now
     if (hasColumn(table, SYSTEM_COLUMN.synced)) {
-      const latest = (await run(client, maxOf(ref, SYSTEM_COLUMN.synced), options)).rows[0]?.[0];
+      const latest = (await run(ctx, maxOf(ref, SYSTEM_COLUMN.synced))).rows[0]?.[0];
       if (latest !== null && latest !== undefined) startMs = Number(latest);
     }
     if (deleted !== undefined) {
       const inactive = { startMs: MIN_TIMESTAMP_MS, endMs: MIN_TIMESTAMP_MS, active: false };
-      await run(client, fillHistory(ref, HISTORY, inactive, deleted), options);
+      await run(ctx, fillHistory(ref, HISTORY, inactive, deleted));
     }
     const active = { startMs, endMs: MAX_TIMESTAMP_MS, active: true };
-    await updateAllRows(client, ref, fillHistory(ref, HISTORY, active), options);
+    await updateAllRows(ctx, ref, fillHistory(ref, HISTORY, active));
   });
 
   const key = [...table.physical.primaryKey, HISTORY.start];
   const final = table.columns
     .filter((c) => c.name !== SYSTEM_COLUMN.deleted)
     .map((c): ColumnDef => ({ ...plain(c), primaryKey: key.includes(c.name) }));
-  await rebuildTable(client, table.physical, final, [], options);
-  await step(options, "to-history:record-types", async () => {
-    await recordColumnTypes(client, ref, final, options);
-    await forgetColumnTypes(client, ref, [SYSTEM_COLUMN.deleted], options);
+  await rebuildTable(ctx, table.physical, final, []);
+  await step(ctx, "to-history:record-types", async () => {
+    await recordColumnTypes(ctx, ref, final);
+    await forgetColumnTypes(ctx, ref, [SYSTEM_COLUMN.deleted]);
   });
-  info(`migrated ${ref.schema}.${ref.table} from soft delete to history mode`);
+  ctx.log.info(`migrated ${ref.schema}.${ref.table} from soft delete to history mode`);
 }
 
-async function dropDeletedColumn(client: SqlClient, table: DescribedTable, options: MigrateOptions) {
+async function dropDeletedColumn(ctx: CallContext, table: DescribedTable) {
   const ref = table.physical.ref;
-  if (hasColumn(table, SYSTEM_COLUMN.deleted))
-    await run(client, dropColumn(ref, SYSTEM_COLUMN.deleted), options);
-  await forgetColumnTypes(client, ref, [SYSTEM_COLUMN.deleted], options);
+  if (hasColumn(table, SYSTEM_COLUMN.deleted)) await run(ctx, dropColumn(ref, SYSTEM_COLUMN.deleted));
+  await forgetColumnTypes(ctx, ref, [SYSTEM_COLUMN.deleted]);
 }
 
 /** Keys per round of keep-latest: bounds the memory the keys take, whatever the table's size. */
@@ -139,20 +131,19 @@ const KEYS_PER_ROUND = 10_000;
 
 /** Deletes every version older than its key's latest, a bounded number of keys at a time. */
 async function deleteOlderVersionsInPages(
-  client: SqlClient,
+  ctx: CallContext,
   ref: TableRef,
   key: readonly string[],
-  options: MigrateOptions,
+  perRound: number,
 ): Promise<void> {
-  const perRound = options.keysPerRound ?? KEYS_PER_ROUND;
   for (;;) {
-    await run(client, refreshTable(ref), options); // the GROUP BY must not see deleted versions
-    const latest = await run(client, keysWithOlderVersions(ref, key, HISTORY, perRound), options);
+    await run(ctx, refreshTable(ref)); // the GROUP BY must not see deleted versions
+    const latest = await run(ctx, keysWithOlderVersions(ref, key, HISTORY, perRound));
     if (latest.rows.length === 0) return;
     const args = latest.rows.map((r) => [...r] as SqlValue[]);
-    await client.bulk(deleteOlderVersions(ref, key, HISTORY).stmt, args, options);
+    await ctx.client.bulk(deleteOlderVersions(ref, key, HISTORY).stmt, args, requestOptions(ctx));
     if (latest.rows.length < perRound) {
-      await run(client, refreshTable(ref), options);
+      await run(ctx, refreshTable(ref));
       return;
     }
   }
@@ -165,16 +156,16 @@ async function deleteOlderVersionsInPages(
  * named.
  */
 export async function historyToSoftDelete(
-  client: SqlClient,
+  ctx: CallContext,
   ref: TableRef,
   softDeletedColumn: string,
-  options: MigrateOptions,
+  options: MigrateOptions = {},
 ): Promise<void> {
   const what = "history to soft delete";
-  let table = await currentTable(client, ref, what, options);
+  let table = await currentTable(ctx, ref, what);
   if (!hasColumn(table, HISTORY.start)) {
     // Done already (or by an earlier attempt that stopped before its last step).
-    await forgetColumnTypes(client, ref, [HISTORY.start, HISTORY.end, HISTORY.active], options);
+    await forgetColumnTypes(ctx, ref, [HISTORY.start, HISTORY.end, HISTORY.active]);
     return;
   }
   checkHistoryMode(table, what);
@@ -190,17 +181,17 @@ export async function historyToSoftDelete(
   for (const name of flags) {
     if (hasColumn(table, name)) softDeleteColumn(table, name, what);
     const column: ColumnDef = { name, type: "BOOLEAN", primaryKey: false };
-    await ensureColumn(client, ref, column, hasColumn(table, name), "to-soft-delete", options);
+    await ensureColumn(ctx, ref, column, hasColumn(table, name), "to-soft-delete");
   }
-  table = await existingTable(client, ref, what, options);
+  table = await existingTable(ctx, ref, what);
 
-  await step(options, "to-soft-delete:keep-latest", async () => {
-    await deleteOlderVersionsInPages(client, ref, key, options);
+  await step(ctx, "to-soft-delete:keep-latest", async () => {
+    await deleteOlderVersionsInPages(ctx, ref, key, options.keysPerRound ?? KEYS_PER_ROUND);
   });
-  await step(options, "to-soft-delete:flag-deleted", async () => {
-    await updateAllRows(client, ref, deletedFromActive(ref, deleted, HISTORY.active), options);
+  await step(ctx, "to-soft-delete:flag-deleted", async () => {
+    await updateAllRows(ctx, ref, deletedFromActive(ref, deleted, HISTORY.active));
     if (deleted !== SYSTEM_COLUMN.deleted) {
-      await updateAllRows(client, ref, setWhereNull(ref, SYSTEM_COLUMN.deleted, false), options);
+      await updateAllRows(ctx, ref, setWhereNull(ref, SYSTEM_COLUMN.deleted, false));
     }
   });
 
@@ -208,11 +199,11 @@ export async function historyToSoftDelete(
   const final = table.columns
     .filter((c) => !dropped.has(c.name))
     .map((c): ColumnDef => ({ ...plain(c), primaryKey: key.includes(c.name) }));
-  await rebuildTable(client, table.physical, final, [], options);
-  await step(options, "to-soft-delete:record-types", async () => {
-    await forgetColumnTypes(client, ref, [...dropped], options);
+  await rebuildTable(ctx, table.physical, final, []);
+  await step(ctx, "to-soft-delete:record-types", async () => {
+    await forgetColumnTypes(ctx, ref, [...dropped]);
   });
-  info(`migrated ${ref.schema}.${ref.table} from history to soft delete mode`);
+  ctx.log.info(`migrated ${ref.schema}.${ref.table} from history to soft delete mode`);
 }
 
 /**
@@ -221,23 +212,22 @@ export async function historyToSoftDelete(
  * already in history mode only finishes.
  */
 export async function copyTableToHistoryMode(
-  client: SqlClient,
+  ctx: CallContext,
   from: TableRef,
   to: TableRef,
   softDeletedColumn: string,
-  options: MigrateOptions,
 ): Promise<void> {
   const what = "copy_table_to_history_mode";
   validateTableRef(to);
-  const source = await existingTable(client, from, what, options);
-  const existing = await inspectTable(client, to, options);
+  const source = await existingTable(ctx, from, what);
+  const existing = await inspectTable(ctx, to);
   const target =
-    existing && (await discardLeftoverRebuild(client, existing.physical, options))
-      ? await existingTable(client, to, what, options)
+    existing && (await discardLeftoverRebuild(ctx, existing.physical))
+      ? await existingTable(ctx, to, what)
       : existing;
   const definition = (t: DescribedTable) => t.columns.map(plain);
   if (target === undefined || sameDefinition(definition(target), definition(source))) {
-    await copyTable(client, from, to, options);
+    await copyTable(ctx, from, to);
   } else if (!isHistory(target)) {
     // Stopped while adding or filling the history columns: the source's columns must all be there.
     const have = new Map(target.columns.map((c) => [c.name, c.type]));
@@ -248,9 +238,9 @@ export async function copyTableToHistoryMode(
       );
     }
     checkWritable(target);
-    await step(options, "copy-table:copy-rows", async () => {
-      await copyAllRows(client, source, to, options);
+    await step(ctx, "copy-table:copy-rows", async () => {
+      await copyAllRows(ctx, source, to);
     });
   }
-  await softDeleteToHistory(client, to, softDeletedColumn, options);
+  await softDeleteToHistory(ctx, to, softDeletedColumn);
 }

@@ -3,7 +3,6 @@
  * so none of them imports the dispatcher.
  */
 import type { FivetranType } from "../../table-def.ts";
-import type { StepOptions } from "../steps.ts";
 
 /** The operations of MigrationDetails as plain values (src/rpc/migration-from-proto.ts builds them). */
 export type Migration =
@@ -44,7 +43,7 @@ export type Migration =
 
 export type MigrateOutcome = "success" | "unsupported";
 
-export interface MigrateOptions extends StepOptions {
+export interface MigrateOptions {
   /** Keys handled per round where a migration reads keys into memory (default 10 000). */
   readonly keysPerRound?: number;
 }

@@ -4,16 +4,15 @@
  * it already has exactly the requested definition: that is a retry whose first response was lost,
  * and it succeeds.
  */
+
 import { CrateDbError } from "../../cratedb/errors.ts";
 import { createTable as createTableSql, type PhysicalColumn } from "../../cratedb/sql/ddl.ts";
 import { validateColumnNames, validateTableRef } from "../../cratedb/sql/names.ts";
-import type { RequestOptions, SqlClient } from "../../cratedb/sql-client.ts";
 import type { TableSettings } from "../../cratedb/table-settings.ts";
 import { crateTypeFor } from "../../cratedb/type-map.ts";
 import { DestinationError } from "../../errors.ts";
-import { info } from "../../log.ts";
 import type { ColumnDef, TableDef, TableRef } from "../../table-def.ts";
-import { run } from "../run-sql.ts";
+import { type CallContext, run } from "../context.ts";
 import { inspectTable } from "./describe.ts";
 import { forgetTableTypes, recordColumnTypes } from "./type-metadata.ts";
 
@@ -40,8 +39,8 @@ export function sameDefinition(a: readonly ColumnDef[], b: readonly ColumnDef[])
   return a.every((c) => byName.get(c.name) === signature(c));
 }
 
-async function failUnlessIdentical(client: SqlClient, ref: TableRef, def: TableDef, options: RequestOptions) {
-  const existing = await inspectTable(client, ref, options);
+async function failUnlessIdentical(ctx: CallContext, ref: TableRef, def: TableDef) {
+  const existing = await inspectTable(ctx, ref);
   if (existing === undefined) {
     // Dropped again between the two reads: let Fivetran retry rather than guess.
     throw new DestinationError(
@@ -51,7 +50,7 @@ async function failUnlessIdentical(client: SqlClient, ref: TableRef, def: TableD
     );
   }
   if (sameDefinition(existing.columns, def.columns)) {
-    info(`table ${ref.schema}.${ref.table} already exists with the requested definition`);
+    ctx.log.info(`table ${ref.schema}.${ref.table} already exists with the requested definition`);
     return;
   }
   throw tableExists(ref);
@@ -65,32 +64,31 @@ const tableExists = (ref: TableRef): DestinationError =>
   );
 
 export async function createTable(
-  client: SqlClient,
+  ctx: CallContext,
   ref: TableRef,
   def: TableDef,
   settings: TableSettings,
-  options: RequestOptions = {},
 ): Promise<void> {
   validateDefinition(ref, def);
-  const existing = await inspectTable(client, ref, options);
+  const existing = await inspectTable(ctx, ref);
   if (existing !== undefined) {
     if (!sameDefinition(existing.columns, def.columns)) throw tableExists(ref);
-    info(`table ${ref.schema}.${ref.table} already exists with the requested definition`);
+    ctx.log.info(`table ${ref.schema}.${ref.table} already exists with the requested definition`);
     return;
   }
   // Records first: if the response is lost after CREATE TABLE, the retry must find them.
-  await forgetTableTypes(client, ref, options);
-  await recordColumnTypes(client, ref, def.columns, options);
+  await forgetTableTypes(ctx, ref);
+  await recordColumnTypes(ctx, ref, def.columns);
   const sql = createTableSql(ref, physicalColumns(def.columns), settings);
   try {
-    await run(client, sql, options);
+    await run(ctx, sql);
   } catch (error) {
     // Created concurrently (4093): same rule as an existing table.
     if (error instanceof CrateDbError && error.crateCode === 4093) {
-      await failUnlessIdentical(client, ref, def, options);
+      await failUnlessIdentical(ctx, ref, def);
       return;
     }
     throw error;
   }
-  info(`created table ${ref.schema}.${ref.table} with ${def.columns.length} columns`);
+  ctx.log.info(`created table ${ref.schema}.${ref.table} with ${def.columns.length} columns`);
 }

@@ -3,16 +3,17 @@
  * comes from its type record while the record still matches the column's CrateDB type, otherwise
  * from the closest Fivetran type; primary-key flags come from information_schema.
  */
+
 import {
   type PhysicalColumnInfo,
   type PhysicalTable,
   readNumericScales,
   readPhysicalTable,
 } from "../../cratedb/catalog.ts";
-import type { RequestOptions, SqlClient } from "../../cratedb/sql-client.ts";
 import { closestFivetranType, crateTypeFor, storageOf, storageSignature } from "../../cratedb/type-map.ts";
 import { DestinationError } from "../../errors.ts";
 import type { ColumnDef, TableDef, TableRef } from "../../table-def.ts";
+import { type CallContext, requestOptions } from "../context.ts";
 import { readTypeRecords, type TypeRecord } from "./type-metadata.ts";
 
 export interface DescribedColumn extends ColumnDef {
@@ -65,12 +66,8 @@ export function resolveColumns(
 }
 
 /** Table and columns with their Fivetran types, or undefined when the table doesn't exist. */
-export async function inspectTable(
-  client: SqlClient,
-  ref: TableRef,
-  options: RequestOptions = {},
-): Promise<DescribedTable | undefined> {
-  const physical = await readPhysicalTable(client, ref, options);
+export async function inspectTable(ctx: CallContext, ref: TableRef): Promise<DescribedTable | undefined> {
+  const physical = await readPhysicalTable(ctx.client, ref, requestOptions(ctx));
   if (physical === undefined) return undefined;
   if (physical.isView) {
     throw new DestinationError(
@@ -79,7 +76,7 @@ export async function inspectTable(
       `"${ref.schema}"."${ref.table}" is a view in CrateDB, not a table; drop or rename the view so Fivetran can manage a table of that name.`,
     );
   }
-  const records = await readTypeRecords(client, ref, options);
+  const records = await readTypeRecords(ctx, ref);
   const keys = new Set(physical.primaryKey);
   const needScale = physical.columns
     .filter((c) => c.dataType === "numeric")
@@ -88,17 +85,16 @@ export async function inspectTable(
       return !(record && recordApplies(record, c, keys.has(c.name)));
     })
     .map((c) => c.name);
-  const scales = needScale.length > 0 ? await readNumericScales(client, ref, needScale, options) : new Map();
+  const scales =
+    needScale.length > 0
+      ? await readNumericScales(ctx.client, ref, needScale, requestOptions(ctx))
+      : new Map();
   return { physical, columns: resolveColumns(physical, records, scales) };
 }
 
 /** The Fivetran definition of a table, or undefined when it doesn't exist (→ `not_found`). */
-export async function describeTable(
-  client: SqlClient,
-  ref: TableRef,
-  options: RequestOptions = {},
-): Promise<TableDef | undefined> {
-  const described = await inspectTable(client, ref, options);
+export async function describeTable(ctx: CallContext, ref: TableRef): Promise<TableDef | undefined> {
+  const described = await inspectTable(ctx, ref);
   if (described === undefined) return undefined;
   return {
     name: ref.table,

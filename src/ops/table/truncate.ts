@@ -4,14 +4,13 @@
  * success. DELETE/UPDATE with a non-key filter only see refreshed rows, hence the REFRESH before;
  * the REFRESH after makes the result visible to the next call.
  */
+
 import { CrateDbError } from "../../cratedb/errors.ts";
 import { refreshTable } from "../../cratedb/sql/ddl.ts";
 import { tableRefProblem } from "../../cratedb/sql/names.ts";
 import { hardTruncate, softTruncate } from "../../cratedb/sql/truncate.ts";
-import type { RequestOptions, SqlClient } from "../../cratedb/sql-client.ts";
-import { info } from "../../log.ts";
 import { SYSTEM_COLUMN, type TableRef } from "../../table-def.ts";
-import { run } from "../run-sql.ts";
+import { type CallContext, run } from "../context.ts";
 
 export interface TruncateRequest {
   readonly ref: TableRef;
@@ -30,17 +29,13 @@ export function timestampToMs(seconds: bigint, nanos: number): number {
 
 const MISSING = new Set([4041, 4045]);
 
-export async function truncate(
-  client: SqlClient,
-  request: TruncateRequest,
-  options: RequestOptions = {},
-): Promise<void> {
+export async function truncate(ctx: CallContext, request: TruncateRequest): Promise<void> {
   const { ref } = request;
   // A name CrateDB rejects can't belong to an existing table: nothing to truncate.
   if (tableRefProblem(ref) !== undefined) return;
   const refresh = refreshTable(ref);
   try {
-    await run(client, refresh, options);
+    await run(ctx, refresh);
   } catch (error) {
     if (error instanceof CrateDbError && error.crateCode !== undefined && MISSING.has(error.crateCode))
       return;
@@ -53,9 +48,9 @@ export async function truncate(
     request.softDeletedColumn === undefined
       ? hardTruncate(ref, synced, cutoff)
       : softTruncate(ref, synced, request.softDeletedColumn || SYSTEM_COLUMN.deleted, cutoff);
-  const result = await run(client, sql, options);
-  await run(client, refresh, options);
-  info(
+  const result = await run(ctx, sql);
+  await run(ctx, refresh);
+  ctx.log.info(
     `truncated ${ref.schema}.${ref.table}: ${result.rowcount} rows ${request.softDeletedColumn === undefined ? "deleted" : "flagged deleted"}`,
   );
 }

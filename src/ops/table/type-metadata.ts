@@ -7,6 +7,7 @@
  * still the one recorded, and otherwise falls back to the closest type. Migrate keeps them in step
  * with renames and copies through the functions at the end of this file.
  */
+
 import { CrateDbError } from "../../cratedb/errors.ts";
 import {
   copyTableTypeRecords,
@@ -17,9 +18,8 @@ import {
   selectTypeRecords,
   upsertTypeRecord,
 } from "../../cratedb/sql/type-metadata.ts";
-import type { RequestOptions, SqlClient, SqlValue } from "../../cratedb/sql-client.ts";
+import type { SqlValue } from "../../cratedb/sql-client.ts";
 import { crateTypeFor, storageOf } from "../../cratedb/type-map.ts";
-import { warning } from "../../log.ts";
 import {
   type ColumnDef,
   type DecimalParams,
@@ -27,7 +27,7 @@ import {
   type FivetranType,
   type TableRef,
 } from "../../table-def.ts";
-import { run } from "../run-sql.ts";
+import { type CallContext, requestOptions, run } from "../context.ts";
 
 export interface TypeRecord {
   readonly type: FivetranType;
@@ -39,9 +39,9 @@ export interface TypeRecord {
 /** Codes meaning "the records table isn't there or isn't readable": describe without records. */
 const UNREADABLE = new Set([4041, 4045, 4010, 4011]);
 
-async function ensureTable(client: SqlClient, options: RequestOptions): Promise<void> {
+async function ensureTable(ctx: CallContext): Promise<void> {
   try {
-    await run(client, createTypeRecordsTable(), options);
+    await run(ctx, createTypeRecordsTable());
   } catch (error) {
     // Another call created it at the same moment.
     if (!(error instanceof CrateDbError && error.crateCode === 4093)) throw error;
@@ -50,13 +50,12 @@ async function ensureTable(client: SqlClient, options: RequestOptions): Promise<
 
 /** Records the Fivetran type of each column (overwriting older records) and makes them visible. */
 export async function recordColumnTypes(
-  client: SqlClient,
+  ctx: CallContext,
   ref: TableRef,
   columns: readonly ColumnDef[],
-  options: RequestOptions = {},
 ): Promise<void> {
   if (columns.length === 0) return;
-  await ensureTable(client, options);
+  await ensureTable(ctx);
   const rows = columns.map((c): SqlValue[] => [
     ref.schema,
     ref.table,
@@ -66,73 +65,54 @@ export async function recordColumnTypes(
     c.decimal?.scale ?? null,
     storageOf(crateTypeFor(c)),
   ]);
-  await client.bulk(upsertTypeRecord().stmt, rows, options);
-  await run(client, refreshTypeRecords(), options);
+  await ctx.client.bulk(upsertTypeRecord().stmt, rows, requestOptions(ctx));
+  await run(ctx, refreshTypeRecords());
 }
 
 /** Removes the records of the named columns. */
 export async function forgetColumnTypes(
-  client: SqlClient,
+  ctx: CallContext,
   ref: TableRef,
   columns: readonly string[],
-  options: RequestOptions = {},
 ): Promise<void> {
   if (columns.length === 0) return;
-  await ensureTable(client, options);
+  await ensureTable(ctx);
   const rows = columns.map((c): SqlValue[] => [ref.schema, ref.table, c]);
-  await client.bulk(deleteTypeRecord().stmt, rows, { ...options, missingRowIsOk: true });
-  await run(client, refreshTypeRecords(), options);
+  await ctx.client.bulk(deleteTypeRecord().stmt, rows, { ...requestOptions(ctx), missingRowIsOk: true });
+  await run(ctx, refreshTypeRecords());
 }
 
 /** Removes every record of a table (before it is created, and when Migrate drops it). */
-export async function forgetTableTypes(
-  client: SqlClient,
-  ref: TableRef,
-  options: RequestOptions = {},
-): Promise<void> {
-  await ensureTable(client, options);
-  await run(client, refreshTypeRecords(), options);
-  await run(client, deleteTableTypeRecords(ref), options);
-  await run(client, refreshTypeRecords(), options);
+export async function forgetTableTypes(ctx: CallContext, ref: TableRef): Promise<void> {
+  await ensureTable(ctx);
+  await run(ctx, refreshTypeRecords());
+  await run(ctx, deleteTableTypeRecords(ref));
+  await run(ctx, refreshTypeRecords());
 }
 
 /** Copies a table's records to another name (Migrate copy_table); the target's old records go. */
-export async function copyTableTypes(
-  client: SqlClient,
-  from: TableRef,
-  to: TableRef,
-  options: RequestOptions = {},
-): Promise<void> {
-  await forgetTableTypes(client, to, options);
-  await run(client, copyTableTypeRecords(from, to), options);
-  await run(client, refreshTypeRecords(), options);
+export async function copyTableTypes(ctx: CallContext, from: TableRef, to: TableRef): Promise<void> {
+  await forgetTableTypes(ctx, to);
+  await run(ctx, copyTableTypeRecords(from, to));
+  await run(ctx, refreshTypeRecords());
 }
 
 /** Moves a table's records to its new name (Migrate rename_table). */
-export async function renameTableTypes(
-  client: SqlClient,
-  from: TableRef,
-  to: TableRef,
-  options: RequestOptions = {},
-): Promise<void> {
-  await copyTableTypes(client, from, to, options);
-  await forgetTableTypes(client, from, options);
+export async function renameTableTypes(ctx: CallContext, from: TableRef, to: TableRef): Promise<void> {
+  await copyTableTypes(ctx, from, to);
+  await forgetTableTypes(ctx, from);
 }
 
 /** The records of one table by column name; none when the records table can't be read. */
-export async function readTypeRecords(
-  client: SqlClient,
-  ref: TableRef,
-  options: RequestOptions = {},
-): Promise<Map<string, TypeRecord>> {
+export async function readTypeRecords(ctx: CallContext, ref: TableRef): Promise<Map<string, TypeRecord>> {
   const records = new Map<string, TypeRecord>();
   let rows: readonly (readonly unknown[])[];
   try {
-    rows = (await run(client, selectTypeRecords(ref), options)).rows;
+    rows = (await run(ctx, selectTypeRecords(ref))).rows;
   } catch (error) {
     if (error instanceof CrateDbError && error.crateCode !== undefined && UNREADABLE.has(error.crateCode)) {
       if (error.crateCode === 4010 || error.crateCode === 4011) {
-        warning(
+        ctx.log.warning(
           `Column type records in "fivetran-destination".column_types are not readable (CrateDB code ${error.crateCode}); describing ${ref.schema}.${ref.table} from its CrateDB types only.`,
         );
       }
@@ -155,18 +135,17 @@ export async function readTypeRecords(
 
 /** Copies one column's record to another column of the same table (Migrate copy_column). */
 export async function copyColumnType(
-  client: SqlClient,
+  ctx: CallContext,
   ref: TableRef,
   from: string,
   to: string,
-  options: RequestOptions = {},
 ): Promise<void> {
-  const record = (await readTypeRecords(client, ref, options)).get(from);
+  const record = (await readTypeRecords(ctx, ref)).get(from);
   if (record === undefined) {
-    await forgetColumnTypes(client, ref, [to], options);
+    await forgetColumnTypes(ctx, ref, [to]);
     return;
   }
-  await ensureTable(client, options);
+  await ensureTable(ctx);
   const row: SqlValue[] = [
     ref.schema,
     ref.table,
@@ -176,18 +155,17 @@ export async function copyColumnType(
     record.decimal?.scale ?? null,
     record.storage,
   ];
-  await client.bulk(upsertTypeRecord().stmt, [row], options);
-  await run(client, refreshTypeRecords(), options);
+  await ctx.client.bulk(upsertTypeRecord().stmt, [row], requestOptions(ctx));
+  await run(ctx, refreshTypeRecords());
 }
 
 /** Moves one column's record to its new name (Migrate rename_column). */
 export async function renameColumnType(
-  client: SqlClient,
+  ctx: CallContext,
   ref: TableRef,
   from: string,
   to: string,
-  options: RequestOptions = {},
 ): Promise<void> {
-  await copyColumnType(client, ref, from, to, options);
-  await forgetColumnTypes(client, ref, [from], options);
+  await copyColumnType(ctx, ref, from, to);
+  await forgetColumnTypes(ctx, ref, [from]);
 }

@@ -5,13 +5,13 @@
  * written (KeyedPipeline bounds how many and keeps requests on the same key apart). One REFRESH at
  * the end makes the result visible to searches of the next call. See docs/write-batch.md.
  */
+
 import { type BatchValue, type RowChunk, shownFileName, UNMODIFIED } from "../../batch/index.ts";
 import { keyCastFor } from "../../cratedb/sql/fence.ts";
 import type { Sql } from "../../cratedb/sql/ident.ts";
 import { deleteByKey, updateByKey, upsertRows } from "../../cratedb/sql/write.ts";
-import type { SqlClient } from "../../cratedb/sql-client.ts";
-import { info } from "../../log.ts";
 import { SYSTEM_COLUMN, type TableRef } from "../../table-def.ts";
+import type { CallContext } from "../context.ts";
 import {
   asArgs,
   type BatchSource,
@@ -47,7 +47,7 @@ type ChunkStep = (
 };
 
 export async function writeBatch(
-  client: SqlClient,
+  ctx: CallContext,
   source: BatchSource,
   files: WriteBatchFiles,
   settings: WriteSettings,
@@ -66,7 +66,7 @@ export async function writeBatch(
   ];
   for (const [paths, step, missingRowIsOk, count] of steps) {
     counts[count] = await runStep(
-      client,
+      ctx,
       source,
       settings,
       paths,
@@ -74,8 +74,8 @@ export async function writeBatch(
       (sending, chunk) => step(sending, chunk, indexesOf(chunk.columns, keyColumns)),
     );
   }
-  await refresh(client, source.ref, settings);
-  info(
+  await refresh(ctx, source.ref);
+  ctx.log.info(
     `wrote batch to ${source.ref.schema}.${source.ref.table}: ${counts.replaced} replace, ${counts.updated} update, ${counts.deleted} delete rows`,
   );
   return counts;

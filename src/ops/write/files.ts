@@ -18,10 +18,10 @@ import { CrateDbError } from "../../cratedb/errors.ts";
 import { refreshTable } from "../../cratedb/sql/ddl.ts";
 import type { Sql } from "../../cratedb/sql/ident.ts";
 import { validateColumnNames, validateTableRef } from "../../cratedb/sql/names.ts";
-import type { SqlClient, SqlValue } from "../../cratedb/sql-client.ts";
+import type { SqlValue } from "../../cratedb/sql-client.ts";
 import { DestinationError } from "../../errors.ts";
 import type { TableDef, TableRef } from "../../table-def.ts";
-import { run } from "../run-sql.ts";
+import { type CallContext, requestOptions, run } from "../context.ts";
 import { KeyedPipeline } from "./pipeline.ts";
 
 /** The parts of a Write(History)BatchRequest every step needs. */
@@ -42,7 +42,6 @@ export interface WriteSettings {
   readonly concurrency: number;
   /** Target size of one chunk of rows (default 1 MiB). */
   readonly chunkBytes?: number;
-  readonly signal?: AbortSignal;
 }
 
 /**
@@ -62,7 +61,8 @@ export function fileChunks(
   path: string,
   source: BatchSource,
   settings: WriteSettings,
-  required?: readonly string[],
+  required: readonly string[] | undefined,
+  signal: AbortSignal | undefined,
 ): AsyncGenerator<RowChunk> {
   return readBatchFile(path, {
     table: source.table,
@@ -72,7 +72,7 @@ export function fileChunks(
     chunkBytes: settings.chunkBytes ?? DEFAULT_CHUNK_BYTES,
     ...(required === undefined ? {} : { required }),
     ...(source.limits === undefined ? {} : { limits: source.limits }),
-    ...(settings.signal === undefined ? {} : { signal: settings.signal }),
+    ...(signal === undefined ? {} : { signal }),
   });
 }
 
@@ -82,7 +82,7 @@ export type ChunkWork = (
   chunk: RowChunk,
 ) => { keys: readonly string[]; run: () => Promise<void> };
 
-export interface StepOptions {
+export interface FileStepRules {
   /** Columns each file must carry (default: the batch reader's). */
   readonly required?: readonly string[];
   /** The step's statements are searches: refresh before touching a key written since the last one. */
@@ -97,28 +97,28 @@ export interface StepOptions {
  * happens, so nothing keeps writing after the RPC answered.
  */
 export async function runStep(
-  client: SqlClient,
+  ctx: CallContext,
   source: BatchSource,
   settings: WriteSettings,
   paths: readonly string[],
-  options: StepOptions,
+  options: FileStepRules,
   work: ChunkWork,
 ): Promise<number> {
   const pipeline = new KeyedPipeline({
     concurrency: settings.concurrency,
-    ...(options.searchBased ? { refresh: () => refresh(client, source.ref, settings) } : {}),
+    ...(options.searchBased ? { refresh: () => refresh(ctx, source.ref) } : {}),
   });
   let rows = 0;
   try {
     for (const path of paths) {
       const sending: Sending = {
-        client,
+        ctx,
         settings,
         path,
         keyColumns: options.keyColumns,
         ...(options.missingRowIsOk ? { missingRowIsOk: true } : {}),
       };
-      for await (const chunk of fileChunks(path, source, settings, options.required)) {
+      for await (const chunk of fileChunks(path, source, settings, options.required, ctx.signal)) {
         rows += chunk.rows.length;
         const { keys, run } = work(sending, chunk);
         await pipeline.submit(keys, run);
@@ -131,8 +131,8 @@ export async function runStep(
   return rows;
 }
 
-export async function refresh(client: SqlClient, ref: TableRef, settings: WriteSettings): Promise<void> {
-  await run(client, refreshTable(ref), settings.signal ? { signal: settings.signal } : {});
+export async function refresh(ctx: CallContext, ref: TableRef): Promise<void> {
+  await run(ctx, refreshTable(ref));
 }
 
 /** A CrateDB failure while applying rows of a batch file, placed in that file. */
@@ -144,7 +144,7 @@ export class BatchWriteError extends DestinationError {
 }
 
 export interface Sending {
-  readonly client: SqlClient;
+  readonly ctx: CallContext;
   readonly settings: WriteSettings;
   readonly path: string;
   readonly keyColumns: readonly string[];
@@ -164,10 +164,10 @@ export async function sendRows(
 ): Promise<void> {
   if (args.length === 0) return;
   try {
-    await sending.client.bulk(sql.stmt, args, {
+    await sending.ctx.client.bulk(sql.stmt, args, {
+      ...requestOptions(sending.ctx),
       keyColumns: sending.keyColumns,
       ...(sending.missingRowIsOk ? { missingRowIsOk: true } : {}),
-      ...(sending.settings.signal ? { signal: sending.settings.signal } : {}),
     });
   } catch (error) {
     if (!(error instanceof CrateDbError) || error.kind === "transient") throw error;

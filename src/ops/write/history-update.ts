@@ -7,12 +7,13 @@
  * why a chunk's rows are completed per key in ascending start order. A row without a base is
  * skipped: never insert a partial row.
  */
+
 import { plainDecimal } from "../../batch/convert/decimal.ts";
 import { type BatchValue, type RowChunk, UNMODIFIED } from "../../batch/index.ts";
 import { selectVersions } from "../../cratedb/sql/write-history.ts";
-import type { SqlClient, SqlValue } from "../../cratedb/sql-client.ts";
+import type { SqlValue } from "../../cratedb/sql-client.ts";
 import { SYSTEM_COLUMN, type TableDef, type TableRef } from "../../table-def.ts";
-import { run } from "../run-sql.ts";
+import { type CallContext, run } from "../context.ts";
 import type { WriteSettings } from "./files.ts";
 import { checkKey, indexesOf, keyOf, type PreparedRows } from "./rows.ts";
 
@@ -53,20 +54,20 @@ interface Version {
 
 /** Each key's versions (table columns in `tableColumns` order), ascending by start. */
 async function versionsOf(
-  client: SqlClient,
+  ctx: CallContext,
   ref: TableRef,
   keyFor: (row: readonly unknown[], at: readonly number[]) => string,
   tableColumns: readonly string[],
   keyColumns: readonly string[],
   keys: readonly (readonly SqlValue[])[],
-  settings: WriteSettings,
+  _settings: WriteSettings,
 ): Promise<Map<string, Version[]>> {
   const keyIndexes = indexesOf(tableColumns, keyColumns);
   const startIndex = tableColumns.indexOf(SYSTEM_COLUMN.start);
   const found = new Map<string, Version[]>();
   for (let i = 0; i < keys.length; i += KEYS_PER_LOOKUP) {
     const sql = selectVersions(ref, tableColumns, keyColumns, keys.slice(i, i + KEYS_PER_LOOKUP));
-    const result = await run(client, sql, settings.signal ? { signal: settings.signal } : {});
+    const result = await run(ctx, sql);
     for (const row of result.rows) {
       const key = keyFor(row, keyIndexes);
       const list = found.get(key) ?? [];
@@ -93,7 +94,7 @@ function baseBefore(versions: readonly Version[], start: number): Version | unde
  * rows without a base version are left out.
  */
 export async function completeUpdates(
-  client: SqlClient,
+  ctx: CallContext,
   ref: TableRef,
   table: TableDef,
   keyColumns: readonly string[],
@@ -120,7 +121,7 @@ export async function completeUpdates(
     }
     rows.push(r);
   }
-  const versions = await versionsOf(client, ref, keyFor, tableColumns, keyColumns, keyValues, settings);
+  const versions = await versionsOf(ctx, ref, keyFor, tableColumns, keyColumns, keyValues, settings);
   const out: PreparedRows & { skipped: number } = { rows: [], rowNumbers: [], keys: [], skipped: 0 };
   // Two rows of one key with the same start are one version: the later row wins, in one arg set.
   const sent = new Map<string, number>();

@@ -5,6 +5,7 @@
  * REFRESH and, within the step, refresh again before touching a key written since (KeyedPipeline
  * in search-based mode). See docs/write-batch.md for the idempotency argument.
  */
+
 import { shownFileName } from "../../batch/index.ts";
 import { keyCastFor } from "../../cratedb/sql/fence.ts";
 import { upsertRows } from "../../cratedb/sql/write.ts";
@@ -13,10 +14,10 @@ import {
   closeVersionsBefore,
   deleteVersionsFrom,
 } from "../../cratedb/sql/write-history.ts";
-import type { SqlClient, SqlValue } from "../../cratedb/sql-client.ts";
+import type { SqlValue } from "../../cratedb/sql-client.ts";
 import { DestinationError } from "../../errors.ts";
-import { info } from "../../log.ts";
 import { SYSTEM_COLUMN } from "../../table-def.ts";
+import type { CallContext } from "../context.ts";
 import {
   asArgs,
   type BatchSource,
@@ -46,8 +47,9 @@ export interface WriteHistoryCounts {
 
 const HISTORY_COLUMNS = [SYSTEM_COLUMN.start, SYSTEM_COLUMN.end, SYSTEM_COLUMN.active] as const;
 
-interface Context {
-  readonly client: SqlClient;
+/** One history batch's shared state, passed to each step. */
+interface HistoryJob {
+  readonly call: CallContext;
   readonly source: BatchSource;
   readonly settings: WriteSettings;
   /** K: the source key. */
@@ -55,7 +57,7 @@ interface Context {
 }
 
 export async function writeHistoryBatch(
-  client: SqlClient,
+  ctx: CallContext,
   source: BatchSource,
   files: WriteHistoryFiles,
   settings: WriteSettings,
@@ -72,30 +74,30 @@ export async function writeHistoryBatch(
   }
   const keyColumns = primaryKey(table).filter((c) => c !== SYSTEM_COLUMN.start);
   requireKey(ref, keyColumns);
-  const ctx: Context = { client, source, settings, keyColumns };
+  const job: HistoryJob = { call: ctx, source, settings, keyColumns };
   const counts: WriteHistoryCounts = { earliest: 0, replaced: 0, updated: 0, skippedUpdates: 0, deleted: 0 };
-  const searchable = () => refresh(client, ref, settings);
+  const searchable = () => refresh(ctx, ref);
 
   // Rows a failed earlier attempt left unrefreshed must be seen by the searches below.
   await searchable();
   if (files.earliestStartFiles.length > 0) {
-    counts.earliest = await earliestStart(ctx, files.earliestStartFiles, "delete");
+    counts.earliest = await earliestStart(job, files.earliestStartFiles, "delete");
     await searchable();
-    await earliestStart(ctx, files.earliestStartFiles, "close");
+    await earliestStart(job, files.earliestStartFiles, "close");
   }
-  counts.replaced = await replaceVersions(ctx, files.replaceFiles);
+  counts.replaced = await replaceVersions(job, files.replaceFiles);
   if (files.updateFiles.length > 0) {
     await searchable();
-    const updates = await updateVersions(ctx, files.updateFiles);
+    const updates = await updateVersions(job, files.updateFiles);
     counts.updated = updates.written;
     counts.skippedUpdates = updates.skipped;
   }
   if (files.deleteFiles.length > 0) {
     await searchable();
-    counts.deleted = await closeDeleted(ctx, files.deleteFiles);
+    counts.deleted = await closeDeleted(job, files.deleteFiles);
   }
   await searchable();
-  info(
+  ctx.log.info(
     `wrote history batch to ${ref.schema}.${ref.table}: ${counts.earliest} earliest-start, ${counts.replaced} replace, ${counts.updated} update (${counts.skippedUpdates} without a base version skipped), ${counts.deleted} delete rows`,
   );
   return counts;
@@ -108,22 +110,22 @@ export async function writeHistoryBatch(
  * matters: both passes with the smaller start include the effect of the larger one.
  */
 async function earliestStart(
-  ctx: Context,
+  job: HistoryJob,
   paths: readonly string[],
   pass: "delete" | "close",
 ): Promise<number> {
-  const { ref } = ctx.source;
-  const required = [...ctx.keyColumns, SYSTEM_COLUMN.start];
+  const { ref } = job.source;
+  const required = [...job.keyColumns, SYSTEM_COLUMN.start];
   const sql =
-    pass === "delete" ? deleteVersionsFrom(ref, ctx.keyColumns) : closeVersionsBefore(ref, ctx.keyColumns);
+    pass === "delete" ? deleteVersionsFrom(ref, job.keyColumns) : closeVersionsBefore(ref, job.keyColumns);
   return runStep(
-    ctx.client,
-    ctx.source,
-    ctx.settings,
+    job.call,
+    job.source,
+    job.settings,
     paths,
-    { required, searchBased: true, keyColumns: ctx.keyColumns },
+    { required, searchBased: true, keyColumns: job.keyColumns },
     (sending, chunk) => {
-      const keyIndexes = indexesOf(chunk.columns, ctx.keyColumns);
+      const keyIndexes = indexesOf(chunk.columns, job.keyColumns);
       const startIndex = indexesOf(chunk.columns, [SYSTEM_COLUMN.start])[0]!;
       const prepared = onePerKey(
         shownFileName(sending.path),
@@ -143,21 +145,21 @@ async function earliestStart(
 }
 
 /** Step 2: every row is a version, inserted or overwritten on (K, start) — by full primary key. */
-async function replaceVersions(ctx: Context, paths: readonly string[]): Promise<number> {
-  const pk = primaryKey(ctx.source.table);
+async function replaceVersions(job: HistoryJob, paths: readonly string[]): Promise<number> {
+  const pk = primaryKey(job.source.table);
   let statement: { columns: readonly string[]; stmt: ReturnType<typeof upsertRows> } | undefined;
   const required = [...pk, SYSTEM_COLUMN.synced];
   return runStep(
-    ctx.client,
-    ctx.source,
-    ctx.settings,
+    job.call,
+    job.source,
+    job.settings,
     paths,
     { required, keyColumns: pk },
     (sending, chunk) => {
       if (statement?.columns !== chunk.columns) {
         statement = {
           columns: chunk.columns,
-          stmt: upsertRows(ctx.source.ref, chunk.columns, pk, keyCastFor(ctx.source.table.columns, pk[0])),
+          stmt: upsertRows(job.source.ref, chunk.columns, pk, keyCastFor(job.source.table.columns, pk[0])),
         };
       }
       const sql = statement.stmt;
@@ -172,34 +174,34 @@ async function replaceVersions(ctx: Context, paths: readonly string[]): Promise<
 
 /** Step 3: update rows completed from their base versions, then written like replace rows. */
 async function updateVersions(
-  ctx: Context,
+  job: HistoryJob,
   paths: readonly string[],
 ): Promise<{ written: number; skipped: number }> {
-  const { client, source, settings } = ctx;
+  const { call, source, settings } = job;
   const pk = primaryKey(source.table);
   const tableColumns = source.table.columns.map((c) => c.name);
   const sql = upsertRows(source.ref, tableColumns, pk, keyCastFor(source.table.columns, pk[0]));
-  const required = [...ctx.keyColumns, SYSTEM_COLUMN.synced, ...HISTORY_COLUMNS];
+  const required = [...job.keyColumns, SYSTEM_COLUMN.synced, ...HISTORY_COLUMNS];
   let written = 0;
   let skipped = 0;
   await runStep(
-    client,
+    call,
     source,
     settings,
     paths,
     { required, searchBased: true, keyColumns: pk },
     (sending, chunk) => {
-      const keyIndexes = indexesOf(chunk.columns, ctx.keyColumns);
+      const keyIndexes = indexesOf(chunk.columns, job.keyColumns);
       const keys = new Set(chunk.rows.map((row) => keyOf(row, keyIndexes)));
       return {
         keys: [...keys],
         run: async () => {
           const file = shownFileName(sending.path);
           const done = await completeUpdates(
-            client,
+            call,
             source.ref,
             source.table,
-            ctx.keyColumns,
+            job.keyColumns,
             file,
             chunk,
             settings,
@@ -215,17 +217,17 @@ async function updateVersions(
 }
 
 /** Step 4: the active version of each deleted key ends at the file's `_fivetran_end`. */
-async function closeDeleted(ctx: Context, paths: readonly string[]): Promise<number> {
-  const sql = closeActiveVersion(ctx.source.ref, ctx.keyColumns);
-  const required = [...ctx.keyColumns, SYSTEM_COLUMN.synced, SYSTEM_COLUMN.end];
+async function closeDeleted(job: HistoryJob, paths: readonly string[]): Promise<number> {
+  const sql = closeActiveVersion(job.source.ref, job.keyColumns);
+  const required = [...job.keyColumns, SYSTEM_COLUMN.synced, SYSTEM_COLUMN.end];
   return runStep(
-    ctx.client,
-    ctx.source,
-    ctx.settings,
+    job.call,
+    job.source,
+    job.settings,
     paths,
-    { required, searchBased: true, keyColumns: ctx.keyColumns },
+    { required, searchBased: true, keyColumns: job.keyColumns },
     (sending, chunk) => {
-      const keyIndexes = indexesOf(chunk.columns, ctx.keyColumns);
+      const keyIndexes = indexesOf(chunk.columns, job.keyColumns);
       const endIndex = indexesOf(chunk.columns, [SYSTEM_COLUMN.end])[0]!;
       // The first delete of a key closes its active version; later ones find none (no-ops).
       const prepared = onePerKey(shownFileName(sending.path), chunk, keyIndexes, () => true);

@@ -5,7 +5,7 @@ import { alterTable } from "../../../src/ops/alter/alter.ts";
 import { describeTable } from "../../../src/ops/table/describe.ts";
 import type { TableDef } from "../../../src/table-def.ts";
 import { base, byName, NAMES, ROWS, Seeder, SYNCED, withName } from "../../helpers/alter.ts";
-import { col, dropSchema, recording, selectRows, testClient } from "../../helpers/ops.ts";
+import { call, col, dropSchema, recording, selectRows, testClient } from "../../helpers/ops.ts";
 
 let client: CrateClient;
 let seeder: Seeder;
@@ -26,8 +26,8 @@ describe("AlterTable without a key change", () => {
   test("an identical request sends no DDL and no writes", async () => {
     const ref = await seeded();
     const { client: rec, statements } = recording(client);
-    await alterTable(rec, ref, withName(base, ref), false);
-    await alterTable(rec, ref, withName(base, ref), true);
+    await alterTable(call(rec), ref, withName(base, ref), false);
+    await alterTable(call(rec), ref, withName(base, ref), true);
     assert.deepEqual(
       statements.filter((s) => !/^\s*(\/\*.*?\*\/\s*)?(SELECT|SHOW)\b/i.test(s)),
       [],
@@ -40,8 +40,8 @@ describe("AlterTable without a key change", () => {
       { ...base, columns: [...base.columns, col("note", "XML"), col("flag", "BOOLEAN")] },
       ref,
     );
-    await alterTable(client, ref, def, false);
-    assert.deepEqual(await describeTable(client, ref), def);
+    await alterTable(call(client), ref, def, false);
+    assert.deepEqual(await describeTable(call(client), ref), def);
     assert.deepEqual(await selectRows(client, ref, ["id", "name", "note", "flag"]), [
       [1, "one", null, null],
       [2, "two", null, null],
@@ -64,8 +64,8 @@ describe("AlterTable without a key change", () => {
       },
       ref,
     );
-    await alterTable(client, ref, def, false);
-    assert.deepEqual(byName(await describeTable(client, ref)), byName(def));
+    await alterTable(call(client), ref, def, false);
+    assert.deepEqual(byName(await describeTable(call(client), ref)), byName(def));
     assert.deepEqual(await selectRows(client, ref, NAMES), [
       [1, "one", 10.12, 7, SYNCED],
       [2, "two", -2.5, 1_000_000, SYNCED],
@@ -93,8 +93,8 @@ describe("AlterTable without a key change", () => {
       },
       ref,
     );
-    await alterTable(client, ref, def, false);
-    assert.deepEqual(byName(await describeTable(client, ref)), byName(def));
+    await alterTable(call(client), ref, def, false);
+    assert.deepEqual(byName(await describeTable(call(client), ref)), byName(def));
     const rows = await selectRows(client, ref, ["id", "amount", "qty"]);
     assert.deepEqual(
       rows.map((r) => [r[0], r[1] === null ? null : Number(r[1]), r[2]]),
@@ -125,10 +125,10 @@ describe("AlterTable without a key change", () => {
         ref,
       );
       await assert.rejects(
-        alterTable(client, ref, def, false),
+        alterTable(call(client), ref, def, false),
         (e: Error & { kind?: string }) => e.kind === "user" && message.test(e.message),
       );
-      assert.deepEqual(await describeTable(client, ref), withName(base, ref));
+      assert.deepEqual(await describeTable(call(client), ref), withName(base, ref));
       assert.deepEqual(await selectRows(client, ref, NAMES), ROWS);
     });
   }
@@ -136,10 +136,10 @@ describe("AlterTable without a key change", () => {
   test("drop_columns=false keeps absent columns, drop_columns=true drops them", async () => {
     const ref = await seeded();
     const def = withName({ ...base, columns: base.columns.filter((c) => c.name !== "qty") }, ref);
-    await alterTable(client, ref, def, false);
-    assert.deepEqual(await describeTable(client, ref), withName(base, ref));
-    await alterTable(client, ref, def, true);
-    assert.deepEqual(await describeTable(client, ref), def);
+    await alterTable(call(client), ref, def, false);
+    assert.deepEqual(await describeTable(call(client), ref), withName(base, ref));
+    await alterTable(call(client), ref, def, true);
+    assert.deepEqual(await describeTable(call(client), ref), def);
     assert.deepEqual(await selectRows(client, ref, ["id", "name"]), [
       [1, "one"],
       [2, "two"],
@@ -149,7 +149,7 @@ describe("AlterTable without a key change", () => {
 
   test("a missing table fails with a Task", async () => {
     await assert.rejects(
-      alterTable(client, { schema, table: "absent" }, { ...base, name: "absent" }, false),
+      alterTable(call(client), { schema, table: "absent" }, { ...base, name: "absent" }, false),
       (e: Error & { kind?: string; code?: string }) => e.kind === "user" && e.code === "TABLE_MISSING",
     );
   });

@@ -7,7 +7,7 @@ import { createTable } from "../../../src/ops/table/create.ts";
 import { describeTable } from "../../../src/ops/table/describe.ts";
 import type { ColumnDef, TableDef } from "../../../src/table-def.ts";
 import { Seeder } from "../../helpers/alter.ts";
-import { col, dropSchema, insertRows, selectRows, testClient } from "../../helpers/ops.ts";
+import { call, col, dropSchema, insertRows, selectRows, testClient } from "../../helpers/ops.ts";
 
 let client: CrateClient;
 let seeder: Seeder;
@@ -78,7 +78,7 @@ describe("conversions against the database", () => {
     test(`${label(from)} ${JSON.stringify(values, (_, v) => (typeof v === "bigint" ? String(v) : v))} → ${label(to)} ${expected === "refused" ? "is refused" : "keeps the values"}`, async () => {
       const ref = seeder.nextRef();
       const def: TableDef = { name: ref.table, columns: [col("id", "INT", true), from] };
-      await createTable(client, ref, def, {});
+      await createTable(call(client), ref, def, {});
       await insertRows(
         client,
         ref,
@@ -88,14 +88,14 @@ describe("conversions against the database", () => {
       const next: TableDef = { name: ref.table, columns: [col("id", "INT", true), to] };
       if (expected === "refused") {
         await assert.rejects(
-          alterTable(client, ref, next, false),
+          alterTable(call(client), ref, next, false),
           (e: Error & { code?: string }) => e.code === "ALTER_REFUSED",
         );
-        assert.deepEqual(await describeTable(client, ref), def);
+        assert.deepEqual(await describeTable(call(client), ref), def);
         return;
       }
-      await alterTable(client, ref, next, false);
-      assert.deepEqual(await describeTable(client, ref), next);
+      await alterTable(call(client), ref, next, false);
+      assert.deepEqual(await describeTable(call(client), ref), next);
       const rows = await selectRows(client, ref, ["id", "v"]);
       if (Array.isArray(expected)) {
         assert.deepEqual(

@@ -8,7 +8,7 @@ import { describeTable } from "../../../src/ops/table/describe.ts";
 import type { TableDef, TableRef } from "../../../src/table-def.ts";
 import { base, byName, NAMES, ROWS, Seeder, StopAfter, SYNCED, withName } from "../../helpers/alter.ts";
 import { CutClient } from "../../helpers/cut-client.ts";
-import { col, dropSchema, insertRows, selectRows, testClient } from "../../helpers/ops.ts";
+import { call, col, dropSchema, insertRows, selectRows, testClient } from "../../helpers/ops.ts";
 
 let client: CrateClient;
 let seeder: Seeder;
@@ -32,8 +32,8 @@ describe("AlterTable with a key change (rebuild)", () => {
       { ...base, columns: base.columns.map((c) => (c.name === "name" ? { ...c, primaryKey: true } : c)) },
       ref,
     );
-    await alterTable(client, ref, def, false);
-    assert.deepEqual(await describeTable(client, ref), def);
+    await alterTable(call(client), ref, def, false);
+    assert.deepEqual(await describeTable(call(client), ref), def);
     assert.deepEqual(await selectRows(client, ref, NAMES), ROWS.slice(0, 2));
     const tables = await client.sql(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = ?",
@@ -49,12 +49,12 @@ describe("AlterTable with a key change (rebuild)", () => {
     };
     const ref = await seeded(keyed, ROWS.slice(0, 2));
     await alterTable(
-      client,
+      call(client),
       ref,
       withName({ ...base, columns: base.columns.filter((c) => c.name !== "name") }, ref),
       false,
     );
-    assert.deepEqual(await describeTable(client, ref), withName(base, ref));
+    assert.deepEqual(await describeTable(call(client), ref), withName(base, ref));
     await insertRows(client, ref, ["id", "_fivetran_synced"], [[9, SYNCED]]);
     assert.deepEqual(await selectRows(client, ref, ["id", "name"]), [
       [1, "one"],
@@ -79,8 +79,8 @@ describe("AlterTable with a key change (rebuild)", () => {
       },
       ref,
     );
-    await alterTable(client, ref, def, false);
-    assert.deepEqual(await describeTable(client, ref), def);
+    await alterTable(call(client), ref, def, false);
+    assert.deepEqual(await describeTable(call(client), ref), def);
     assert.deepEqual(await selectRows(client, ref, [...NAMES, "extra"]), [
       [1, "one", 10.12, 7, SYNCED, null],
       [2, "two", -2.5, 1_000_000, SYNCED, null],
@@ -93,8 +93,8 @@ describe("AlterTable with a key change (rebuild)", () => {
       { ...base, columns: base.columns.map((c) => (c.name === "name" ? { ...c, primaryKey: true } : c)) },
       ref,
     );
-    await alterTable(client, ref, def, false);
-    assert.deepEqual(await describeTable(client, ref), def);
+    await alterTable(call(client), ref, def, false);
+    assert.deepEqual(await describeTable(call(client), ref), def);
     assert.deepEqual(await selectRows(client, ref, NAMES), [
       ...ROWS.slice(0, 2),
       [3, "", null, null, SYNCED],
@@ -114,8 +114,8 @@ describe("AlterTable with a key change (rebuild)", () => {
       col("k_time", "NAIVE_TIME", true),
     ];
     const def = withName({ ...base, columns: [...base.columns, ...added] }, ref);
-    await alterTable(client, ref, def, false);
-    assert.deepEqual(await describeTable(client, ref), def);
+    await alterTable(call(client), ref, def, false);
+    assert.deepEqual(await describeTable(call(client), ref), def);
     const names = ["id", ...added.map((c) => c.name)];
     // Compared as text: a NUMERIC zero may come back as 0 or "0".
     const empty = ["", "0", "0", "0", "false", "0", "0", "00:00:00"];
@@ -153,8 +153,8 @@ describe("AlterTable with a key change (rebuild)", () => {
       },
       ref,
     );
-    await alterTable(client, ref, def, false);
-    assert.deepEqual(byName(await describeTable(client, ref)), byName(def));
+    await alterTable(call(client), ref, def, false);
+    assert.deepEqual(byName(await describeTable(call(client), ref)), byName(def));
     await insertRows(client, ref, ["pk1", "pk2", "new_pk", "_fivetran_synced"], [[1, "a", "n", SYNCED]]);
     assert.deepEqual(await selectRows(client, ref, ["pk1", "pk2", "new_pk", "old_pk"]), [
       [1, "a", "n", null],
@@ -171,10 +171,10 @@ describe("AlterTable with a key change (rebuild)", () => {
       ref,
     );
     await assert.rejects(
-      alterTable(client, ref, def, false),
+      alterTable(call(client), ref, def, false),
       (e: Error & { code?: string }) => e.code === "ALTER_REBUILD_MISMATCH",
     );
-    assert.deepEqual(await describeTable(client, ref), withName(base, ref));
+    assert.deepEqual(await describeTable(call(client), ref), withName(base, ref));
     await insertRows(client, ref, ["id", "_fivetran_synced"], [[3, SYNCED]]);
     assert.equal((await selectRows(client, ref, ["id"])).length, 3);
   });
@@ -186,11 +186,11 @@ describe("AlterTable with a key change (rebuild)", () => {
       { ...base, columns: base.columns.map((c) => (c.name === "name" ? { ...c, primaryKey: true } : c)) },
       ref,
     );
-    await alterTable(client, ref, def, false);
+    await alterTable(call(client), ref, def, false);
     const rows = await selectRows(client, ref, NAMES);
     assert.equal(rows.length, 10_000);
     assert.deepEqual(rows[9_999], [9_999, "n9999", 9_999 / 4, 29_997, SYNCED + 9_999]);
-    assert.deepEqual(await describeTable(client, ref), def);
+    assert.deepEqual(await describeTable(call(client), ref), def);
   });
 
   test("no other writer's insert or update lands between the copy and the swap", async () => {
@@ -211,11 +211,14 @@ describe("AlterTable with a key change (rebuild)", () => {
         );
       }
     };
-    await alterTable(client, ref, def, false, {
-      onStep: async (name) => {
+    await alterTable(
+      call(client, async (name) => {
         if (["rebuild:block-source", "rebuild:copy", "rebuild:verify"].includes(name)) await tryWrites(name);
-      },
-    });
+      }),
+      ref,
+      def,
+      false,
+    );
     assert.equal(refusals.length, 6, refusals.join(", "));
     assert.deepEqual(await selectRows(client, ref, NAMES), ROWS.slice(0, 2));
     await insertRows(client, ref, ["id", "name", "_fivetran_synced"], [[5, "after", SYNCED]]);
@@ -231,19 +234,22 @@ describe("AlterTable recovery and hostile names", () => {
       ref,
     );
     await assert.rejects(
-      alterTable(client, ref, first, false, {
-        onStep: (s) => {
+      alterTable(
+        call(client, (s) => {
           if (s === "rebuild:copy") throw new StopAfter(s);
-        },
-      }),
+        }),
+        ref,
+        first,
+        false,
+      ),
       StopAfter,
     );
     const second = withName(
       { ...base, columns: base.columns.map((c) => (c.name === "name" ? { ...c, primaryKey: true } : c)) },
       ref,
     );
-    await alterTable(client, ref, second, false);
-    assert.deepEqual(await describeTable(client, ref), second);
+    await alterTable(call(client), ref, second, false);
+    assert.deepEqual(await describeTable(call(client), ref), second);
     assert.deepEqual(await selectRows(client, ref, NAMES), ROWS.slice(0, 2));
     await insertRows(client, ref, ["id", "name", "_fivetran_synced"], [[7, "x", SYNCED]]);
   });
@@ -253,7 +259,7 @@ describe("AlterTable recovery and hostile names", () => {
     await client.sql(`ALTER TABLE ${qualified(ref)} SET ("blocks.write" = true)`);
     const def = withName({ ...base, columns: [...base.columns, col("extra", "INT")] }, ref);
     await assert.rejects(
-      alterTable(client, ref, def, false),
+      alterTable(call(client), ref, def, false),
       (e: Error & { code?: string; kind?: string }) => e.kind === "user" && e.code === "TABLE_WRITE_BLOCKED",
     );
     await client.sql(`ALTER TABLE ${qualified(ref)} RESET ("blocks.write")`);
@@ -270,7 +276,7 @@ describe("AlterTable recovery and hostile names", () => {
         col("_fivetran_synced", "UTC_DATETIME"),
       ],
     };
-    await createTable(client, ref, def, {});
+    await createTable(call(client), ref, def, {});
     await insertRows(client, ref, ['i"d', "Na me,x", "ünï 🚀", "_fivetran_synced"], [[1, "a", 5, SYNCED]]);
     const next: TableDef = {
       name: ref.table,
@@ -281,8 +287,8 @@ describe("AlterTable recovery and hostile names", () => {
         col("_fivetran_synced", "UTC_DATETIME"),
       ],
     };
-    await alterTable(client, ref, next, false);
-    assert.deepEqual(byName(await describeTable(client, ref)), byName(next));
+    await alterTable(call(client), ref, next, false);
+    assert.deepEqual(byName(await describeTable(call(client), ref)), byName(next));
     assert.deepEqual(await selectRows(client, ref, ['i"d', "Na me,x", "ünï 🚀"]), [[1, "a", "5"]]);
   });
 });
@@ -291,11 +297,14 @@ describe("AlterTable retried after a failure at any step converges", () => {
   async function stepsOf(def: (ref: TableRef) => TableDef): Promise<string[]> {
     const ref = await seeded(base, ROWS.slice(0, 2));
     const steps: string[] = [];
-    await alterTable(client, ref, def(ref), false, {
-      onStep: (s) => {
+    await alterTable(
+      call(client, (s) => {
         steps.push(s);
-      },
-    });
+      }),
+      ref,
+      def(ref),
+      false,
+    );
     return steps;
   }
 
@@ -307,13 +316,16 @@ describe("AlterTable retried after a failure at any step converges", () => {
   async function failAt(ref: TableRef, def: TableDef, stop: string, crash: boolean): Promise<void> {
     const cut = new CutClient(client);
     await assert.rejects(
-      alterTable(cut, ref, def, false, {
-        onStep: (s) => {
+      alterTable(
+        call(cut, (s) => {
           if (s !== stop) return;
           cut.cut = crash;
           throw new StopAfter(s);
-        },
-      }),
+        }),
+        ref,
+        def,
+        false,
+      ),
       StopAfter,
     );
   }
@@ -350,9 +362,9 @@ describe("AlterTable retried after a failure at any step converges", () => {
           );
           assert.equal(tables.rows.length, 0, `rebuild table ${context}`);
         }
-        await alterTable(client, ref, def(ref), false);
+        await alterTable(call(client), ref, def(ref), false);
         await assertWritable(ref, `${context} and a retry`);
-        assert.deepEqual(byName(await describeTable(client, ref)), byName(def(ref)), context);
+        assert.deepEqual(byName(await describeTable(call(client), ref)), byName(def(ref)), context);
         assert.deepEqual(await selectRows(client, ref, NAMES), expectedRows, `rows ${context}`);
         const tables = await client.sql(
           "SELECT table_name FROM information_schema.tables WHERE table_schema = ?",

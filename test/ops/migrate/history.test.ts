@@ -18,7 +18,7 @@ import {
   T1,
   T2,
 } from "../../helpers/migrate.ts";
-import { col, dropSchema, selectRows, testClient } from "../../helpers/ops.ts";
+import { call, col, dropSchema, selectRows, testClient } from "../../helpers/ops.ts";
 
 let client: CrateClient;
 let seeder: MigrateSeeder;
@@ -69,8 +69,8 @@ const DROPPED = [
 describe("add_column_in_history_mode", () => {
   test("active records get a new version at T with the default; the versions before end at T − 1 ms", async () => {
     const ref = await seeded();
-    await migrate(client, ref, addColumn("c", "d", at(T2)));
-    assert.deepEqual(await describeTable(client, ref), {
+    await migrate(call(client), ref, addColumn("c", "d", at(T2)));
+    assert.deepEqual(await describeTable(call(client), ref), {
       name: ref.table,
       columns: [...history.columns, col("c", "STRING")],
     });
@@ -80,9 +80,9 @@ describe("add_column_in_history_mode", () => {
   test("re-sent, and stopped after any step and re-sent, it converges", async () => {
     await convergesAfterEachStep(
       () => seeded(),
-      async (ref, options) => {
-        await migrate(client, ref, addColumn("c", "d", at(T2)), options);
-        await migrate(client, ref, addColumn("c", "d", at(T2)));
+      async (ref, onStep) => {
+        await migrate(call(client, onStep), ref, addColumn("c", "d", at(T2)));
+        await migrate(call(client), ref, addColumn("c", "d", at(T2)));
       },
       async (ref, label) => {
         assert.deepEqual(await selectRows(client, ref, [...HISTORY_NAMES, "c"], ORDER), ADDED, label);
@@ -93,8 +93,8 @@ describe("add_column_in_history_mode", () => {
 
   test("on an empty table only the column is added", async () => {
     const ref = await seeded([]);
-    await migrate(client, ref, addColumn("c", "d", at(T2)));
-    assert.deepEqual(await describeTable(client, ref), {
+    await migrate(call(client), ref, addColumn("c", "d", at(T2)));
+    assert.deepEqual(await describeTable(call(client), ref), {
       name: ref.table,
       columns: [...history.columns, col("c", "STRING")],
     });
@@ -103,7 +103,7 @@ describe("add_column_in_history_mode", () => {
 
   test("1 ms arithmetic is exact and sub-millisecond digits are floored", async () => {
     const ref = await seeded([[7, "x", T0, MAX, true, T0]]);
-    await migrate(client, ref, addColumn("c", "d", "2024-03-01T00:00:00.0019999Z"));
+    await migrate(call(client), ref, addColumn("c", "d", "2024-03-01T00:00:00.0019999Z"));
     assert.deepEqual(await selectRows(client, ref, ["id", "_fivetran_start", "_fivetran_end", "c"], ORDER), [
       [7, T0, T2, null],
       [7, T2 + 1, MAX, "d"],
@@ -113,23 +113,23 @@ describe("add_column_in_history_mode", () => {
   test("an active version starting after T is refused with a Task, before anything is written", async () => {
     const ref = await seeded();
     await assert.rejects(
-      migrate(client, ref, addColumn("c", "d", at(T0))),
+      migrate(call(client), ref, addColumn("c", "d", at(T0))),
       (e: Error & { code?: string; kind?: string }) =>
         e.code === "MIGRATE_HISTORY_CONFLICT" && e.kind === "user",
     );
-    assert.deepEqual(await describeTable(client, ref), { name: ref.table, columns: history.columns });
+    assert.deepEqual(await describeTable(call(client), ref), { name: ref.table, columns: history.columns });
     assert.deepEqual(await selectRows(client, ref, HISTORY_NAMES, ORDER), HISTORY_ROWS);
   });
 
   test("a table not in history mode, or a timestamp that isn't one, is a Task", async () => {
     const soft = await seeder.seeded(softDelete, SOFT_NAMES, SOFT_ROWS);
     await assert.rejects(
-      migrate(client, soft, addColumn("c", "d", at(T2))),
+      migrate(call(client), soft, addColumn("c", "d", at(T2))),
       (e: Error & { code?: string }) => e.code === "MIGRATE_NOT_HISTORY",
     );
     const ref = await seeded();
     await assert.rejects(
-      migrate(client, ref, addColumn("c", "d", "yesterday")),
+      migrate(call(client), ref, addColumn("c", "d", "yesterday")),
       (e: Error & { code?: string }) => e.code === "MIGRATE_BAD_VALUE",
     );
   });
@@ -138,17 +138,17 @@ describe("add_column_in_history_mode", () => {
 describe("drop_column_in_history_mode", () => {
   test("active records with a value get a new version at T holding NULL; older versions keep theirs", async () => {
     const ref = await seeded();
-    await migrate(client, ref, dropColumn("name", at(T2)));
-    assert.deepEqual(await describeTable(client, ref), { name: ref.table, columns: history.columns });
+    await migrate(call(client), ref, dropColumn("name", at(T2)));
+    assert.deepEqual(await describeTable(call(client), ref), { name: ref.table, columns: history.columns });
     assert.deepEqual(await selectRows(client, ref, HISTORY_NAMES, ORDER), DROPPED);
   });
 
   test("re-sent, and stopped after any step and re-sent, it converges", async () => {
     await convergesAfterEachStep(
       () => seeded(),
-      async (ref, options) => {
-        await migrate(client, ref, dropColumn("name", at(T2)), options);
-        await migrate(client, ref, dropColumn("name", at(T2)));
+      async (ref, onStep) => {
+        await migrate(call(client, onStep), ref, dropColumn("name", at(T2)));
+        await migrate(call(client), ref, dropColumn("name", at(T2)));
       },
       async (ref, label) => {
         assert.deepEqual(await selectRows(client, ref, HISTORY_NAMES, ORDER), DROPPED, label);
@@ -159,8 +159,8 @@ describe("drop_column_in_history_mode", () => {
 
   test("an add and a drop at the same T compose: the versions at T hold NULL", async () => {
     const ref = await seeded();
-    await migrate(client, ref, addColumn("c", "d", at(T2)));
-    await migrate(client, ref, dropColumn("c", at(T2)));
+    await migrate(call(client), ref, addColumn("c", "d", at(T2)));
+    await migrate(call(client), ref, dropColumn("c", at(T2)));
     assert.deepEqual(
       await selectRows(client, ref, [...HISTORY_NAMES, "c"], ORDER),
       ADDED.map((r) => [...r.slice(0, 6), null]),
@@ -169,17 +169,17 @@ describe("drop_column_in_history_mode", () => {
 
   test("records whose value is already NULL keep their active version", async () => {
     const ref = await seeded([[5, null, T0, MAX, true, T0]]);
-    await migrate(client, ref, dropColumn("name", at(T2)));
+    await migrate(call(client), ref, dropColumn("name", at(T2)));
     assert.deepEqual(await selectRows(client, ref, HISTORY_NAMES, ORDER), [[5, null, T0, MAX, true, T0]]);
   });
 
   test("on an empty table nothing happens; a later active version is refused", async () => {
     const empty = await seeded([]);
-    await migrate(client, empty, dropColumn("name", at(T2)));
+    await migrate(call(client), empty, dropColumn("name", at(T2)));
     assert.deepEqual(await selectRows(client, empty, ["id"]), []);
     const ref: TableRef = await seeded();
     await assert.rejects(
-      migrate(client, ref, dropColumn("name", at(T0))),
+      migrate(call(client), ref, dropColumn("name", at(T0))),
       (e: Error & { code?: string }) => e.code === "MIGRATE_HISTORY_CONFLICT",
     );
     assert.deepEqual(await selectRows(client, ref, HISTORY_NAMES, ORDER), HISTORY_ROWS);

@@ -19,7 +19,7 @@ import {
   T0,
   T1,
 } from "../../helpers/migrate.ts";
-import { col, dropSchema, selectRows, tableNames, testClient } from "../../helpers/ops.ts";
+import { call, col, dropSchema, selectRows, tableNames, testClient } from "../../helpers/ops.ts";
 
 let client: CrateClient;
 let seeder: MigrateSeeder;
@@ -89,10 +89,10 @@ async function noHelperTables(label: string): Promise<void> {
 describe("SOFT_DELETE_TO_HISTORY", () => {
   test("deleted rows become inactive versions at the minimum time, others active from the latest sync", async () => {
     const ref = await seeder.seeded(softDelete, SOFT_NAMES, SOFT_ROWS);
-    assert.equal(await migrate(client, ref, toHistory), "success");
-    assert.deepEqual(await describeTable(client, ref), historyOfSoft(ref.table));
+    assert.equal(await migrate(call(client), ref, toHistory), "success");
+    assert.deepEqual(await describeTable(call(client), ref), historyOfSoft(ref.table));
     assert.deepEqual(await selectRows(client, ref, HISTORY_OF_SOFT_NAMES), HISTORY_OF_SOFT_ROWS);
-    assert.equal((await readTypeRecords(client, ref)).has("_fivetran_deleted"), false);
+    assert.equal((await readTypeRecords(call(client), ref)).has("_fivetran_deleted"), false);
     await noHelperTables("uninterrupted");
   });
 
@@ -107,8 +107,8 @@ describe("SOFT_DELETE_TO_HISTORY", () => {
       names,
       SOFT_ROWS.map((r) => r.filter((_, i) => i !== 3)),
     );
-    await migrate(client, ref, { op: "soft_delete_to_history", softDeletedColumn: "" });
-    assert.deepEqual(await describeTable(client, ref), historyOfSoft(ref.table));
+    await migrate(call(client), ref, { op: "soft_delete_to_history", softDeletedColumn: "" });
+    assert.deepEqual(await describeTable(call(client), ref), historyOfSoft(ref.table));
     assert.deepEqual(await selectRows(client, ref, HISTORY_OF_SOFT_NAMES), [
       [1, "one", 1.5, T0, T1, MAX, true],
       [2, "two", -2.25, T1, T1, MAX, true],
@@ -119,12 +119,12 @@ describe("SOFT_DELETE_TO_HISTORY", () => {
   test("re-sent, and stopped after any step and re-sent, it converges", async () => {
     await convergesAfterEachStep(
       () => seeder.seeded(softDelete, SOFT_NAMES, SOFT_ROWS),
-      async (ref, options) => {
-        await migrate(client, ref, toHistory, options);
-        await migrate(client, ref, toHistory);
+      async (ref, onStep) => {
+        await migrate(call(client, onStep), ref, toHistory);
+        await migrate(call(client), ref, toHistory);
       },
       async (ref, label) => {
-        assert.deepEqual(await describeTable(client, ref), historyOfSoft(ref.table), label);
+        assert.deepEqual(await describeTable(call(client), ref), historyOfSoft(ref.table), label);
         assert.deepEqual(await selectRows(client, ref, HISTORY_OF_SOFT_NAMES), HISTORY_OF_SOFT_ROWS, label);
         await noHelperTables(label);
       },
@@ -136,18 +136,18 @@ describe("SOFT_DELETE_TO_HISTORY", () => {
 describe("HISTORY_TO_SOFT_DELETE", () => {
   test("keeps each record's latest version, flagged deleted when it wasn't active, under the source key", async () => {
     const ref = await seeder.seeded(history, HISTORY_NAMES, HISTORY_ROWS);
-    assert.equal(await migrate(client, ref, toSoftDelete), "success");
-    assert.deepEqual(await describeTable(client, ref), softOfHistory(ref.table));
+    assert.equal(await migrate(call(client), ref, toSoftDelete), "success");
+    assert.deepEqual(await describeTable(call(client), ref), softOfHistory(ref.table));
     assert.deepEqual(await selectRows(client, ref, SOFT_OF_HISTORY_NAMES), SOFT_OF_HISTORY_ROWS);
-    const records = await readTypeRecords(client, ref);
+    const records = await readTypeRecords(call(client), ref);
     assert.equal(records.has("_fivetran_start") || records.has("_fivetran_active"), false);
     await noHelperTables("uninterrupted");
   });
 
   test("a differently named soft-delete column gets the flags, _fivetran_deleted is added as false", async () => {
     const ref = await seeder.seeded(history, HISTORY_NAMES, HISTORY_ROWS);
-    await migrate(client, ref, { op: "history_to_soft_delete", softDeletedColumn: "is gone" });
-    const def = await describeTable(client, ref);
+    await migrate(call(client), ref, { op: "history_to_soft_delete", softDeletedColumn: "is gone" });
+    const def = await describeTable(call(client), ref);
     assert.deepEqual(
       def?.columns.map((c) => c.name),
       ["id", "name", "_fivetran_synced", "is gone", "_fivetran_deleted"],
@@ -162,12 +162,12 @@ describe("HISTORY_TO_SOFT_DELETE", () => {
   test("re-sent, and stopped after any step and re-sent, it converges", async () => {
     await convergesAfterEachStep(
       () => seeder.seeded(history, HISTORY_NAMES, HISTORY_ROWS),
-      async (ref, options) => {
-        await migrate(client, ref, toSoftDelete, options);
-        await migrate(client, ref, toSoftDelete);
+      async (ref, onStep) => {
+        await migrate(call(client, onStep), ref, toSoftDelete);
+        await migrate(call(client), ref, toSoftDelete);
       },
       async (ref, label) => {
-        assert.deepEqual(await describeTable(client, ref), softOfHistory(ref.table), label);
+        assert.deepEqual(await describeTable(call(client), ref), softOfHistory(ref.table), label);
         assert.deepEqual(await selectRows(client, ref, SOFT_OF_HISTORY_NAMES), SOFT_OF_HISTORY_ROWS, label);
         await noHelperTables(label);
       },
@@ -182,7 +182,7 @@ describe("HISTORY_TO_SOFT_DELETE", () => {
         rows.push([id, `v${v}`, T0 + v, v === id - 1 ? MAX : T0 + v, v === id - 1, T0]);
     }
     const ref = await seeder.seeded(history, HISTORY_NAMES, rows);
-    await migrate(client, ref, toSoftDelete, { keysPerRound: 2 });
+    await migrate(call(client), ref, toSoftDelete, { keysPerRound: 2 });
     assert.deepEqual(
       await selectRows(client, ref, SOFT_OF_HISTORY_NAMES),
       [1, 2, 3, 4, 5, 6, 7].map((id) => [id, `v${id - 1}`, T0, false]),
@@ -191,8 +191,8 @@ describe("HISTORY_TO_SOFT_DELETE", () => {
 
   test("a round trip soft delete → history → soft delete keeps rows and flags", async () => {
     const ref = await seeder.seeded(softDelete, SOFT_NAMES, SOFT_ROWS);
-    await migrate(client, ref, toHistory);
-    await migrate(client, ref, toSoftDelete);
+    await migrate(call(client), ref, toHistory);
+    await migrate(call(client), ref, toSoftDelete);
     assert.deepEqual(await selectRows(client, ref, SOFT_NAMES), SOFT_ROWS);
   });
 });
@@ -207,10 +207,10 @@ describe("copy_table_to_history_mode", () => {
       toTable: to.table,
       softDeletedColumn: "_fivetran_deleted",
     } as const;
-    assert.equal(await migrate(client, from, op), "success");
-    assert.deepEqual(await describeTable(client, to), historyOfSoft(to.table));
+    assert.equal(await migrate(call(client), from, op), "success");
+    assert.deepEqual(await describeTable(call(client), to), historyOfSoft(to.table));
     assert.deepEqual(await selectRows(client, to, HISTORY_OF_SOFT_NAMES), HISTORY_OF_SOFT_ROWS);
-    assert.deepEqual(await describeTable(client, from), { ...softDelete, name: from.table });
+    assert.deepEqual(await describeTable(call(client), from), { ...softDelete, name: from.table });
     assert.deepEqual(await selectRows(client, from, SOFT_NAMES), SOFT_ROWS);
   });
 
@@ -221,20 +221,15 @@ describe("copy_table_to_history_mode", () => {
         to = seeder.nextRef("hist");
         return seeder.seeded(softDelete, SOFT_NAMES, SOFT_ROWS);
       },
-      (from, options) =>
-        migrate(
-          client,
-          from,
-          {
-            op: "copy_table_to_history_mode",
-            fromTable: from.table,
-            toTable: to.table,
-            softDeletedColumn: "",
-          },
-          options,
-        ),
+      (from, onStep) =>
+        migrate(call(client, onStep), from, {
+          op: "copy_table_to_history_mode",
+          fromTable: from.table,
+          toTable: to.table,
+          softDeletedColumn: "",
+        }),
       async (from, label) => {
-        assert.deepEqual(await describeTable(client, to), historyOfSoft(to.table), label);
+        assert.deepEqual(await describeTable(call(client), to), historyOfSoft(to.table), label);
         assert.deepEqual(await selectRows(client, to, HISTORY_OF_SOFT_NAMES), HISTORY_OF_SOFT_ROWS, label);
         assert.deepEqual(await selectRows(client, from, SOFT_NAMES), SOFT_ROWS, label);
         await noHelperTables(label);
@@ -261,8 +256,8 @@ describe("sync-mode migrations with hostile names", () => {
       ["B", null, true, T1],
     ];
     const ref = await seeder.seeded(def, names, rows, "Tab'le-✓");
-    await migrate(client, ref, toHistory);
-    const described = await describeTable(client, ref);
+    await migrate(call(client), ref, toHistory);
+    const described = await describeTable(call(client), ref);
     assert.deepEqual(
       described?.columns.filter((c) => c.primaryKey).map((c) => c.name),
       ['Ke"y 1', "_fivetran_start"],
@@ -271,8 +266,8 @@ describe("sync-mode migrations with hostile names", () => {
       ["B", null, false],
       ["a'; --", 9007199254740993n, true],
     ]);
-    await migrate(client, ref, toSoftDelete);
-    assert.deepEqual(await describeTable(client, ref), {
+    await migrate(call(client), ref, toSoftDelete);
+    assert.deepEqual(await describeTable(call(client), ref), {
       ...def,
       name: ref.table,
       columns: [def.columns[0]!, def.columns[1]!, def.columns[3]!, def.columns[2]!],
@@ -288,7 +283,7 @@ describe("migrations answered unsupported", () => {
   test("live-mode migrations and unknown operations change nothing and answer unsupported", async () => {
     const ref = await seeder.seeded(softDelete, SOFT_NAMES, SOFT_ROWS);
     assert.equal(
-      await migrate(client, ref, { op: "unsupported", what: "SOFT_DELETE_TO_LIVE" }),
+      await migrate(call(client), ref, { op: "unsupported", what: "SOFT_DELETE_TO_LIVE" }),
       "unsupported",
     );
     assert.deepEqual(await selectRows(client, ref, SOFT_NAMES), SOFT_ROWS);

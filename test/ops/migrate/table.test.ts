@@ -12,7 +12,7 @@ import {
   SOFT_ROWS,
   softDelete,
 } from "../../helpers/migrate.ts";
-import { dropSchema, selectRows, tableNames, testClient } from "../../helpers/ops.ts";
+import { call, dropSchema, selectRows, tableNames, testClient } from "../../helpers/ops.ts";
 
 let client: CrateClient;
 let seeder: MigrateSeeder;
@@ -32,27 +32,27 @@ const seeded = (table?: string) => seeder.seeded(softDelete, SOFT_NAMES, SOFT_RO
 describe("drop_table", () => {
   test("drops the table and its type records; dropping again succeeds", async () => {
     const ref = await seeded();
-    assert.equal(await migrate(client, ref, { op: "drop_table" }), "success");
-    assert.equal(await describeTable(client, ref), undefined);
-    assert.equal((await readTypeRecords(client, ref)).size, 0);
-    assert.equal(await migrate(client, ref, { op: "drop_table" }), "success");
+    assert.equal(await migrate(call(client), ref, { op: "drop_table" }), "success");
+    assert.equal(await describeTable(call(client), ref), undefined);
+    assert.equal((await readTypeRecords(call(client), ref)).size, 0);
+    assert.equal(await migrate(call(client), ref, { op: "drop_table" }), "success");
   });
 
   test("stopped after any step and re-sent, it converges", async () => {
     await convergesAfterEachStep(
       () => seeded(),
-      (ref, options) => migrate(client, ref, { op: "drop_table" }, options),
+      (ref, onStep) => migrate(call(client, onStep), ref, { op: "drop_table" }),
       async (ref, label) => {
-        assert.equal(await describeTable(client, ref), undefined, label);
-        assert.equal((await readTypeRecords(client, ref)).size, 0, label);
+        assert.equal(await describeTable(call(client), ref), undefined, label);
+        assert.equal((await readTypeRecords(call(client), ref)).size, 0, label);
       },
     );
   });
 
   test("a table that never existed, or a name CrateDB can't hold, is a success", async () => {
-    assert.equal(await migrate(client, seeder.nextRef(), { op: "drop_table" }), "success");
+    assert.equal(await migrate(call(client), seeder.nextRef(), { op: "drop_table" }), "success");
     assert.equal(
-      await migrate(client, { schema: seeder.schema, table: "a.b" }, { op: "drop_table" }),
+      await migrate(call(client), { schema: seeder.schema, table: "a.b" }, { op: "drop_table" }),
       "success",
     );
   });
@@ -63,9 +63,9 @@ describe("copy_table", () => {
     const from = await seeded();
     const to = seeder.nextRef("copy");
     const copy = { op: "copy_table", fromTable: from.table, toTable: to.table } as const;
-    assert.equal(await migrate(client, from, copy), "success");
-    assert.deepEqual(await describeTable(client, to), named(softDelete, to.table));
-    assert.deepEqual(await describeTable(client, from), named(softDelete, from.table));
+    assert.equal(await migrate(call(client), from, copy), "success");
+    assert.deepEqual(await describeTable(call(client), to), named(softDelete, to.table));
+    assert.deepEqual(await describeTable(call(client), from), named(softDelete, from.table));
     assert.deepEqual(await selectRows(client, to, SOFT_NAMES), SOFT_ROWS);
     assert.deepEqual(await selectRows(client, from, SOFT_NAMES), SOFT_ROWS);
   });
@@ -77,12 +77,16 @@ describe("copy_table", () => {
         to = seeder.nextRef("copy");
         return seeded();
       },
-      async (from, options) => {
-        await migrate(client, from, { op: "copy_table", fromTable: from.table, toTable: to.table }, options);
-        await migrate(client, from, { op: "copy_table", fromTable: from.table, toTable: to.table });
+      async (from, onStep) => {
+        await migrate(call(client, onStep), from, {
+          op: "copy_table",
+          fromTable: from.table,
+          toTable: to.table,
+        });
+        await migrate(call(client), from, { op: "copy_table", fromTable: from.table, toTable: to.table });
       },
       async (_from, label) => {
-        assert.deepEqual(await describeTable(client, to), named(softDelete, to.table), label);
+        assert.deepEqual(await describeTable(call(client), to), named(softDelete, to.table), label);
         assert.deepEqual(await selectRows(client, to, SOFT_NAMES), SOFT_ROWS, label);
       },
     );
@@ -96,7 +100,7 @@ describe("copy_table", () => {
       [[9, "keep"]],
     );
     await assert.rejects(
-      migrate(client, from, { op: "copy_table", fromTable: from.table, toTable: other.table }),
+      migrate(call(client), from, { op: "copy_table", fromTable: from.table, toTable: other.table }),
       (e: Error & { code?: string; kind?: string }) =>
         e.code === "MIGRATE_TARGET_EXISTS" && e.kind === "user",
     );
@@ -106,7 +110,7 @@ describe("copy_table", () => {
   test("a missing source is a Task", async () => {
     const ref = seeder.nextRef();
     await assert.rejects(
-      migrate(client, ref, { op: "copy_table", fromTable: ref.table, toTable: "nothing" }),
+      migrate(call(client), ref, { op: "copy_table", fromTable: ref.table, toTable: "nothing" }),
       (e: Error & { code?: string }) => e.code === "MIGRATE_TABLE_MISSING",
     );
   });
@@ -117,13 +121,13 @@ describe("rename_table", () => {
     const from = await seeded();
     const to = seeder.nextRef("renamed");
     const rename = { op: "rename_table", fromTable: from.table, toTable: to.table } as const;
-    assert.equal(await migrate(client, from, rename), "success");
-    assert.equal(await describeTable(client, from), undefined);
-    assert.deepEqual(await describeTable(client, to), named(softDelete, to.table));
+    assert.equal(await migrate(call(client), from, rename), "success");
+    assert.equal(await describeTable(call(client), from), undefined);
+    assert.deepEqual(await describeTable(call(client), to), named(softDelete, to.table));
     assert.deepEqual(await selectRows(client, to, SOFT_NAMES), SOFT_ROWS);
-    assert.equal((await readTypeRecords(client, from)).size, 0);
-    assert.equal(await migrate(client, from, rename), "success");
-    assert.deepEqual(await describeTable(client, to), named(softDelete, to.table));
+    assert.equal((await readTypeRecords(call(client), from)).size, 0);
+    assert.equal(await migrate(call(client), from, rename), "success");
+    assert.deepEqual(await describeTable(call(client), to), named(softDelete, to.table));
   });
 
   test("stopped after any step and re-sent, it converges", async () => {
@@ -133,13 +137,13 @@ describe("rename_table", () => {
         to = seeder.nextRef("renamed");
         return seeded();
       },
-      (from, options) =>
-        migrate(client, from, { op: "rename_table", fromTable: from.table, toTable: to.table }, options),
+      (from, onStep) =>
+        migrate(call(client, onStep), from, { op: "rename_table", fromTable: from.table, toTable: to.table }),
       async (from, label) => {
-        assert.equal(await describeTable(client, from), undefined, label);
-        assert.deepEqual(await describeTable(client, to), named(softDelete, to.table), label);
+        assert.equal(await describeTable(call(client), from), undefined, label);
+        assert.deepEqual(await describeTable(call(client), to), named(softDelete, to.table), label);
         assert.deepEqual(await selectRows(client, to, SOFT_NAMES), SOFT_ROWS, label);
-        assert.equal((await readTypeRecords(client, from)).size, 0, label);
+        assert.equal((await readTypeRecords(call(client), from)).size, 0, label);
       },
     );
   });
@@ -148,7 +152,7 @@ describe("rename_table", () => {
     const from = await seeded();
     const to = await seeded();
     await assert.rejects(
-      migrate(client, from, { op: "rename_table", fromTable: from.table, toTable: to.table }),
+      migrate(call(client), from, { op: "rename_table", fromTable: from.table, toTable: to.table }),
       (e: Error & { code?: string }) => e.code === "MIGRATE_TARGET_EXISTS",
     );
     const names = await tableNames(client, seeder.schema);
@@ -160,13 +164,17 @@ describe("table operations with hostile names", () => {
   test("copy and rename tables whose names hold quotes, capitals, SQL and emoji", async () => {
     const from = await seeded("Wei'rd-tab_🚀");
     const copy = { op: "copy_table", fromTable: from.table, toTable: "Co'py-ünï" } as const;
-    await migrate(client, from, copy);
+    await migrate(call(client), from, copy);
     const copied = { schema: seeder.schema, table: "Co'py-ünï" };
     assert.deepEqual(await selectRows(client, copied, SOFT_NAMES), SOFT_ROWS);
-    await migrate(client, copied, { op: "rename_table", fromTable: copied.table, toTable: "SELECT-;--" });
+    await migrate(call(client), copied, {
+      op: "rename_table",
+      fromTable: copied.table,
+      toTable: "SELECT-;--",
+    });
     const renamed = { schema: seeder.schema, table: "SELECT-;--" };
-    assert.deepEqual(await describeTable(client, renamed), named(softDelete, renamed.table));
-    await migrate(client, renamed, { op: "drop_table" });
-    assert.equal(await describeTable(client, renamed), undefined);
+    assert.deepEqual(await describeTable(call(client), renamed), named(softDelete, renamed.table));
+    await migrate(call(client), renamed, { op: "drop_table" });
+    assert.equal(await describeTable(call(client), renamed), undefined);
   });
 });

@@ -6,7 +6,7 @@ import { createTable } from "../../../src/ops/table/create.ts";
 import { describeTable } from "../../../src/ops/table/describe.ts";
 import { FIVETRAN_TYPES, type TableDef } from "../../../src/table-def.ts";
 import { uniqueSchema } from "../../helpers/cratedb.ts";
-import { col, dropSchema, insertRows, selectRows, testClient } from "../../helpers/ops.ts";
+import { call, col, dropSchema, insertRows, selectRows, testClient } from "../../helpers/ops.ts";
 
 let client: CrateClient;
 const schema = uniqueSchema("ops_create");
@@ -36,19 +36,19 @@ const everyType: TableDef = {
 describe("CreateTable and DescribeTable", () => {
   test("every Fivetran type and DECIMAL param set is described exactly as created", async () => {
     const ref = { schema, table: everyType.name };
-    await createTable(client, ref, everyType, {});
-    assert.deepEqual(await describeTable(client, ref), everyType);
+    await createTable(call(client), ref, everyType, {});
+    assert.deepEqual(await describeTable(call(client), ref), everyType);
   });
 
   test("string_byte_length is accepted but not reported", async () => {
     const ref = { schema, table: "with_lengths" };
     await createTable(
-      client,
+      call(client),
       ref,
       { name: ref.table, columns: [col("id", "STRING", true, { stringByteLength: 64 })] },
       {},
     );
-    assert.deepEqual(await describeTable(client, ref), {
+    assert.deepEqual(await describeTable(call(client), ref), {
       name: ref.table,
       columns: [col("id", "STRING", true)],
     });
@@ -66,8 +66,8 @@ describe("CreateTable and DescribeTable", () => {
       ],
     };
     const ref = { schema, table: def.name };
-    await createTable(client, ref, def, {});
-    assert.deepEqual(await describeTable(client, ref), def);
+    await createTable(call(client), ref, def, {});
+    assert.deepEqual(await describeTable(call(client), ref), def);
     const nullable = await client.sql(
       "SELECT column_name, is_nullable FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
       [schema, def.name],
@@ -87,7 +87,7 @@ describe("CreateTable and DescribeTable", () => {
   test("table settings from the configuration are applied", async () => {
     const ref = { schema, table: "with_settings" };
     await createTable(
-      client,
+      call(client),
       ref,
       { name: ref.table, columns: [col("id", "INT", true)] },
       {
@@ -107,18 +107,21 @@ describe("CreateTable and DescribeTable", () => {
   });
 
   test("a missing table or schema is not found", async () => {
-    assert.equal(await describeTable(client, { schema, table: "nope" }), undefined);
-    assert.equal(await describeTable(client, { schema: uniqueSchema("ops_none"), table: "nope" }), undefined);
+    assert.equal(await describeTable(call(client), { schema, table: "nope" }), undefined);
+    assert.equal(
+      await describeTable(call(client), { schema: uniqueSchema("ops_none"), table: "nope" }),
+      undefined,
+    );
   });
 
   test("creating the same table again succeeds (a retry), a different definition fails with a Task", async () => {
     const ref = { schema, table: "retry" };
     const def: TableDef = { name: ref.table, columns: [col("id", "STRING", true), col("x", "XML")] };
-    await createTable(client, ref, def, {});
-    await createTable(client, ref, { name: ref.table, columns: [...def.columns].reverse() }, {});
+    await createTable(call(client), ref, def, {});
+    await createTable(call(client), ref, { name: ref.table, columns: [...def.columns].reverse() }, {});
     await assert.rejects(
       createTable(
-        client,
+        call(client),
         ref,
         { name: ref.table, columns: [col("id", "STRING", true), col("x", "STRING")] },
         {},
@@ -130,7 +133,7 @@ describe("CreateTable and DescribeTable", () => {
   test("long text in a non-key STRING column is stored whole", async () => {
     const ref = { schema, table: "long_text" };
     await createTable(
-      client,
+      call(client),
       ref,
       { name: ref.table, columns: [col("id", "INT", true), col("body", "STRING")] },
       {},
@@ -153,8 +156,8 @@ describe("CreateTable and DescribeTable", () => {
       ],
     };
     try {
-      await createTable(client, ref, def, {});
-      assert.deepEqual(await describeTable(client, ref), def);
+      await createTable(call(client), ref, def, {});
+      assert.deepEqual(await describeTable(call(client), ref), def);
       await insertRows(
         client,
         ref,
@@ -171,23 +174,33 @@ describe("CreateTable and DescribeTable", () => {
     for (const bad of ["a.b", "x[1]", "_id", "tab\there"]) {
       const ref = { schema, table: "rejected" };
       await assert.rejects(
-        createTable(client, ref, { name: ref.table, columns: [col("id", "INT", true), col(bad, "INT")] }, {}),
+        createTable(
+          call(client),
+          ref,
+          { name: ref.table, columns: [col("id", "INT", true), col(bad, "INT")] },
+          {},
+        ),
         (e: Error & { kind?: string; code?: string }) => e.kind === "user" && e.code === "INVALID_NAME",
       );
-      assert.equal(await describeTable(client, ref), undefined);
+      assert.equal(await describeTable(call(client), ref), undefined);
     }
     await assert.rejects(
-      createTable(client, { schema, table: "a.b" }, { name: "a.b", columns: [col("id", "INT", true)] }, {}),
+      createTable(
+        call(client),
+        { schema, table: "a.b" },
+        { name: "a.b", columns: [col("id", "INT", true)] },
+        {},
+      ),
       /Table name "a.b"/,
     );
     // CrateDB 6.4.3 refuses these characters in relation names (4002); the Task says which.
     for (const table of ["Order Items", 'Tab"le', "a/b", "a,b", "a#b"]) {
       await assert.rejects(
-        createTable(client, { schema, table }, { name: table, columns: [col("id", "INT", true)] }, {}),
+        createTable(call(client), { schema, table }, { name: table, columns: [col("id", "INT", true)] }, {}),
         (e: Error & { kind?: string; code?: string }) =>
           e.kind === "user" && e.code === "INVALID_NAME" && e.message.includes("it contains"),
       );
-      assert.equal(await describeTable(client, { schema, table }), undefined);
+      assert.equal(await describeTable(call(client), { schema, table }), undefined);
     }
   });
 
@@ -198,7 +211,7 @@ describe("CreateTable and DescribeTable", () => {
     );
     // Object keys become sub-columns in information_schema; they are not columns of their own.
     await client.sql(`INSERT INTO ${qualified(ref)} ("k", "o") VALUES (?, ?)`, [1, { a: 1, b: { c: "x" } }]);
-    assert.deepEqual(await describeTable(client, ref), {
+    assert.deepEqual(await describeTable(call(client), ref), {
       name: ref.table,
       columns: [
         col("k", "INT", true),
@@ -214,14 +227,14 @@ describe("CreateTable and DescribeTable", () => {
   test("a table dropped and recreated outside Fivetran with other types never inherits stale types", async () => {
     const ref = { schema, table: "recreated" };
     await createTable(
-      client,
+      call(client),
       ref,
       { name: ref.table, columns: [col("id", "INT", true), col("v", "XML"), col("w", "NAIVE_DATE")] },
       {},
     );
     await client.sql(`DROP TABLE ${qualified(ref)}`);
     await client.sql(`CREATE TABLE ${qualified(ref)} ("id" INTEGER PRIMARY KEY, "v" BIGINT, "w" TEXT)`);
-    assert.deepEqual(await describeTable(client, ref), {
+    assert.deepEqual(await describeTable(call(client), ref), {
       name: ref.table,
       columns: [col("id", "INT", true), col("v", "LONG"), col("w", "STRING")],
     });

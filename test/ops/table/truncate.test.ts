@@ -5,7 +5,7 @@ import { createTable } from "../../../src/ops/table/create.ts";
 import { truncate } from "../../../src/ops/table/truncate.ts";
 import type { TableDef } from "../../../src/table-def.ts";
 import { uniqueSchema } from "../../helpers/cratedb.ts";
-import { col, dropSchema, insertRows, selectRows, tableNames, testClient } from "../../helpers/ops.ts";
+import { call, col, dropSchema, insertRows, selectRows, tableNames, testClient } from "../../helpers/ops.ts";
 
 let client: CrateClient;
 const schema = uniqueSchema("ops_truncate");
@@ -23,7 +23,7 @@ const def = (name: string): TableDef => ({
 /** Rows synced in the same second as the cutoff: 1 ms before, at, and 1 ms after it. */
 async function filledTable(name: string): Promise<{ schema: string; table: string }> {
   const ref = { schema, table: name };
-  await createTable(client, ref, def(name), {});
+  await createTable(call(client), ref, def(name), {});
   await insertRows(
     client,
     ref,
@@ -49,13 +49,13 @@ after(async () => {
 describe("Truncate", () => {
   test("hard truncate deletes exactly the rows synced strictly before the cutoff, unrefreshed rows included", async () => {
     const ref = await filledTable("hard");
-    await truncate(client, { ref, syncedColumn: "", deleteBeforeMs: CUTOFF });
+    await truncate(call(client), { ref, syncedColumn: "", deleteBeforeMs: CUTOFF });
     assert.deepEqual(await selectRows(client, ref, ["id"]), [[3], [4]]);
   });
 
   test("soft truncate flags exactly those rows and keeps every row", async () => {
     const ref = await filledTable("soft");
-    await truncate(client, {
+    await truncate(call(client), {
       ref,
       syncedColumn: "_fivetran_synced",
       deleteBeforeMs: CUTOFF,
@@ -71,10 +71,10 @@ describe("Truncate", () => {
 
   test("without a cutoff every row goes (hard) or is flagged (soft)", async () => {
     const hard = await filledTable("all_hard");
-    await truncate(client, { ref: hard, syncedColumn: "" });
+    await truncate(call(client), { ref: hard, syncedColumn: "" });
     assert.deepEqual(await selectRows(client, hard, ["id"]), []);
     const soft = await filledTable("all_soft");
-    await truncate(client, { ref: soft, syncedColumn: "", softDeletedColumn: "_fivetran_deleted" });
+    await truncate(call(client), { ref: soft, syncedColumn: "", softDeletedColumn: "_fivetran_deleted" });
     assert.deepEqual(
       (await selectRows(client, soft, ["id", "_fivetran_deleted"])).map((r) => r[1]),
       [true, true, true, true],
@@ -84,7 +84,7 @@ describe("Truncate", () => {
   test("hostile table and column names are quoted end to end", async () => {
     const ref = { schema, table: "Trunc-'select'-ü" };
     await createTable(
-      client,
+      call(client),
       ref,
       {
         name: ref.table,
@@ -101,7 +101,7 @@ describe("Truncate", () => {
         [2, CUTOFF, false],
       ],
     );
-    await truncate(client, {
+    await truncate(call(client), {
       ref,
       syncedColumn: "synced at",
       deleteBeforeMs: CUTOFF,
@@ -114,16 +114,20 @@ describe("Truncate", () => {
   });
 
   test("a missing table or schema is a success and creates nothing", async () => {
-    await truncate(client, { ref: { schema, table: "missing" }, syncedColumn: "", deleteBeforeMs: CUTOFF });
+    await truncate(call(client), {
+      ref: { schema, table: "missing" },
+      syncedColumn: "",
+      deleteBeforeMs: CUTOFF,
+    });
     const other = uniqueSchema("ops_trunc_none");
-    await truncate(client, { ref: { schema: other, table: "missing" }, syncedColumn: "" });
+    await truncate(call(client), { ref: { schema: other, table: "missing" }, syncedColumn: "" });
     assert.ok(!(await tableNames(client, schema)).includes("missing"));
     assert.deepEqual(await tableNames(client, other), []);
   });
 
   test("the result is visible to the next search-based statement without another refresh", async () => {
     const ref = await filledTable("visible");
-    await truncate(client, { ref, syncedColumn: "", deleteBeforeMs: CUTOFF });
+    await truncate(call(client), { ref, syncedColumn: "", deleteBeforeMs: CUTOFF });
     const count = await client.sql(`SELECT count(*) FROM "${schema}"."visible"`);
     assert.equal(Number(count.rows[0]?.[0]), 2);
   });

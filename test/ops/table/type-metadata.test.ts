@@ -12,7 +12,7 @@ import {
 } from "../../../src/ops/table/type-metadata.ts";
 import type { TableDef } from "../../../src/table-def.ts";
 import { uniqueSchema } from "../../helpers/cratedb.ts";
-import { col, dropSchema, testClient } from "../../helpers/ops.ts";
+import { call, col, dropSchema, testClient } from "../../helpers/ops.ts";
 
 let client: CrateClient;
 const schema = uniqueSchema("ops_types");
@@ -39,12 +39,12 @@ describe("type records follow renames and copies made by Migrate", () => {
   test("a renamed table keeps its exact types; the old name keeps none", async () => {
     const from = { schema, table: "src" };
     const to = { schema, table: "renamed" };
-    await createTable(client, from, def, {});
+    await createTable(call(client), from, def, {});
     await client.sql(`ALTER TABLE ${qualified(from)} RENAME TO ${ident(to.table)}`);
-    await renameTableTypes(client, from, to);
-    assert.deepEqual(await describeTable(client, to), { ...def, name: "renamed" });
+    await renameTableTypes(call(client), from, to);
+    assert.deepEqual(await describeTable(call(client), to), { ...def, name: "renamed" });
     await client.sql(`CREATE TABLE ${qualified(from)} ("id" TEXT PRIMARY KEY, "x" TEXT)`);
-    assert.deepEqual(await describeTable(client, from), {
+    assert.deepEqual(await describeTable(call(client), from), {
       name: "src",
       columns: [col("id", "STRING", true), col("x", "STRING")],
     });
@@ -56,17 +56,17 @@ describe("type records follow renames and copies made by Migrate", () => {
     await client.sql(
       `CREATE TABLE ${qualified(to)} ("id" TEXT PRIMARY KEY, "x" TEXT, "d" TIMESTAMP WITHOUT TIME ZONE, "n" TEXT)`,
     );
-    await copyTableTypes(client, from, to);
-    assert.deepEqual(await describeTable(client, to), { ...def, name: "copy" });
+    await copyTableTypes(call(client), from, to);
+    assert.deepEqual(await describeTable(call(client), to), { ...def, name: "copy" });
   });
 
   test("renamed and copied columns keep their exact types", async () => {
     const ref = { schema, table: "copy" };
     await client.sql(`ALTER TABLE ${qualified(ref)} RENAME COLUMN "x" TO "x2"`);
-    await renameColumnType(client, ref, "x", "x2");
+    await renameColumnType(call(client), ref, "x", "x2");
     await client.sql(`ALTER TABLE ${qualified(ref)} ADD COLUMN "d2" TIMESTAMP WITHOUT TIME ZONE`);
-    await copyColumnType(client, ref, "d", "d2");
-    const described = await describeTable(client, ref);
+    await copyColumnType(call(client), ref, "d", "d2");
+    const described = await describeTable(call(client), ref);
     assert.deepEqual(
       described?.columns.map((c) => [c.name, c.type]),
       [

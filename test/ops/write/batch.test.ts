@@ -5,7 +5,7 @@ import { createTable } from "../../../src/ops/table/create.ts";
 import type { TableDef } from "../../../src/table-def.ts";
 import { batchDir, type Cell } from "../../helpers/batch-writer.ts";
 import { uniqueSchema } from "../../helpers/cratedb.ts";
-import { col, dropSchema, selectRows, testClient } from "../../helpers/ops.ts";
+import { call, col, dropSchema, selectRows, testClient } from "../../helpers/ops.ts";
 import { type BatchSpec, runWriteBatch, TESTER_NULL, U } from "../../helpers/write-batch.ts";
 
 let client: CrateClient;
@@ -31,7 +31,7 @@ const ms = (iso: string) => Date.parse(iso);
 
 async function itemsTable(name: string, def: TableDef = ITEMS) {
   const ref = { schema, table: name };
-  await createTable(client, ref, { ...def, name }, {});
+  await createTable(call(client), ref, { ...def, name }, {});
   return ref;
 }
 
@@ -85,7 +85,7 @@ describe("WriteBatch", () => {
       ],
     };
     const ref = { schema, table: "dec_keys" };
-    await createTable(client, ref, def, {});
+    await createTable(call(client), ref, def, {});
     await runWriteBatch(client, dir, ref, def, {
       replace: [
         {

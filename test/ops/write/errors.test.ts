@@ -8,7 +8,7 @@ import { writeBatch } from "../../../src/ops/write/batch.ts";
 import type { TableDef } from "../../../src/table-def.ts";
 import { batchDir, TESTER_NULL, writeBatchFile } from "../../helpers/batch-writer.ts";
 import { uniqueSchema } from "../../helpers/cratedb.ts";
-import { col, dropSchema, selectRows, testClient } from "../../helpers/ops.ts";
+import { call, col, dropSchema, selectRows, testClient } from "../../helpers/ops.ts";
 import { source } from "../../helpers/write-batch.ts";
 
 let client: CrateClient;
@@ -35,7 +35,7 @@ after(async () => {
 
 async function itemsTable(name: string) {
   const ref = { schema, table: name };
-  await createTable(client, ref, { ...ITEMS, name }, {});
+  await createTable(call(client), ref, { ...ITEMS, name }, {});
   return ref;
 }
 
@@ -51,7 +51,7 @@ describe("WriteBatch errors", () => {
     const wrong = { [file.path]: new Uint8Array(32).fill(7) };
     await assert.rejects(
       writeBatch(
-        client,
+        call(client),
         source(ref, ITEMS, wrong),
         { ...noFiles, replaceFiles: [file.path] },
         { concurrency: 2 },
@@ -80,7 +80,7 @@ describe("WriteBatch errors", () => {
       },
     };
     await assert.rejects(
-      writeBatch(client, plain, { ...noFiles, replaceFiles: [path] }, { concurrency: 2 }),
+      writeBatch(call(client), plain, { ...noFiles, replaceFiles: [path] }, { concurrency: 2 }),
       (error: Error & { code?: string; kind?: string }) => {
         assert.equal(error.code, "BATCH_RAGGED_ROW");
         assert.equal(error.kind, "user");
@@ -95,7 +95,7 @@ describe("WriteBatch errors", () => {
     const file = await writeBatchFile({ dir, columns: ITEMS.columns.slice(1), rows: [["a", T1]] });
     await assert.rejects(
       writeBatch(
-        client,
+        call(client),
         source(ref, ITEMS, file.keys),
         { ...noFiles, updateFiles: [file.path] },
         { concurrency: 2 },
@@ -121,7 +121,7 @@ describe("WriteBatch errors", () => {
     const file = await writeBatchFile({ dir, name: "strict_upsert.csv", columns: ITEMS.columns, rows });
     await assert.rejects(
       writeBatch(
-        client,
+        call(client),
         source(ref, ITEMS, file.keys),
         { ...noFiles, replaceFiles: [file.path] },
         { concurrency: 2 },
@@ -148,7 +148,7 @@ describe("WriteBatch errors", () => {
     });
     await assert.rejects(
       writeBatch(
-        client,
+        call(client),
         source(ref, ITEMS, file.keys),
         { ...noFiles, updateFiles: [file.path] },
         { concurrency: 2 },
@@ -167,7 +167,7 @@ describe("WriteBatch errors", () => {
     });
     await assert.rejects(
       writeBatch(
-        client,
+        call(client),
         source(ref, ITEMS, file.keys),
         { ...noFiles, replaceFiles: [file.path] },
         { concurrency: 2 },
@@ -189,7 +189,7 @@ describe("WriteBatch errors", () => {
         ],
       };
       const ref = { schema, table: NUMS.name };
-      await createTable(client, ref, NUMS, {});
+      await createTable(call(client), ref, NUMS, {});
       const cases = [
         { row: ["2", "9223372036854775807", "1.5", T1], column: "l", reason: /CrateDB BIGINT/ },
         { row: ["2", "-9223372036854775808", "1.5", T1], column: "l", reason: /CrateDB BIGINT/ },
@@ -208,7 +208,7 @@ describe("WriteBatch errors", () => {
         });
         await assert.rejects(
           writeBatch(
-            client,
+            call(client),
             source(ref, NUMS, file.keys, format),
             { ...noFiles, replaceFiles: [file.path] },
             { concurrency: 2 },

@@ -11,7 +11,7 @@ import { createTable } from "../../../src/ops/table/create.ts";
 import type { TableDef } from "../../../src/table-def.ts";
 import { batchDir, type Cell } from "../../helpers/batch-writer.ts";
 import { uniqueSchema } from "../../helpers/cratedb.ts";
-import { col, dropSchema, selectRows, testClient } from "../../helpers/ops.ts";
+import { call, col, dropSchema, selectRows, testClient } from "../../helpers/ops.ts";
 import { type BatchSpec, runHistoryBatch, runWriteBatch, TESTER_NULL, U } from "../../helpers/write-batch.ts";
 
 let client: CrateClient;
@@ -109,7 +109,7 @@ describe("a batch re-sent after failing at any statement", () => {
       "live",
       async (table) => {
         const ref = { schema, table };
-        await createTable(client, ref, { ...def, name: table }, {});
+        await createTable(call(client), ref, { ...def, name: table }, {});
         await runWriteBatch(client, dir, ref, def, {
           replace: [
             {
@@ -183,7 +183,7 @@ describe("a batch re-sent after failing at any statement", () => {
       "history",
       async (table) => {
         const ref = { schema, table };
-        await createTable(client, ref, { ...def, name: table }, {});
+        await createTable(call(client), ref, { ...def, name: table }, {});
         await runHistoryBatch(client, dir, ref, def, {
           replace: [{ rows: [row(1, "pqr", "2", T(2), MAX, true), row(2, "mno", "3", T(2), MAX, true)] }],
         });

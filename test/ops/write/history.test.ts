@@ -5,7 +5,7 @@ import { createTable } from "../../../src/ops/table/create.ts";
 import type { TableDef } from "../../../src/table-def.ts";
 import { batchDir, type Cell } from "../../helpers/batch-writer.ts";
 import { uniqueSchema } from "../../helpers/cratedb.ts";
-import { col, dropSchema, selectRows, testClient } from "../../helpers/ops.ts";
+import { call, col, dropSchema, selectRows, testClient } from "../../helpers/ops.ts";
 import { type BatchSpec, runHistoryBatch, TESTER_NULL, U } from "../../helpers/write-batch.ts";
 
 let client: CrateClient;
@@ -48,7 +48,7 @@ const row = (id: number, c1: Cell, c2: Cell, start: string, end: string, active:
 
 async function historyTable(name: string, existing: Cell[][] = []) {
   const ref = { schema, table: name };
-  await createTable(client, ref, { ...HISTORY, name }, {});
+  await createTable(call(client), ref, { ...HISTORY, name }, {});
   if (existing.length > 0)
     await runHistoryBatch(client, dir, ref, HISTORY, { replace: [{ rows: existing }] });
   return ref;
@@ -228,7 +228,7 @@ describe("WriteHistoryBatch", () => {
       ),
     };
     const ref = { schema, table: "decimal_key" };
-    await createTable(client, ref, def, {});
+    await createTable(call(client), ref, def, {});
     const decimalRow = (c1: Cell, c2: Cell, start: string, end: string, active: boolean): Cell[] => [
       "12.50",
       c1,

@@ -7,7 +7,7 @@ import { createTable } from "../../../src/ops/table/create.ts";
 import { ALL_TYPES, ALL_TYPES_ROWS } from "../../batch/all-types.ts";
 import { batchDir, type Cell } from "../../helpers/batch-writer.ts";
 import { uniqueSchema } from "../../helpers/cratedb.ts";
-import { dropSchema, selectRows, testClient } from "../../helpers/ops.ts";
+import { call, dropSchema, selectRows, testClient } from "../../helpers/ops.ts";
 import { runWriteBatch } from "../../helpers/write-batch.ts";
 
 let client: CrateClient;
@@ -67,7 +67,7 @@ describe("WriteBatch value fidelity", () => {
   for (const format of ["csv", "parquet"] as const) {
     test(`every Fivetran type lands exactly as converted (${format})`, async () => {
       const ref = { schema, table: `types_${format}` };
-      await createTable(client, ref, { ...TYPES, name: ref.table }, {});
+      await createTable(call(client), ref, { ...TYPES, name: ref.table }, {});
       const [first, third] = [ALL_TYPES_ROWS[0]!, ALL_TYPES_ROWS[2]!];
       // Parquet carries BINARY as bytes, so only valid base64 survives the trip through a file.
       const second = format === "csv" ? ALL_TYPES_ROWS[1]! : withValidBinary(ALL_TYPES_ROWS[1]!);

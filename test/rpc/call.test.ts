@@ -4,8 +4,7 @@ import type { AddressInfo } from "node:net";
 import { after, test } from "node:test";
 import { createContextValues, type HandlerContext } from "@connectrpc/connect";
 import { closeAllClients } from "../../src/cratedb/client/registry.ts";
-import { callClient, newRequestId, requestIdKey } from "../../src/rpc/call-client.ts";
-import { parseConfiguration } from "../../src/rpc/config.ts";
+import { newRequestId, openCall, requestIdKey } from "../../src/rpc/call.ts";
 
 after(() => closeAllClients());
 
@@ -30,8 +29,8 @@ test("statements of an RPC carry its name and the request id of its log line", a
     assert.match(id, /^[0-9a-f]{12}$/);
     const values = createContextValues().set(requestIdKey, id);
     const ctx = { method: { name: "CreateTable" }, values } as unknown as HandlerContext;
-    const config = parseConfiguration({ url: `http://127.0.0.1:${port}`, compress_requests: "false" });
-    await callClient(config, ctx).sql('REFRESH TABLE "s"."t"');
+    const call = openCall({ url: `http://127.0.0.1:${port}`, compress_requests: "false" }, ctx);
+    await call.client.sql('REFRESH TABLE "s"."t"');
     assert.equal(bodies.length, 1);
     assert.match(
       JSON.parse(bodies[0]!).stmt,
