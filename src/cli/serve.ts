@@ -1,0 +1,77 @@
+/**
+ * The process around the server: start listening, log where, and shut down gracefully on
+ * SIGTERM/SIGINT (a second signal exits at once).
+ */
+import { constants } from "node:os";
+import { closeAllClients } from "../cratedb/client/registry.ts";
+import { info, setLogLevel, severe, warning } from "../log.ts";
+import { describeCause } from "../rpc/responses.ts";
+import { startServer } from "../rpc/server.ts";
+import type { CliOptions } from "./args.ts";
+import { versionFields } from "./version.ts";
+
+export async function serve(options: CliOptions): Promise<void> {
+  setLogLevel(options.logLevel);
+  process.on("uncaughtException", (err) => {
+    severe(`uncaught exception, exiting: ${describeCause(err)}`);
+    process.exit(1);
+  });
+  process.on("unhandledRejection", (reason) => {
+    severe(`unhandled promise rejection, exiting: ${describeCause(reason)}`);
+    process.exit(1);
+  });
+
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(options);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const where = `${options.host ?? "all interfaces"} port ${options.port}`;
+    severe(
+      code === "EADDRINUSE"
+        ? `cannot listen on ${where}: the port is in use by another process`
+        : `cannot listen on ${where}: ${describeCause(err)}`,
+    );
+    process.exitCode = 1;
+    return;
+  }
+  const shown = server.host.includes(":") ? `[${server.host}]` : server.host;
+  info(
+    `listening on ${shown}:${server.port}` +
+      (server.host === "::" ? " (IPv6 and IPv4)" : "") +
+      ` ${versionFields()} max_workers=${options.maxWorkers}` +
+      ` batch_file_format=${options.batchFileFormat}`,
+  );
+
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      warning(`${signal} received again during shutdown; exiting now`);
+      process.exit(128 + constants.signals[signal]);
+    }
+    stopping = true;
+    info(
+      `${signal} received; shutting down: no new connections, waiting up to ${options.shutdownTimeoutMs} ms` +
+        ` for ${server.inFlight} running call(s)`,
+    );
+    server
+      .shutdown()
+      .then(async (result) => {
+        await closeAllClients();
+        return result;
+      })
+      .then(
+        ({ aborted }) => {
+          if (aborted) warning("shutdown deadline passed; running calls were aborted");
+          info("shutdown complete");
+          process.exit(0);
+        },
+        (err: unknown) => {
+          severe(`shutdown failed: ${describeCause(err)}`);
+          process.exit(1);
+        },
+      );
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+}
