@@ -13,13 +13,14 @@ export interface Proc {
 export function spawnProcess(
   command: string,
   args: readonly string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; shell?: boolean } = {},
+  options: { cwd?: string; env?: Record<string, string | undefined>; detached?: boolean } = {},
 ): Proc {
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
-    shell: options.shell,
+    // A process group of its own, to be signalled as a whole (as a terminal's Ctrl-C does).
+    detached: options.detached,
   });
   const stdout: string[] = [];
   const stderr: string[] = [];
