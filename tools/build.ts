@@ -9,7 +9,7 @@
  * neither an installed package nor an executable has a repository to ask. BUILD_COMMIT in the
  * environment names the commit where there is no .git (a container build).
  */
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -122,6 +122,15 @@ const parquetWasmFromAsset: esbuild.Plugin = {
   },
 };
 
+/** Runs a build step quietly; its output is shown only when it fails. */
+function run(command: string, args: readonly string[]): void {
+  const result = spawnSync(command, args, { encoding: "utf8" });
+  if (result.status !== 0)
+    throw new Error(
+      `${command} ${args.join(" ")} failed (${result.error?.message ?? `status ${result.status}`}):\n${result.stdout}${result.stderr}`,
+    );
+}
+
 export function exeName(platform = process.platform, arch = process.arch): string {
   const os = platform === "darwin" ? "macos" : platform === "win32" ? "windows" : platform;
   return `${NAME}-${os}-${arch}${platform === "win32" ? ".exe" : ""}`;
@@ -154,30 +163,24 @@ export async function buildExe(outdir = path.join(root, "build")): Promise<{ fil
       assets: { [WASM_ASSET]: require.resolve(`parquet-wasm/node/${WASM_ASSET}`) },
     }),
   );
-  execFileSync(process.execPath, ["--experimental-sea-config", config], {
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  run(process.execPath, ["--experimental-sea-config", config]);
 
   const file = path.join(outdir, exeName());
   rmSync(file, { force: true });
   copyFileSync(process.execPath, file);
   chmodSync(file, 0o755);
-  if (process.platform === "darwin") execFileSync("codesign", ["--remove-signature", file]);
-  execFileSync(
-    process.execPath,
-    [
-      require.resolve("postject/dist/cli.js"),
-      file,
-      "NODE_SEA_BLOB",
-      blob,
-      "--sentinel-fuse",
-      "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2",
-      ...(process.platform === "darwin" ? ["--macho-segment-name", "NODE_SEA"] : []),
-    ],
-    // postject's ELF library warns about note sections it doesn't know; the result is fine.
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  if (process.platform === "darwin") execFileSync("codesign", ["--sign", "-", file]);
+  if (process.platform === "darwin") run("codesign", ["--remove-signature", file]);
+  // postject's ELF library warns about note sections it doesn't know; the result is fine.
+  run(process.execPath, [
+    require.resolve("postject/dist/cli.js"),
+    file,
+    "NODE_SEA_BLOB",
+    blob,
+    "--sentinel-fuse",
+    "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2",
+    ...(process.platform === "darwin" ? ["--macho-segment-name", "NODE_SEA"] : []),
+  ]);
+  if (process.platform === "darwin") run("codesign", ["--sign", "-", file]);
 
   const sha256 = createHash("sha256").update(readFileSync(file)).digest("hex");
   // The format of `sha256sum`, so `sha256sum -c <name>.sha256` checks it.
@@ -196,7 +199,8 @@ if (import.meta.main) {
     await buildPackage(out);
   } else if (positionals[0] === "exe" && positionals.length === 1) {
     const { file, sha256 } = await buildExe(out);
-    process.stdout.write(`${path.relative(process.cwd(), file)}\nsha256 ${sha256}\n`);
+    const shown = path.relative(process.cwd(), file);
+    process.stdout.write(`${shown.startsWith("..") ? file : shown}\nsha256 ${sha256}\n`);
   } else {
     process.stderr.write("usage: node tools/build.ts package|exe [--out <dir>]\n");
     process.exitCode = 2;
