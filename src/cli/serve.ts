@@ -10,6 +10,9 @@ import { startServer } from "../rpc/server.ts";
 import type { CliOptions } from "./args.ts";
 import { versionFields } from "./version.ts";
 
+/** A repeat of the first shutdown signal sooner than this is the same request, passed on by a wrapper. */
+const DUPLICATE_SIGNAL_MS = 250;
+
 export async function serve(options: CliOptions): Promise<void> {
   setLogLevel(options.logLevel);
   process.on("uncaughtException", (err) => {
@@ -43,13 +46,16 @@ export async function serve(options: CliOptions): Promise<void> {
       ` batch_file_format=${options.batchFileFormat}`,
   );
 
-  let stopping = false;
+  let stopping: { signal: NodeJS.Signals; at: number } | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
+      // npm and npx pass on to the server the signal that a terminal's Ctrl-C or a group kill
+      // already sent it, so the same signal again within a moment is that one request, not a second.
+      if (signal === stopping.signal && performance.now() - stopping.at < DUPLICATE_SIGNAL_MS) return;
       warning(`${signal} received again during shutdown; exiting now`);
       process.exit(128 + constants.signals[signal]);
     }
-    stopping = true;
+    stopping = { signal, at: performance.now() };
     info(
       `${signal} received; shutting down: no new connections, waiting up to ${options.shutdownTimeoutMs} ms` +
         ` for ${server.inFlight} running call(s)`,

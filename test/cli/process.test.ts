@@ -125,6 +125,16 @@ test("a second signal during shutdown exits at once", async () => {
   }
 });
 
+test("the same signal twice at once, as npm passes on a terminal's Ctrl-C, is one graceful shutdown", async () => {
+  const p = launch(["--port", "0", "--host", "127.0.0.1"]);
+  await listeningPort(p);
+  p.child.kill("SIGINT");
+  p.child.kill("SIGINT");
+  assert.deepEqual(await p.exit, { code: 0, signal: null });
+  assert.ok(p.stdout.some((l) => l.includes("shutdown complete")));
+  assert.ok(!p.stdout.some((l) => l.includes("received again")));
+});
+
 test("when the shutdown deadline passes the server aborts running calls and still exits 0", async () => {
   const p = launch(["--port", "0", "--host", "127.0.0.1", "--shutdown-timeout=0.1"]);
   const port = await listeningPort(p);
