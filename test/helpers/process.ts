@@ -24,16 +24,20 @@ export function spawnProcess(
   });
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const collect = (into: string[]) => {
+  // By lines; a last line without a newline (curl's output, say) counts once the stream ends.
+  const collect = (stream: NodeJS.ReadableStream, into: string[]) => {
     let partial = "";
-    return (chunk: Buffer) => {
+    stream.on("data", (chunk: Buffer) => {
       const parts = (partial + chunk.toString("utf8")).split("\n");
       partial = parts.pop()!;
       into.push(...parts);
-    };
+    });
+    stream.on("end", () => {
+      if (partial !== "") into.push(partial);
+    });
   };
-  child.stdout!.on("data", collect(stdout));
-  child.stderr!.on("data", collect(stderr));
+  collect(child.stdout!, stdout);
+  collect(child.stderr!, stderr);
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
