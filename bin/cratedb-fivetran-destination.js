@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs the compiled entry when the package has been built (`tsc` → dist/), else the TypeScript
-// source directly: Node ≥ 24 strips types itself, except for files under node_modules.
+// The `cratedb-fivetran-destination` command. In a clone it runs the TypeScript sources (Node ≥ 24
+// strips the types); the published package has no src/ but the JavaScript bundled from it at pack
+// time (dist/, tools/build.ts), since Node does not strip types in files under node_modules.
 import { existsSync } from "node:fs";
 
-const compiled = new URL("../dist/src/main.js", import.meta.url);
-await import(existsSync(compiled) ? compiled.href : new URL("../src/main.ts", import.meta.url).href);
+const source = new URL("../src/main.ts", import.meta.url);
+await import(existsSync(source) ? source.href : new URL("../dist/main.js", import.meta.url).href);

@@ -1,6 +1,9 @@
 /**
  * Command-line and environment parsing, kept pure: (argv, env) in, options or a usage error out.
  * Every flag has an environment variable; a flag given on the command line wins over it.
+ * Two commands: the server (no subcommand) and `health`, a gRPC health check of a running server
+ * for container health checks, which reads the server's own port and host variables so that both
+ * agree without being told twice.
  */
 import { isAbsolute, resolve } from "node:path";
 import type { BatchFormat } from "../batch/index.ts";
@@ -24,8 +27,16 @@ export interface CliOptions {
   readonly batchFiles?: BatchFileLimits;
 }
 
+export interface HealthOptions {
+  readonly port: number;
+  /** Where to connect: the server's listen address, or loopback when it listens on all interfaces. */
+  readonly host: string;
+  readonly timeoutMs: number;
+}
+
 export type CliCommand =
   | { readonly kind: "run"; readonly options: CliOptions }
+  | { readonly kind: "health"; readonly options: HealthOptions }
   | { readonly kind: "help" }
   | { readonly kind: "version" };
 
@@ -43,6 +54,7 @@ export const DEFAULTS = {
   batchFileStallTimeoutSeconds: DEFAULT_STALL_TIMEOUT_MS / 1000,
   maxFieldBytes: DEFAULT_MAX_FIELD_BYTES,
   maxRowBytes: DEFAULT_MAX_ROW_BYTES,
+  healthTimeoutSeconds: 5,
 } as const;
 
 const KiB = 1024;
@@ -112,14 +124,43 @@ export const FLAGS = {
   },
 } as const satisfies Record<string, FlagSpec>;
 
-type FlagName = keyof typeof FLAGS;
-const isFlag = (name: string): name is FlagName => Object.hasOwn(FLAGS, name);
+/** Flags of `health`: the server's port and host (same variables), and how long to wait for an answer. */
+export const HEALTH_FLAGS = {
+  port: {
+    env: FLAGS.port.env,
+    value: "<port>",
+    help: `port the server listens on (default ${DEFAULTS.port})`,
+  },
+  host: {
+    env: FLAGS.host.env,
+    value: "<address>",
+    help: "address the server listens on (default, and for :: or 0.0.0.0: 127.0.0.1)",
+  },
+  timeout: {
+    env: "CRATEDB_DESTINATION_HEALTH_TIMEOUT",
+    value: "<seconds>",
+    help: `how long to wait for the answer (default ${DEFAULTS.healthTimeoutSeconds})`,
+  },
+} as const satisfies Record<string, FlagSpec>;
 
-export function parseCli(
+interface RawValue {
+  readonly text: string;
+  /** The flag or variable it came from, for error messages. */
+  readonly from: string;
+}
+
+type FlagValues<F> =
+  | { readonly kind: "help" | "version" }
+  | { readonly kind: "flags"; readonly raw: (name: keyof F & string) => RawValue | undefined };
+
+/** Reads `--name value` and `--name=value` flags of one command; the last of a repeated flag wins. */
+function readFlags<F extends Record<string, FlagSpec>>(
   argv: readonly string[],
+  flags: F,
   env: Readonly<Record<string, string | undefined>>,
-): CliCommand {
-  const given = new Map<FlagName, string>();
+): FlagValues<F> {
+  const isFlag = (name: string): name is keyof F & string => Object.hasOwn(flags, name);
+  const given = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--help" || arg === "-h") return { kind: "help" };
@@ -135,20 +176,55 @@ export function parseCli(
     } else {
       value = argv[i + 1];
       if (value === undefined || value.startsWith("--"))
-        throw new UsageError(`--${name} needs a value ${FLAGS[name].value}`);
+        throw new UsageError(`--${name} needs a value ${flags[name]!.value}`);
       i++;
     }
     given.set(name, value);
   }
 
   // Flags win over the environment; an empty environment variable counts as unset.
-  const raw = (name: FlagName): { text: string; from: string } | undefined => {
-    const flag = given.get(name);
-    if (flag !== undefined) return { text: flag, from: `--${name}` };
-    const fromEnv = env[FLAGS[name].env];
-    return fromEnv === undefined || fromEnv === "" ? undefined : { text: fromEnv, from: FLAGS[name].env };
+  return {
+    kind: "flags",
+    raw: (name) => {
+      const flag = given.get(name);
+      if (flag !== undefined) return { text: flag, from: `--${name}` };
+      const variable = flags[name]!.env;
+      const fromEnv = env[variable];
+      return fromEnv === undefined || fromEnv === "" ? undefined : { text: fromEnv, from: variable };
+    },
   };
+}
 
+export function parseCli(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): CliCommand {
+  if (argv[0] === "health") {
+    const read = readFlags(argv.slice(1), HEALTH_FLAGS, env);
+    if (read.kind !== "flags") return { kind: read.kind };
+    const { raw } = read;
+    return {
+      kind: "health",
+      options: {
+        port: parseOr(raw("port"), DEFAULTS.port, (t) => integerIn(t, 1, 65_535)),
+        host: parseOr(raw("host"), "127.0.0.1", (t) => {
+          const host = t.trim();
+          // A server listening on every interface is reached over loopback (IPv4 works for both).
+          return host === "" || host === "::" || host === "0.0.0.0" ? "127.0.0.1" : host;
+        }),
+        timeoutMs: parseOr(raw("timeout"), DEFAULTS.healthTimeoutSeconds * 1000, (t) => {
+          if (!/^\s*\d+(\.\d+)?\s*$/.test(t)) throw new Error("expected a number of seconds > 0");
+          const ms = Math.round(Number(t) * 1000);
+          if (ms < 1 || ms > 3_600_000) throw new Error("expected more than 0 and at most 3600 seconds");
+          return ms;
+        }),
+      },
+    };
+  }
+
+  const read = readFlags(argv, FLAGS, env);
+  if (read.kind !== "flags") return { kind: read.kind };
+  const { raw } = read;
   const batchFiles: BatchFileLimits = {
     ...optional("allowedDirs", parseOr(raw("batch-file-dirs"), undefined, directoryList)),
     ...optional("stallTimeoutMs", parseOr(raw("batch-file-stall-timeout"), undefined, positiveSeconds)),
@@ -224,11 +300,7 @@ function directoryList(text: string): string[] {
   return dirs.map((d) => resolve(d));
 }
 
-function parseOr<T>(
-  raw: { text: string; from: string } | undefined,
-  fallback: T,
-  parse: (text: string) => T,
-): T {
+function parseOr<T>(raw: RawValue | undefined, fallback: T, parse: (text: string) => T): T {
   if (raw === undefined) return fallback;
   try {
     return parse(raw.text);
@@ -249,16 +321,26 @@ function integerIn(text: string, min: number, max: number): number {
 export function usage(): string {
   const lines = [
     "Usage: cratedb-fivetran-destination [options]",
+    "       cratedb-fivetran-destination health [options]",
     "",
     "Fivetran destination for CrateDB: serves fivetran_sdk.v2.DestinationConnector over gRPC, Connect and gRPC-Web on one port.",
     "",
     "Options (each also read from the environment variable shown; the flag wins):",
   ];
-  for (const [name, spec] of Object.entries(FLAGS)) {
-    lines.push(`  --${name} ${spec.value}`.padEnd(40) + spec.help);
-    lines.push(`${"".padEnd(40)}env ${spec.env}`);
-  }
+  const describe = (flags: Record<string, FlagSpec>) => {
+    for (const [name, spec] of Object.entries(flags)) {
+      lines.push(`  --${name} ${spec.value}`.padEnd(40) + spec.help);
+      lines.push(`${"".padEnd(40)}env ${spec.env}`);
+    }
+  };
+  describe(FLAGS);
   lines.push(`  --help, -h`.padEnd(40) + "print this help and exit");
-  lines.push(`  --version, -V`.padEnd(40) + "print the version and exit");
+  lines.push(`  --version, -V`.padEnd(40) + "print the version, git commit and Node.js version and exit");
+  lines.push(
+    "",
+    "health: asks a running server for its gRPC health (grpc.health.v1.Health/Check); prints the status",
+    "and exits 0 when it is SERVING, 1 otherwise. For container and service-manager health checks.",
+  );
+  describe(HEALTH_FLAGS);
   return `${lines.join("\n")}\n`;
 }

@@ -1,14 +1,10 @@
 /**
- * The process around the server: parse flags, start listening, log where, and shut down
- * gracefully on SIGTERM/SIGINT (a second signal exits at once).
+ * The command line: parse, then run the server or the health check. Each is imported only when
+ * chosen, so `health` (a container health check, run every few seconds) and `--version` don't load
+ * the server's dependencies, among them the Parquet reader's 5 MB WebAssembly module.
  */
-import { constants } from "node:os";
-import { closeAllClients } from "../cratedb/client/registry.ts";
-import { info, setLogLevel, severe, warning } from "../log.ts";
-import { describeCause } from "../rpc/responses.ts";
-import { startServer } from "../rpc/server.ts";
 import { parseCli, UsageError, usage } from "./args.ts";
-import { VERSION } from "./version.ts";
+import { versionFields } from "./version.ts";
 
 /** Exit status for bad flags or values (the shell convention for usage errors). */
 export const EXIT_USAGE = 2;
@@ -23,79 +19,22 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
     process.exitCode = EXIT_USAGE;
     return;
   }
-  if (command.kind === "help") {
-    process.stdout.write(usage());
-    return;
-  }
-  if (command.kind === "version") {
-    process.stdout.write(`${VERSION}\n`);
-    return;
-  }
-
-  const options = command.options;
-  setLogLevel(options.logLevel);
-  process.on("uncaughtException", (err) => {
-    severe(`uncaught exception, exiting: ${describeCause(err)}`);
-    process.exit(1);
-  });
-  process.on("unhandledRejection", (reason) => {
-    severe(`unhandled promise rejection, exiting: ${describeCause(reason)}`);
-    process.exit(1);
-  });
-
-  let server: Awaited<ReturnType<typeof startServer>>;
-  try {
-    server = await startServer(options);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const where = `${options.host ?? "all interfaces"} port ${options.port}`;
-    severe(
-      code === "EADDRINUSE"
-        ? `cannot listen on ${where}: the port is in use by another process`
-        : `cannot listen on ${where}: ${describeCause(err)}`,
-    );
-    process.exitCode = 1;
-    return;
-  }
-  const shown = server.host.includes(":") ? `[${server.host}]` : server.host;
-  info(
-    `listening on ${shown}:${server.port}` +
-      (server.host === "::" ? " (IPv6 and IPv4)" : "") +
-      ` version=${VERSION} node=${process.version} max_workers=${options.maxWorkers}` +
-      ` batch_file_format=${options.batchFileFormat}` +
-      // The operator's own setting, shown so a deployment can check it took effect.
-      (options.batchFiles?.allowedDirs ? ` batch_file_dirs=${options.batchFiles.allowedDirs.join(",")}` : ""),
-  );
-
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      warning(`${signal} received again during shutdown; exiting now`);
-      process.exit(128 + constants.signals[signal]);
+  switch (command.kind) {
+    case "help":
+      process.stdout.write(usage());
+      return;
+    case "version":
+      process.stdout.write(`cratedb-fivetran-destination ${versionFields()}\n`);
+      return;
+    case "health": {
+      const { checkHealth } = await import("./health.ts");
+      process.exitCode = await checkHealth(command.options);
+      return;
     }
-    stopping = true;
-    info(
-      `${signal} received; shutting down: no new connections, waiting up to ${options.shutdownTimeoutMs} ms` +
-        ` for ${server.inFlight} running call(s)`,
-    );
-    server
-      .shutdown()
-      .then(async (result) => {
-        await closeAllClients();
-        return result;
-      })
-      .then(
-        ({ aborted }) => {
-          if (aborted) warning("shutdown deadline passed; running calls were aborted");
-          info("shutdown complete");
-          process.exit(0);
-        },
-        (err: unknown) => {
-          severe(`shutdown failed: ${describeCause(err)}`);
-          process.exit(1);
-        },
-      );
-  };
-  process.on("SIGTERM", onSignal);
-  process.on("SIGINT", onSignal);
+    case "run": {
+      const { serve } = await import("./serve.ts");
+      await serve(command.options);
+      return;
+    }
+  }
 }

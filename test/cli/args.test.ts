@@ -5,6 +5,8 @@ import {
   type CliOptions,
   DEFAULTS,
   FLAGS,
+  HEALTH_FLAGS,
+  type HealthOptions,
   parseCli,
   UsageError,
   usage,
@@ -103,6 +105,54 @@ test("--help and --version are commands of their own", () => {
     assert.ok(usage().includes(`--${name}`), name);
     assert.ok(usage().includes(spec.env), spec.env);
   }
+});
+
+function health(argv: string[], env: Record<string, string> = {}): HealthOptions {
+  const command = parseCli(["health", ...argv], env);
+  assert.equal(command.kind, "health");
+  return (command as { options: HealthOptions }).options;
+}
+
+test("health checks the default port on loopback within 5 seconds", () => {
+  assert.deepEqual(health([]), { port: 50052, host: "127.0.0.1", timeoutMs: 5_000 });
+});
+
+test("health reads the server's own port and host variables, so both agree in a container", () => {
+  assert.deepEqual(health([], { CRATEDB_DESTINATION_PORT: "6000", CRATEDB_DESTINATION_HOST: "10.1.2.3" }), {
+    port: 6000,
+    host: "10.1.2.3",
+    timeoutMs: 5_000,
+  });
+  assert.deepEqual(
+    health(["--port=7000", "--host", "::1", "--timeout", "0.5"], { CRATEDB_DESTINATION_PORT: "6000" }),
+    { port: 7000, host: "::1", timeoutMs: 500 },
+  );
+  assert.equal(health([], { CRATEDB_DESTINATION_HEALTH_TIMEOUT: "30" }).timeoutMs, 30_000);
+});
+
+test("health reaches a server listening on all interfaces over loopback", () => {
+  for (const host of ["::", "0.0.0.0", " "]) assert.equal(health(["--host", host]).host, "127.0.0.1", host);
+  assert.equal(health([], { CRATEDB_DESTINATION_HOST: "::" }).host, "127.0.0.1");
+});
+
+test("health takes only its own flags, and --help and --version still work after it", () => {
+  assert.throws(
+    () => parseCli(["health", "--max-workers", "2"], {}),
+    /^UsageError: unknown option --max-workers/,
+  );
+  assert.throws(
+    () => parseCli(["health", "--port", "0"], {}),
+    /for --port: expected an integer from 1 to 65535$/,
+  );
+  assert.throws(() => parseCli(["health", "--timeout", "0"], {}), /for --timeout: expected more than 0/);
+  assert.throws(() => parseCli(["health", "now"], {}), /unexpected argument "now"/);
+  assert.deepEqual(parseCli(["health", "--help"], {}), { kind: "help" });
+  assert.deepEqual(parseCli(["health", "-V"], {}), { kind: "version" });
+  for (const [name, spec] of Object.entries(HEALTH_FLAGS)) {
+    assert.ok(usage().includes(`--${name}`), name);
+    assert.ok(usage().includes(spec.env), spec.env);
+  }
+  assert.ok(usage().includes("cratedb-fivetran-destination health [options]"));
 });
 
 const bad: [string[], Record<string, string>, RegExp][] = [

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import net from "node:net";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -7,66 +7,36 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Health } from "../../gen/grpc/health/v1/health_pb.ts";
 import * as v1 from "../../gen/grpc/reflection/v1/reflection_pb.ts";
 import pkg from "../../package.json" with { type: "json" };
+import { listeningPort, type Proc, spawnProcess } from "../helpers/process.ts";
 import { grpcClient, grpcUnary, until } from "../rpc/server-fixture.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const MAIN = "src/main.ts";
 
-interface Proc {
-  readonly child: ChildProcess;
-  readonly stdout: string[];
-  readonly stderr: string[];
-  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 function launch(args: string[], env: Record<string, string> = {}, entry = MAIN): Proc {
-  const child = spawn(process.execPath, [entry, ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const collect = (into: string[]) => {
-    let partial = "";
-    return (chunk: Buffer) => {
-      const parts = (partial + chunk.toString("utf8")).split("\n");
-      partial = parts.pop()!;
-      into.push(...parts);
-    };
-  };
-  child.stdout!.on("data", collect(stdout));
-  child.stderr!.on("data", collect(stderr));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-  return { child, stdout, stderr, exit };
+  return spawnProcess(process.execPath, [entry, ...args], { cwd: root, env });
 }
 
-/** Waits for the "listening" log line and returns the port it names. */
-async function listeningPort(p: Proc): Promise<number> {
-  let port: number | undefined;
-  await until(() => {
-    for (const line of p.stdout) {
-      const m = /listening on .*:(\d+) /.exec((JSON.parse(line) as { message: string }).message);
-      if (m) port = Number(m[1]);
-    }
-    return port !== undefined || p.child.exitCode !== null;
-  });
-  assert.ok(port !== undefined, `server did not start: ${p.stderr.join("\n")}${p.stdout.join("\n")}`);
-  return port;
+/** The checkout's commit as `git rev-parse` tells it, or "unknown" where git is missing. */
+function checkoutCommit(): string {
+  try {
+    return execFileSync("git", ["rev-parse", "--short=12", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
 }
+const VERSION_FIELDS = `version=${pkg.version} commit=${checkoutCommit()} node=${process.version}`;
 
-test("--version prints the package version", async () => {
+test("--version prints the package version, the checkout's git commit and the Node.js version", async () => {
   const p = launch(["--version"]);
   assert.deepEqual(await p.exit, { code: 0, signal: null });
-  assert.deepEqual(p.stdout, [pkg.version]);
+  assert.deepEqual(p.stdout, [`cratedb-fivetran-destination ${VERSION_FIELDS}`]);
 });
 
 test("the bin shim runs the same entry point", async () => {
   const p = launch(["--version"], {}, "bin/cratedb-fivetran-destination.js");
   assert.deepEqual(await p.exit, { code: 0, signal: null });
-  assert.deepEqual(p.stdout, [pkg.version]);
+  assert.deepEqual(p.stdout, [`cratedb-fivetran-destination ${VERSION_FIELDS}`]);
 });
 
 test("--help lists every option with its environment variable", async () => {
@@ -118,7 +88,9 @@ test("the server answers, then exits 0 on SIGTERM, logging only JSON lines", asy
     assert.ok(["INFO", "WARNING", "SEVERE"].includes(parsed.level!));
     assert.equal(parsed["message-origin"], "sdk_destination");
   }
-  assert.match(p.stdout[0]!, /listening on 127\.0\.0\.1:\d+ version=\d+\.\d+\.\d+/);
+  const first = JSON.parse(p.stdout[0]!) as { message: string };
+  assert.match(first.message, /^listening on 127\.0\.0\.1:\d+ /);
+  assert.ok(first.message.includes(` ${VERSION_FIELDS} `), first.message);
 });
 
 /** Opens a reflection stream and keeps it open: a call in flight that only the client ends. */
@@ -151,6 +123,16 @@ test("a second signal during shutdown exits at once", async () => {
   } finally {
     client.close();
   }
+});
+
+test("the same signal twice at once, as npm passes on a terminal's Ctrl-C, is one graceful shutdown", async () => {
+  const p = launch(["--port", "0", "--host", "127.0.0.1"]);
+  await listeningPort(p);
+  p.child.kill("SIGINT");
+  p.child.kill("SIGINT");
+  assert.deepEqual(await p.exit, { code: 0, signal: null });
+  assert.ok(p.stdout.some((l) => l.includes("shutdown complete")));
+  assert.ok(!p.stdout.some((l) => l.includes("received again")));
 });
 
 test("when the shutdown deadline passes the server aborts running calls and still exits 0", async () => {

@@ -83,7 +83,7 @@ export interface ReplayOutcome {
 
 /** Replays the input files in order into a fresh schema and computes the model's expectation. */
 export async function replay(
-  env: ReplayEnv,
+  env: Pick<ReplayEnv, "rpc" | "configuration" | "dataMissing" | "format">,
   prefix: string,
   files: readonly (readonly [string, TesterInput])[],
   options: Pick<ReplayOptions, "deferTruncates" | "repeatCalls" | "olderTester" | "plainText"> = {},
