@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import { DestinationError, type ErrorKind, shownName } from "../errors.ts";
+import { DestinationError, type DestinationErrorOptions, shownName } from "../errors.ts";
 
 /**
  * Every problem found while reading a batch file. Messages name the file (basename only), the
@@ -71,14 +71,14 @@ export class BatchFileError extends DestinationError {
     path: string,
     problem: string,
     place: BatchErrorPlace = {},
-    options?: ErrorOptions & { kind?: ErrorKind },
+    options?: DestinationErrorOptions,
   ) {
     const file = basename(path);
     const where = [`batch file "${shownFileName(path)}"`];
     if (place.row !== undefined) where.push(`row ${place.row}`);
     if (place.column !== undefined) where.push(`column "${shownColumnName(place.column)}"`);
     else if (place.field !== undefined) where.push(`an unknown column (header field ${place.field})`);
-    super(code, options?.kind ?? "user", `${where.join(", ")}: ${problem}`, options);
+    super(code, `${where.join(", ")}: ${problem}`, options);
     this.name = "BatchFileError";
     this.code = code;
     this.file = file;

@@ -6,7 +6,8 @@
  * Messages carry CrateDB's own text (it names relations and columns) minus anything that may
  * echo our values: see `scrubMessage`.
  */
-import { DestinationError, type ErrorKind } from "../errors.ts";
+import type { ErrorCode } from "../error-codes.ts";
+import { DestinationError } from "../errors.ts";
 import { redactSecrets } from "../secrets.ts";
 
 /**
@@ -18,11 +19,9 @@ import { redactSecrets } from "../secrets.ts";
 export type Retry = "safe" | "if-idempotent" | "never";
 
 export interface Classification {
-  readonly code: string;
-  readonly kind: ErrorKind;
+  /** Its kind and default hint come with the code (src/error-codes.ts). */
+  readonly code: ErrorCode;
   readonly retry: Retry;
-  /** What to check, appended to the message for user-actionable errors. */
-  readonly hint?: string;
   /** The node itself looks down (skip it for a cool-down), not just this statement. */
   readonly nodeDown?: boolean;
 }
@@ -36,10 +35,6 @@ export class CrateDbError extends DestinationError {
   readonly nodeDown: boolean;
   /** CrateDB's own message (scrubbed), when it sent one. */
   readonly crateMessage: string | undefined;
-  /** What went wrong, without the advice; `message` is this plus `hint`. */
-  readonly summary: string;
-  /** What to check or do, when there is advice to give. */
-  readonly hint: string | undefined;
   /** For a bulk call: 0-based position in `bulk_args` of the (first) arg set that failed. */
   readonly item: number | undefined;
 
@@ -55,9 +50,9 @@ export class CrateDbError extends DestinationError {
       cause?: unknown;
     } = {},
   ) {
-    const hint = details.hint ?? classification.hint;
-    super(classification.code, classification.kind, hint === undefined ? summary : `${summary}. ${hint}`, {
+    super(classification.code, summary, {
       cause: details.cause,
+      ...(details.hint === undefined ? {} : { hint: details.hint }),
     });
     this.name = "CrateDbError";
     this.crateCode = details.crateCode;
@@ -65,14 +60,9 @@ export class CrateDbError extends DestinationError {
     this.retry = classification.retry;
     this.nodeDown = classification.nodeDown ?? false;
     this.crateMessage = details.crateMessage;
-    this.summary = summary;
-    this.hint = hint;
     this.item = details.item;
   }
 }
-
-const PRIVILEGE_HINT =
-  "Grant the CrateDB user DQL, DML and DDL at cluster level (GRANT DQL, DML, DDL TO <user>), or on every schema Fivetran writes to.";
 
 export type Failure =
   | {
@@ -96,77 +86,72 @@ function classifyCode(code: number, exception: string | undefined): Classificati
   // VARCHAR length, statement too long); only the exception name tells them apart.
   if (code === 4000) {
     return exception === "ParsingException"
-      ? { code: "CRATEDB_SQL_SYNTAX", kind: "bug", retry: "never" }
+      ? { code: "CRATEDB_SQL_SYNTAX", retry: "never" }
       : {
           code: "CRATEDB_REJECTED",
-          kind: "user",
+
           retry: "never",
-          hint: "CrateDB rejected a value or statement; check the column types and constraints of the table.",
         };
   }
   if (code === 4002 || code === 4008) {
     return {
       code: "CRATEDB_INVALID_NAME",
-      kind: "user",
+
       retry: "never",
-      hint: "CrateDB does not accept this table or column name (names must not contain dots or brackets, nor be system column names).",
     };
   }
   if (code === 4007) {
     return {
       code: "CRATEDB_WRITE_BLOCKED",
-      kind: "user",
+
       retry: "never",
-      hint: 'The table does not allow this operation; check its "blocks.*" settings, whether it is closed or a subscribed replica.',
     };
   }
   if (code === 4010 || code === 4011) {
-    return { code: "CRATEDB_PRIVILEGE", kind: "user", retry: "never", hint: PRIVILEGE_HINT };
+    return { code: "CRATEDB_PRIVILEGE", retry: "never" };
   }
   if (code >= 4030 && code <= 4037) {
     return {
       code: "CRATEDB_READ_ONLY",
-      kind: "user",
+
       retry: "never",
-      hint: "The cluster or table is blocked for writes (read-only node, cluster block, or the disk flood-stage watermark was exceeded); free disk space or lift the block.",
     };
   }
-  if (code === 4041) return { code: "CRATEDB_UNKNOWN_TABLE", kind: "user", retry: "never" };
-  if (code === 4043) return { code: "CRATEDB_UNKNOWN_COLUMN", kind: "user", retry: "never" };
-  if (code === 4045) return { code: "CRATEDB_UNKNOWN_SCHEMA", kind: "user", retry: "never" };
-  if (code === 40411) return { code: "CRATEDB_DOCUMENT_MISSING", kind: "bug", retry: "never" };
+  if (code === 4041) return { code: "CRATEDB_UNKNOWN_TABLE", retry: "never" };
+  if (code === 4043) return { code: "CRATEDB_UNKNOWN_COLUMN", retry: "never" };
+  if (code === 4045) return { code: "CRATEDB_UNKNOWN_SCHEMA", retry: "never" };
+  if (code === 40411) return { code: "CRATEDB_DOCUMENT_MISSING", retry: "never" };
   if (code === 4040 || (code >= 4042 && code <= 4049) || code === 40410) {
-    return { code: "CRATEDB_NOT_FOUND", kind: "user", retry: "never" };
+    return { code: "CRATEDB_NOT_FOUND", retry: "never" };
   }
-  if (code === 4091) return { code: "CRATEDB_DUPLICATE_KEY", kind: "bug", retry: "never" };
+  if (code === 4091) return { code: "CRATEDB_DUPLICATE_KEY", retry: "never" };
   // Concurrent writers on one row; our writes are upserts, so repeating them converges.
-  if (code === 4092) return { code: "CRATEDB_VERSION_CONFLICT", kind: "transient", retry: "if-idempotent" };
-  if (code === 4093) return { code: "CRATEDB_TABLE_EXISTS", kind: "bug", retry: "never" };
-  if (code === 4290) return { code: "CRATEDB_OVERLOADED", kind: "transient", retry: "safe" };
+  if (code === 4092) return { code: "CRATEDB_VERSION_CONFLICT", retry: "if-idempotent" };
+  if (code === 4093) return { code: "CRATEDB_TABLE_EXISTS", retry: "never" };
+  if (code === 4290) return { code: "CRATEDB_OVERLOADED", retry: "safe" };
   // Query killed (KILL or a node leaving): not repeated here; the sync may run it again.
-  if (code === 5005) return { code: "CRATEDB_QUERY_KILLED", kind: "transient", retry: "never" };
+  if (code === 5005) return { code: "CRATEDB_QUERY_KILLED", retry: "never" };
   if (code === 5000) {
     return exception === "CircuitBreakingException"
       ? {
           code: "CRATEDB_MEMORY",
-          kind: "transient",
+
           retry: "if-idempotent",
-          hint: "CrateDB ran short of memory for this request; lower the request size (chunk_bytes) or add memory.",
         }
-      : { code: "CRATEDB_SERVER_ERROR", kind: "bug", retry: "never" };
+      : { code: "CRATEDB_SERVER_ERROR", retry: "never" };
   }
   // Task failed / shards unavailable / query failed on shards: a node restarting or shards
   // relocating; the statement may have partly run.
   if ((code >= 5001 && code <= 5004) || code === 5006) {
-    return { code: "CRATEDB_SHARDS_FAILED", kind: "transient", retry: "if-idempotent" };
+    return { code: "CRATEDB_SHARDS_FAILED", retry: "if-idempotent" };
   }
   // Cluster unavailable, no master, no node, no shard, cluster-event timeout, state not
   // recovered: the statement did not run.
-  if (code >= 5030 && code <= 5035) return { code: "CRATEDB_UNAVAILABLE", kind: "transient", retry: "safe" };
-  if (code >= 4090 && code <= 40911) return { code: "CRATEDB_CONFLICT", kind: "bug", retry: "never" };
+  if (code >= 5030 && code <= 5035) return { code: "CRATEDB_UNAVAILABLE", retry: "safe" };
+  if (code >= 4090 && code <= 40911) return { code: "CRATEDB_CONFLICT", retry: "never" };
   // Remaining 400 codes: statements we built that CrateDB refuses (unsupported feature,
   // ambiguous column, validation) — our bug, not the user's.
-  return { code: "CRATEDB_BAD_STATEMENT", kind: "bug", retry: "never" };
+  return { code: "CRATEDB_BAD_STATEMENT", retry: "never" };
 }
 
 function classifyStatus(status: number): Classification {
@@ -174,36 +159,33 @@ function classifyStatus(status: number): Classification {
     case 401:
       return {
         code: "CRATEDB_AUTH",
-        kind: "user",
+
         retry: "never",
-        hint: "Check the username and password, and that CrateDB's host-based authentication (auth.host_based) admits this user over HTTP from this address.",
       };
     // The transport adds advice when the port turns out to speak TLS (plain HTTP to a TLS port).
     case 400:
-      return { code: "CRATEDB_BAD_REQUEST", kind: "user", retry: "never" };
+      return { code: "CRATEDB_BAD_REQUEST", retry: "never" };
     case 413:
       return {
         code: "CRATEDB_REQUEST_TOO_LARGE",
-        kind: "user",
+
         retry: "never",
-        hint: "Lower the request size setting (chunk_bytes) below the cluster's http.max_content_length.",
       };
     case 429:
-      return { code: "CRATEDB_OVERLOADED", kind: "transient", retry: "safe" };
+      return { code: "CRATEDB_OVERLOADED", retry: "safe" };
     case 503:
-      return { code: "CRATEDB_UNAVAILABLE", kind: "transient", retry: "safe", nodeDown: true };
+      return { code: "CRATEDB_UNAVAILABLE", retry: "safe", nodeDown: true };
     case 502:
     case 504:
       // Usually a proxy or load balancer in front of CrateDB; the statement may have run.
-      return { code: "CRATEDB_GATEWAY", kind: "transient", retry: "if-idempotent", nodeDown: true };
+      return { code: "CRATEDB_GATEWAY", retry: "if-idempotent", nodeDown: true };
     default:
       return status >= 500
-        ? { code: "CRATEDB_SERVER_ERROR", kind: "bug", retry: "never" }
+        ? { code: "CRATEDB_SERVER_ERROR", retry: "never" }
         : {
             code: "CRATEDB_NOT_CRATEDB",
-            kind: "user",
+
             retry: "never",
-            hint: "The URL does not point at a CrateDB HTTP endpoint; check host, port (usually 4200) and path.",
           };
   }
 }
@@ -219,44 +201,41 @@ function classifyNetwork(errorCode: string): Classification {
     case "ENETUNREACH":
     case "EHOSTDOWN":
     case "UND_ERR_CONNECT_TIMEOUT":
-      return { code: "CRATEDB_UNREACHABLE", kind: "transient", retry: "safe", nodeDown: true };
+      return { code: "CRATEDB_UNREACHABLE", retry: "safe", nodeDown: true };
     case "UND_ERR_HEADERS_TIMEOUT":
     case "UND_ERR_BODY_TIMEOUT":
       return {
         code: "CRATEDB_TIMEOUT",
-        kind: "transient",
+
         retry: "if-idempotent",
-        hint: "Raise the request timeout, or check the cluster's load.",
       };
     case "UND_ERR_ABORTED":
     case "ABORT_ERR":
-      return { code: "CRATEDB_ABORTED", kind: "transient", retry: "never" };
+      return { code: "CRATEDB_ABORTED", retry: "never" };
     // Our pool was closed under the request (configuration replaced, shutdown): repeating on
     // the same pool cannot succeed; the next RPC gets a fresh client.
     case "UND_ERR_CLOSED":
     case "UND_ERR_DESTROYED":
-      return { code: "CRATEDB_CLIENT_CLOSED", kind: "transient", retry: "never" };
+      return { code: "CRATEDB_CLIENT_CLOSED", retry: "never" };
     // What a TLS client reads when the port speaks plain HTTP.
     case "ERR_SSL_WRONG_VERSION_NUMBER":
     case "ERR_SSL_PACKET_LENGTH_TOO_LONG":
     case "ERR_SSL_HTTP_REQUEST":
       return {
         code: "CRATEDB_NOT_TLS",
-        kind: "user",
+
         retry: "never",
-        hint: "The node does not serve HTTPS on this port: use an http:// URL for it (a URL without a scheme means https://).",
       };
     default:
       if (isTlsErrorCode(errorCode)) {
         return {
           code: "CRATEDB_TLS",
-          kind: "user",
+
           retry: "never",
-          hint: "The server's TLS certificate could not be verified: supply the CA certificate that signed it, check the host name in the URL, or (test clusters only) turn certificate verification off.",
         };
       }
       // Reset, broken pipe, socket closed mid-response: the request may have been processed.
-      return { code: "CRATEDB_CONNECTION_LOST", kind: "transient", retry: "if-idempotent" };
+      return { code: "CRATEDB_CONNECTION_LOST", retry: "if-idempotent" };
   }
 }
 

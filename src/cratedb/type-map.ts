@@ -63,7 +63,7 @@ const FIXED: Partial<Record<FivetranType, CrateDataType>> = {
 
 export class InvalidTypeError extends DestinationError {
   constructor(message: string) {
-    super("INVALID_TYPE", "user", message);
+    super("INVALID_TYPE", message);
     this.name = "InvalidTypeError";
   }
 }

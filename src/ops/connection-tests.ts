@@ -16,7 +16,7 @@ import {
   refreshProbeTable,
   selectProbeRows,
 } from "../cratedb/sql/probe-table.ts";
-import { DestinationError } from "../errors.ts";
+import { DestinationError, shownTable } from "../errors.ts";
 import type { TableRef } from "../table-def.ts";
 import type { CallLog } from "./context.ts";
 
@@ -229,7 +229,7 @@ async function checkPermissions(
       const drop = dropProbeTable(table);
       await client.sql(drop.stmt, drop.args).catch(() => {
         log.warning(
-          `The connection test could not drop its probe table "${table.schema}"."${table.table}"; drop it by hand.`,
+          `The connection test could not drop its probe table ${shownTable(table)}; drop it by hand.`,
         );
       });
     }

@@ -260,5 +260,5 @@ function parseInteger(
 function invalid(key: string, problem: string): DestinationError {
   const label = LABEL[key];
   const name = label === undefined ? key : `${label} (${key})`;
-  return new DestinationError("CONFIG_INVALID", "user", `Configuration: ${name} ${problem}.`);
+  return new DestinationError("CONFIG_INVALID", `Configuration: ${name} ${problem}.`);
 }

@@ -28,8 +28,7 @@ export function fileParamsFromProto(params: ProtoFileParams | undefined): FilePa
   if (compression === undefined || encryption === undefined) {
     throw new DestinationError(
       "FILE_PARAMS_UNSUPPORTED",
-      "user",
-      `The batch files use ${compression === undefined ? `compression ${params?.compression}` : `encryption ${params?.encryption}`}, which this destination version does not know; update the destination.`,
+      `The batch files use ${compression === undefined ? `compression ${params?.compression}` : `encryption ${params?.encryption}`}, which this destination version does not know.`,
     );
   }
   return {

@@ -13,8 +13,7 @@ export function requestRef(schema: string, table: string): TableRef {
   if (schema === DESTINATION_SCHEMA) {
     throw new DestinationError(
       "RESERVED_SCHEMA",
-      "user",
-      `Schema "${schema}" holds this destination's own records and can't be used by a connector. Choose another destination schema name for the connector in Fivetran.`,
+      `Schema "${schema}" holds this destination's own records and can't be used by a connector.`,
     );
   }
   return { schema, table };

@@ -21,7 +21,7 @@ import {
   packedParams,
   rowsOf,
   startHostile,
-  taskMessage,
+  taskSummary,
   writeBatch,
 } from "./fixture.ts";
 
@@ -50,7 +50,7 @@ describe("paths that are not regular files", () => {
     ]);
     assert.equal(goodAnswer!.response.case, "success", JSON.stringify(goodAnswer!.response));
     fifoAnswers.forEach((answer, i) => {
-      const message = taskMessage(answer);
+      const message = taskSummary(answer);
       assert.equal(
         message,
         `batch file "fifo-${i + 1}": the path names a named pipe (FIFO); batch files are regular files`,
@@ -67,7 +67,7 @@ describe("paths that are not regular files", () => {
       ["/dev/zero", "a character device"],
     ];
     for (const [path, kind] of refused) {
-      const message = taskMessage(await writeBatch(h, { replaceFiles: [path] }));
+      const message = taskSummary(await writeBatch(h, { replaceFiles: [path] }));
       assert.match(
         message,
         new RegExp(`^batch file "[^"/]+": the path names ${kind}; batch files are regular files$`),
@@ -117,7 +117,7 @@ describe("a read that makes no progress", () => {
       assert.equal(caught.code, "BATCH_FILE_STALLED");
       assert.equal(caught.kind, "user");
       assert.equal(
-        caught.message,
+        caught.summary,
         'batch file "upsert.csv.zstd.aes": opening or reading the file made no progress for 0.2 s; the file system holding it does not answer (--batch-file-stall-timeout)',
       );
       assert.equal(bytes, answers * 10);

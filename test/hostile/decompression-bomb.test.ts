@@ -32,7 +32,7 @@ import {
   rowsOf,
   SYNCED,
   startHostile,
-  taskMessage,
+  taskSummary,
   writeBatch,
 } from "./fixture.ts";
 
@@ -78,7 +78,7 @@ describe("CSV bombs with the default limits", () => {
       keys: { [bomb.path]: bomb.key },
       fileParams: { ...PLAIN_PARAMS, compression: Compression.ZSTD, encryption: Encryption.AES },
     });
-    const message = taskMessage(res);
+    const message = taskSummary(res);
     assert.equal(
       message,
       'batch file "bomb.csv.zstd.aes", row 1, column "note": the value is larger than 67108864 bytes, the most one field may hold (--max-field-bytes)',
@@ -96,12 +96,12 @@ describe("CSV bombs with the default limits", () => {
       createWriteStream(path),
     );
     assert.equal(
-      taskMessage(await writeBatch(h, { replaceFiles: [path] })),
+      taskSummary(await writeBatch(h, { replaceFiles: [path] })),
       'batch file "commas.csv", row 1: row has more than 4 fields, the header has 3',
     );
     const header = join(h.dir, "header.csv");
     await pipeline(Readable.from([",".repeat(1_000_000), "\n"]), createWriteStream(header));
-    const message = taskMessage(await writeBatch(h, { replaceFiles: [header] }));
+    const message = taskSummary(await writeBatch(h, { replaceFiles: [header] }));
     assert.equal(
       message,
       'batch file "header.csv", row 0: the header has more than 10000 fields, more than any table has columns',
@@ -157,12 +157,12 @@ test("a field over the limit in the header's piece of text names its column only
     const named = await read(`id,note,_fivetran_synced\n1,${"e".repeat(2_000)},${SYNCED}\n`);
     assert.equal(named.code, "BATCH_FIELD_TOO_LARGE");
     assert.equal(
-      named.message,
+      named.summary,
       'batch file "small.csv", row 1, column "note": the value is larger than 1000 bytes, the most one field may hold (--max-field-bytes)',
     );
     const unnamed = await read(`root:x:0:0:root:/root:/bin/bash\n${"e".repeat(2_000)}\n`);
     assert.equal(
-      unnamed.message,
+      unnamed.summary,
       'batch file "small.csv", row 0, an unknown column (header field 1): the table "t" has no such column',
     );
   } finally {
@@ -191,7 +191,7 @@ describe("CSV bombs with lower limits", () => {
       nullString: "",
       unmodifiedString: "",
     });
-    const message = taskMessage(await writeBatch(h, { replaceFiles: [file.path], fileParams: PLAIN_PARAMS }));
+    const message = taskSummary(await writeBatch(h, { replaceFiles: [file.path], fileParams: PLAIN_PARAMS }));
     assert.match(
       message,
       /^batch file "batch-\d+\.csv", row 2, column "note": the row is larger than 524288 bytes, the most one row may hold \(--max-row-bytes\)$/,
@@ -220,7 +220,7 @@ describe("Parquet bombs", () => {
   test("one huge value is refused from the footer's sizes, before decoding", async () => {
     const file = await parquetFile([["1", "a".repeat(5 * MiB), SYNCED]]);
     assert.ok((await stat(file.path)).size < 64 * 1024, "the file is small");
-    const message = taskMessage(
+    const message = taskSummary(
       await writeBatch(h, { replaceFiles: [file.path], keys: file.keys, fileParams: packedParams(file) }),
     );
     assert.match(
@@ -238,7 +238,7 @@ describe("Parquet bombs", () => {
       ["1", big, SYNCED],
       ["2", big, SYNCED],
     ]);
-    const message = taskMessage(
+    const message = taskSummary(
       await writeBatch(h, { replaceFiles: [file.path], keys: file.keys, fileParams: packedParams(file) }),
     );
     assert.match(
@@ -256,7 +256,7 @@ describe("Parquet bombs", () => {
       SYNCED,
     ]);
     const file = await parquetFile(rows);
-    const message = taskMessage(
+    const message = taskSummary(
       await writeBatch(h, { replaceFiles: [file.path], keys: file.keys, fileParams: packedParams(file) }),
     );
     assert.match(

@@ -22,7 +22,7 @@ import {
   rowsOf,
   SYNCED,
   startHostile,
-  taskMessage,
+  taskSummary,
   writeBatch,
 } from "./fixture.ts";
 
@@ -47,7 +47,7 @@ describe("file content is never echoed", () => {
     await writeFile(passwd, `${PASSWD.join("\n")}\n`);
     const paths = existsSync("/etc/passwd") ? [passwd, "/etc/passwd"] : [passwd];
     for (const path of paths) {
-      const message = taskMessage(await writeBatch(h, { replaceFiles: [path] }));
+      const message = taskSummary(await writeBatch(h, { replaceFiles: [path] }));
       assert.equal(
         message,
         'batch file "passwd", row 0, an unknown column (header field 1): the table "t" has no such column',
@@ -63,7 +63,7 @@ describe("file content is never echoed", () => {
     // A known column first, then something else: still no proof that this is a batch file.
     const path = join(h.dir, "notes.csv");
     await writeFile(path, "id,s3cr3t-token-4711\n1,x\n");
-    const message = taskMessage(await writeBatch(h, { replaceFiles: [path] }));
+    const message = taskSummary(await writeBatch(h, { replaceFiles: [path] }));
     assert.equal(
       message,
       'batch file "notes.csv", row 0, an unknown column (header field 2): the table "t" has no such column',
@@ -71,7 +71,7 @@ describe("file content is never echoed", () => {
     const dup = join(h.dir, "dup.csv");
     await writeFile(dup, "s3cr3t-token-4711,s3cr3t-token-4711\n");
     assert.equal(
-      taskMessage(await writeBatch(h, { replaceFiles: [dup] })),
+      taskSummary(await writeBatch(h, { replaceFiles: [dup] })),
       'batch file "dup.csv", row 0, an unknown column (header field 2): the header names this column twice',
     );
     assertNothingLeaked(h, message, ["s3cr3t"]);
@@ -86,7 +86,7 @@ describe("file content is never echoed", () => {
       columns: [...FILE_COLUMNS, { name: long, type: "STRING" }],
       rows: [["2", "b", SYNCED, "c"]],
     });
-    const message = taskMessage(
+    const message = taskSummary(
       await writeBatch(h, { replaceFiles: [file.path], keys: file.keys, fileParams: packedParams(file) }),
     );
     assert.match(
@@ -138,7 +138,7 @@ describe("--batch-file-dirs", () => {
       [allowed, "allowed"],
     ];
     for (const [path, shown] of refused) {
-      const message = taskMessage(await writeBatch(h, { replaceFiles: [path] }));
+      const message = taskSummary(await writeBatch(h, { replaceFiles: [path] }));
       assert.equal(
         message,
         `batch file "${shown}": the file is outside the batch file directories this destination may read (--batch-file-dirs)`,

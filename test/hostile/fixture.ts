@@ -3,6 +3,7 @@
  * checks every hostile test makes (the answer, the table afterwards, health still SERVING, no
  * directory or file content in answers and logs) and a fault-free retry.
  */
+
 import assert from "node:assert/strict";
 import type * as grpc from "@grpc/grpc-js";
 import { DataType } from "../../gen/fivetran_sdk/v2/common_pb.ts";
@@ -14,6 +15,7 @@ import {
 } from "../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
 import { Health, HealthCheckResponse_ServingStatus } from "../../gen/grpc/health/v1/health_pb.ts";
 import { closeAllClients } from "../../src/cratedb/client/registry.ts";
+import { ERROR_CODES } from "../../src/error-codes.ts";
 import type { ServerOptions } from "../../src/rpc/server.ts";
 import { batchDir, type WrittenBatchFile, writeBatchFile } from "../helpers/batch-writer.ts";
 import { uniqueSchema } from "../helpers/cratedb.ts";
@@ -130,6 +132,19 @@ export function writeBatch(h: Hostile, call: WriteCall): Promise<WriteBatchRespo
 export function taskMessage(res: { response: { case: string | undefined; value?: unknown } }): string {
   assert.equal(res.response.case, "task", `expected a Task, got ${JSON.stringify(res.response.case)}`);
   return (res.response.value as { message: string }).message;
+}
+
+const HINTS = Object.values(ERROR_CODES).flatMap((info) => ("hint" in info ? [` ${info.hint}`] : []));
+
+/**
+ * What the Task says went wrong: its message without the what-to-do hint that ends every Task
+ * (src/error-codes.ts); fails when the message has no hint.
+ */
+export function taskSummary(res: { response: { case: string | undefined; value?: unknown } }): string {
+  const message = taskMessage(res);
+  const hint = HINTS.find((h) => message.endsWith(h));
+  assert.ok(hint !== undefined, `the Task ends without a what-to-do hint: ${message}`);
+  return message.slice(0, -hint.length).replace(/\.$/, "");
 }
 
 /** The answer and every log line: no directory of the batch files, none of `secrets`. */

@@ -20,6 +20,7 @@ import {
   startHostile,
   TABLE_COLUMNS,
   taskMessage,
+  taskSummary,
   writeBatch,
 } from "./fixture.ts";
 
@@ -33,7 +34,7 @@ after(() => h.close());
 describe("NUL bytes", () => {
   test("a batch file path with a NUL byte in a directory is a Task naming the base name only", async () => {
     const res = await writeBatch(h, { replaceFiles: [join(h.dir, "secret\0dir", "upsert.csv")] });
-    const message = taskMessage(res);
+    const message = taskSummary(res);
     assert.match(message, /^batch file "upsert\.csv": the file path contains a NUL byte/);
     assert.ok(!message.includes("secret"), message);
     assertNothingLeaked(h, message, ["secret"]);
@@ -44,7 +45,7 @@ describe("NUL bytes", () => {
 
   test("a NUL byte in the base name is shown escaped", async () => {
     const res = await writeBatch(h, { replaceFiles: [join(h.dir, "up\0load.csv")] });
-    const message = taskMessage(res);
+    const message = taskSummary(res);
     assert.match(message, /^batch file "up\\u0000load\.csv": the file path contains a NUL byte/);
     assert.ok(!message.includes("\0"));
     assertNothingLeaked(h, message);
@@ -85,7 +86,7 @@ describe("NUL bytes", () => {
       fileParams: packedParams(file),
     });
     assert.match(taskMessage(written), expected);
-    for (const message of [created, altered, written].map(taskMessage)) assertNothingLeaked(h, message);
+    for (const message of [created, altered, written].map(taskSummary)) assertNothingLeaked(h, message);
 
     // The table is as before: same columns, same rows.
     const after = await grpcUnary(h.rpc, m.describeTable, {

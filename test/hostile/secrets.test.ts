@@ -256,7 +256,7 @@ describe("secrets from any other source", () => {
         },
         async truncate(req) {
           parseConfiguration(req.configuration);
-          throw new DestinationError("CRATEDB_CONNECTION_LOST", "transient", leaky);
+          throw new DestinationError("CRATEDB_CONNECTION_LOST", leaky);
         },
         async createTable(req) {
           parseConfiguration(req.configuration);

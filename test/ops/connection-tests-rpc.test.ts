@@ -36,7 +36,7 @@ test("the Test RPC answers an invalid configuration with a failure naming the fi
   assert.deepEqual(res.response, {
     case: "failure",
     value:
-      'Configuration: Parallel requests (request_concurrency) must be a whole number from 1 to 64; got "0".',
+      'Configuration: Parallel requests (request_concurrency) must be a whole number from 1 to 64; got "0". Correct that field in the destination\'s setup form in Fivetran.',
   });
 });
 

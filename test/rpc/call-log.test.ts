@@ -58,7 +58,8 @@ describe("one log line per RPC", () => {
       handlers: {
         createTable: async (req) => ({
           response: await taskOr(async () => {
-            if (req.table?.name === "bad") throw new DestinationError("X", "user", "column name too long");
+            if (req.table?.name === "bad")
+              throw new DestinationError("INVALID_NAME", "column name too long", { hint: null });
             return { case: "success" as const, value: true };
           }),
         }),

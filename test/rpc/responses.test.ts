@@ -29,19 +29,21 @@ const cases: {
     name: "a user error becomes a Task with its message",
     thrown: new DestinationError(
       "CRATEDB_AUTH",
-      "user",
       "CrateDB rejected the credentials: check username and password",
+      {
+        hint: null,
+      },
     ),
     expect: { task: "CrateDB rejected the credentials: check username and password" },
   },
   {
     name: "a transient error becomes UNAVAILABLE with its message",
-    thrown: new DestinationError("CRATEDB_UNREACHABLE", "transient", "no CrateDB node answered within 10 s"),
+    thrown: new DestinationError("CRATEDB_UNREACHABLE", "no CrateDB node answered within 10 s"),
     expect: { code: Code.Unavailable, message: "no CrateDB node answered within 10 s", severe: false },
   },
   {
     name: "a bug becomes INTERNAL with a generic message",
-    thrown: new DestinationError("TYPE_MAP_GAP", "bug", "no mapping for type 99 in table secret_table"),
+    thrown: new DestinationError("CRATEDB_BAD_STATEMENT", "no mapping for type 99 in table secret_table"),
     expect: { code: Code.Internal, message: /^internal error in the CrateDB destination/, severe: true },
   },
   {
@@ -112,11 +114,11 @@ test("taskOr passes a successful result through untouched", async () => {
 test("Task and status messages are cut at 8,000 bytes", async () => {
   const long = "x".repeat(20_000);
   const task = await taskOr(async (): Promise<typeof success> => {
-    throw new DestinationError("X", "user", long);
+    throw new DestinationError("INVALID_NAME", long);
   });
   assert.equal(task.case, "task");
   assert.ok(Buffer.byteLength((task.value as { message: string }).message) <= MAX_MESSAGE_BYTES);
-  const status = toConnectError(new DestinationError("X", "transient", long));
+  const status = toConnectError(new DestinationError("CRATEDB_TIMEOUT", long));
   assert.ok(Buffer.byteLength(status.rawMessage) <= MAX_MESSAGE_BYTES);
 });
 

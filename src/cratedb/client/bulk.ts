@@ -92,7 +92,7 @@ async function sendChunk(
     const items = (parseResponse(response) as { results?: unknown }).results;
     if (!Array.isArray(items) || items.length !== current.length) {
       throw new CrateDbError(
-        { code: "CRATEDB_NOT_CRATEDB", kind: "bug", retry: "never" },
+        { code: "CRATEDB_NOT_CRATEDB", retry: "never" },
         `${response.node.url} answered a bulk request without one result per arg set (${current.length})`,
       );
     }
@@ -179,7 +179,7 @@ function inRequest(
       : error.code === "CRATEDB_REQUEST_TOO_LARGE"
         ? `A bulk request of ${bytes} bytes (${items}) was too large for CrateDB: ${error.summary}`
         : `A bulk request (${items}) failed: ${error.summary}`;
-  return new CrateDbError({ code: error.code, kind: error.kind, retry: error.retry }, summary, {
+  return new CrateDbError({ code: error.code, retry: error.retry }, summary, {
     ...(error.crateCode === undefined ? {} : { crateCode: error.crateCode }),
     ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
     ...(error.crateMessage === undefined ? {} : { crateMessage: error.crateMessage }),
@@ -222,7 +222,7 @@ function bulkItemError(
   const where = `${failures} of ${sent} rows in one request failed; the first is item ${position} (0-based) of ${bulkArgs.length}${keyNames(options)}`;
   if (item.error === undefined) {
     return new CrateDbError(
-      { code: "CRATEDB_BULK_ITEM_FAILED", kind: "bug", retry: "never" },
+      { code: "CRATEDB_BULK_ITEM_FAILED", retry: "never" },
       `CrateDB rejected rows without details: ${where}. CrateDB reports details for the first 10 failures per shard only.`,
       { item: position },
     );

@@ -16,7 +16,6 @@ export function badResponse(node: Node, what: string, cause?: unknown): CrateDbE
   return new CrateDbError(
     {
       code: "CRATEDB_NOT_CRATEDB",
-      kind: "user",
       retry: "never",
     },
     `${node.url} answered with ${what}; check that the URL points at a CrateDB HTTP endpoint (usually port 4200).`,

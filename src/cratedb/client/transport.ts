@@ -202,15 +202,11 @@ export class Transport {
       );
       if (error.code === "CRATEDB_ABORTED") return;
       // Not repeated: it may still run. The error keeps its code and hint, and says so.
-      throw new CrateDbError(
-        { code: error.code, kind: error.kind, retry: "never" },
-        `${error.summary} (${caught.message})`,
-        {
-          ...(error.hint === undefined ? {} : { hint: error.hint }),
-          ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
-          cause: error,
-        },
-      );
+      throw new CrateDbError({ code: error.code, retry: "never" }, `${error.summary} (${caught.message})`, {
+        ...(error.hint === undefined ? {} : { hint: error.hint }),
+        ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
+        cause: error,
+      });
     }
   }
 
@@ -414,18 +410,16 @@ function mayStillRun(error: CrateDbError): boolean {
 /** A fenced request CrateDB refused for arriving after its deadline: nothing was applied. */
 function lateError(error: CrateDbError): CrateDbError {
   return new CrateDbError(
-    { code: "CRATEDB_LATE", kind: "transient", retry: "safe" },
+    { code: "CRATEDB_LATE", retry: "safe" },
     "the request reached CrateDB after its deadline and was refused, so nothing of it was applied",
     { cause: error },
   );
 }
 
 export function abortedError(reason: unknown): CrateDbError {
-  return new CrateDbError(
-    { code: "CRATEDB_ABORTED", kind: "transient", retry: "never" },
-    "CrateDB request cancelled",
-    { cause: reason },
-  );
+  return new CrateDbError({ code: "CRATEDB_ABORTED", retry: "never" }, "CrateDB request cancelled", {
+    cause: reason,
+  });
 }
 
 /** When every node failed to connect, name each one and why; otherwise the last error. */
@@ -436,5 +430,5 @@ function finalError(last: CrateDbError, failures: Map<string, string>, nodeCount
     nodeCount > 1
       ? `Could not reach any CrateDB node (${tried}). Check the URLs, that CrateDB is running, and that this network can reach the nodes' HTTP port (usually 4200).`
       : `Could not reach CrateDB (${tried}). Check the URL, that CrateDB is running, and that this network can reach its HTTP port (usually 4200).`;
-  return new CrateDbError({ code: last.code, kind: last.kind, retry: last.retry }, message, { cause: last });
+  return new CrateDbError({ code: last.code, retry: last.retry }, message, { cause: last });
 }

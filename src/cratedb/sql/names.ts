@@ -5,12 +5,12 @@
  * let a retried operation find what an earlier attempt left behind.
  */
 import { createHash } from "node:crypto";
-import { DestinationError, shownName } from "../../errors.ts";
+import { DestinationError, shownName, shownTable } from "../../errors.ts";
 import type { TableRef } from "../../table-def.ts";
 
 export class InvalidNameError extends DestinationError {
   constructor(message: string) {
-    super("INVALID_NAME", "user", message);
+    super("INVALID_NAME", message);
     this.name = "InvalidNameError";
   }
 }
@@ -83,7 +83,7 @@ export function tableRefProblem(ref: TableRef): string | undefined {
   const tableProblem = relationNameProblem(ref.table, ref.schema === "doc");
   if (tableProblem) return `Table name "${shownName(ref.table)}" can't be used in CrateDB: ${tableProblem}.`;
   if (bytes(ref.schema) + 1 + bytes(ref.table) > MAX_NAME_BYTES) {
-    return `Table name "${ref.schema}.${ref.table}" can't be used in CrateDB: schema and table name together exceed ${MAX_NAME_BYTES} bytes.`;
+    return `Table name "${shownTable(ref)}" can't be used in CrateDB: schema and table name together exceed ${MAX_NAME_BYTES} bytes.`;
   }
   return undefined;
 }
@@ -105,9 +105,7 @@ export function validateColumnNames(ref: TableRef, names: readonly string[]): vo
       );
     }
     if (seen.has(name)) {
-      throw new InvalidNameError(
-        `Column "${name}" appears twice in the definition of "${ref.schema}"."${ref.table}".`,
-      );
+      throw new InvalidNameError(`Column "${name}" appears twice in the definition of ${shownTable(ref)}.`);
     }
     seen.add(name);
   }

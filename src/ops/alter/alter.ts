@@ -6,7 +6,7 @@
  */
 
 import { addColumns, dropColumn } from "../../cratedb/sql/ddl.ts";
-import { DestinationError } from "../../errors.ts";
+import { DestinationError, shownTable } from "../../errors.ts";
 import type { TableDef, TableRef } from "../../table-def.ts";
 import { type CallContext, run, step } from "../context.ts";
 import { physicalColumns, validateDefinition } from "../table/create.ts";
@@ -22,8 +22,7 @@ async function inspectExisting(ctx: CallContext, ref: TableRef): Promise<Describ
   if (table === undefined) {
     throw new DestinationError(
       "TABLE_MISSING",
-      "user",
-      `AlterTable: table "${ref.schema}"."${ref.table}" does not exist in CrateDB. It may have been dropped outside Fivetran; re-sync the table to recreate it.`,
+      `AlterTable: table ${shownTable(ref)} does not exist in CrateDB.`,
     );
   }
   return table;
@@ -48,8 +47,7 @@ export async function alterTable(
   if (table.physical.writeBlocked) {
     throw new DestinationError(
       "TABLE_WRITE_BLOCKED",
-      "user",
-      `Table "${ref.schema}"."${ref.table}" is write-blocked ("blocks.write" = true), set outside Fivetran. Reset it (ALTER TABLE … RESET ("blocks.write")) so Fivetran can change the table.`,
+      `Table ${shownTable(ref)} is write-blocked ("blocks.write" or "blocks.read_only_allow_delete"), set outside Fivetran (or by CrateDB when a disk passed its flood-stage watermark).`,
     );
   }
   if (plan.refused.size > 0) throw new AlterRefusedError(ref, plan.refused);
@@ -70,7 +68,7 @@ export async function alterTable(
     await rebuildTable(ctx, table.physical, final, plan.changes);
     for (const [column, n] of fills) {
       ctx.log.warning(
-        `${n} existing rows of ${ref.schema}.${ref.table} had no value for new primary-key column "${column}" and got its type's empty value (docs/alter-table.md)`,
+        `${n} existing rows of ${shownTable(ref)} had no value for new primary-key column "${column}" and got its type's empty value (docs/alter-table.md)`,
       );
     }
     await step(ctx, "record-types", async () => {
@@ -95,7 +93,7 @@ export async function alterTable(
     await step(ctx, "add-columns", async () => {
       await run(ctx, addColumns(ref, physicalColumns(plan.add)));
     });
-    ctx.log.info(`added ${plan.add.length} columns to ${ref.schema}.${ref.table}`);
+    ctx.log.info(`added ${plan.add.length} columns to ${shownTable(ref)}`);
   }
   for (const change of plan.changes) {
     if (change.conversion.kind !== "convert") continue;
@@ -109,6 +107,6 @@ export async function alterTable(
       for (const column of plan.drop) await run(ctx, dropColumn(ref, column));
       await forgetColumnTypes(ctx, ref, plan.drop);
     });
-    ctx.log.info(`dropped ${plan.drop.length} columns from ${ref.schema}.${ref.table}`);
+    ctx.log.info(`dropped ${plan.drop.length} columns from ${shownTable(ref)}`);
   }
 }

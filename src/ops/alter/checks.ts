@@ -8,7 +8,7 @@ import { CrateDbError } from "../../cratedb/errors.ts";
 import { countLossy, countNullKeys, countRows } from "../../cratedb/sql/alter.ts";
 import { refreshTable } from "../../cratedb/sql/ddl.ts";
 import { ident } from "../../cratedb/sql/ident.ts";
-import { DestinationError } from "../../errors.ts";
+import { DestinationError, shownTable } from "../../errors.ts";
 import type { TableRef } from "../../table-def.ts";
 import { type CallContext, count, run } from "../context.ts";
 import type { TypeChange } from "./plan.ts";
@@ -16,16 +16,13 @@ import type { TypeChange } from "./plan.ts";
 export class AlterRefusedError extends DestinationError {
   constructor(ref: TableRef, reasons: ReadonlyMap<string, string>) {
     const list = [...reasons].map(([column, why]) => `column "${column}": ${why}`).join("; ");
-    super(
-      "ALTER_REFUSED",
-      "user",
-      `AlterTable on "${ref.schema}"."${ref.table}" was refused and nothing was changed: ${list}. Fix or remove those values in CrateDB, or revert the type change at the source.`,
-    );
+    super("ALTER_REFUSED", `AlterTable on ${shownTable(ref)} was refused and nothing was changed: ${list}.`);
     this.name = "AlterRefusedError";
   }
 }
 
-const isCastFailure = (error: unknown): boolean => error instanceof CrateDbError && error.crateCode === 4000;
+const isCastFailure = (error: unknown): boolean =>
+  error instanceof CrateDbError && error.code === "CRATEDB_REJECTED";
 
 /** Column → reason, for every type change some existing value would not survive. */
 export async function findLossyChanges(

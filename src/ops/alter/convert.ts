@@ -10,7 +10,7 @@ import { addColumns, dropColumn, refreshTable, renameColumn } from "../../crated
 import { ident } from "../../cratedb/sql/ident.ts";
 import { conversionColumnFor } from "../../cratedb/sql/names.ts";
 import { crateTypeFor } from "../../cratedb/type-map.ts";
-import { DestinationError } from "../../errors.ts";
+import { DestinationError, shownName, shownTable } from "../../errors.ts";
 import type { TableRef } from "../../table-def.ts";
 import { type CallContext, cleanupContext, requestOptions, run, step } from "../context.ts";
 import type { TypeChange } from "./plan.ts";
@@ -60,8 +60,7 @@ export async function convertColumn(ctx: CallContext, ref: TableRef, change: Typ
       if (before !== after) {
         throw new DestinationError(
           "ALTER_VERIFY_FAILED",
-          "user",
-          `Changing the type of column "${column}" in "${ref.schema}"."${ref.table}" stopped before the original column was touched: it has ${before} values, but ${after} converted. Either another writer changed rows meanwhile, or some values don't convert; check them and retry the sync.`,
+          `Changing the type of column "${shownName(column, 64)}" in ${shownTable(ref)} stopped before the original column was touched: it has ${before} values, but ${after} converted.`,
         );
       }
     });
@@ -77,7 +76,7 @@ export async function convertColumn(ctx: CallContext, ref: TableRef, change: Typ
     throw error;
   }
   ctx.log.info(
-    `changed column ${column} of ${ref.schema}.${ref.table} from ${change.from.type} to ${change.to.type}`,
+    `changed column ${column} of ${shownTable(ref)} from ${change.from.type} to ${change.to.type}`,
   );
 }
 
@@ -102,7 +101,7 @@ async function cleanUpFailedConversion(
     else if (dropped) await run(cleanup, renameColumn(ref, helper, column));
   } catch {
     ctx.log.warning(
-      `could not restore column ${column} of ${ref.schema}.${ref.table} after a failed type change; the next AlterTable will finish it`,
+      `could not restore column ${column} of ${shownTable(ref)} after a failed type change; the next AlterTable will finish it`,
     );
   }
 }

@@ -29,7 +29,7 @@ import {
 } from "../../cratedb/sql/ddl.ts";
 import { ident } from "../../cratedb/sql/ident.ts";
 import { rebuildTableFor } from "../../cratedb/sql/names.ts";
-import { DestinationError } from "../../errors.ts";
+import { DestinationError, shownTable } from "../../errors.ts";
 import type { ColumnDef, TableRef } from "../../table-def.ts";
 import { type CallContext, cleanupContext, count, requestOptions, run, step } from "../context.ts";
 import { physicalColumns } from "../table/create.ts";
@@ -48,7 +48,7 @@ export async function discardLeftoverRebuild(ctx: CallContext, source: PhysicalT
   if (leftover.writeBlocked) await run(ctx, unblockWrites(target));
   await run(ctx, dropTableIfExists(target));
   if (source.writeBlocked) await run(ctx, unblockWrites(source.ref));
-  ctx.log.info(`dropped ${target.schema}.${target.table} left by an earlier AlterTable`);
+  ctx.log.info(`dropped ${shownTable(target)} left by an earlier AlterTable`);
   return true;
 }
 
@@ -115,8 +115,7 @@ export async function rebuildTable(
       if (before === copiedRows) return;
       throw new DestinationError(
         "ALTER_REBUILD_MISMATCH",
-        "user",
-        `Changing the primary key of "${ref.schema}"."${ref.table}" was refused and the table left as it was: it has ${before} rows, but only ${copiedRows} are distinct under the new primary key (${key.join(", ")}). Remove the duplicate rows or revert the key change at the source.`,
+        `Changing the primary key of ${shownTable(ref)} was refused and the table left as it was: it has ${before} rows, but only ${copiedRows} are distinct under the new primary key (${key.join(", ")}).`,
       );
     });
     // CrateDB refuses SWAP on a table with `blocks.write`, not with `read_only_allow_delete`;
@@ -141,7 +140,7 @@ export async function rebuildTable(
     await cleanUpFailedRebuild(ctx, ref, target, state);
     throw error;
   }
-  ctx.log.info(`rebuilt ${ref.schema}.${ref.table} with primary key (${key.join(", ")})`);
+  ctx.log.info(`rebuilt ${shownTable(ref)} with primary key (${key.join(", ")})`);
 }
 
 /**
@@ -163,7 +162,7 @@ async function cleanUpFailedRebuild(
       await work();
     } catch {
       ctx.log.warning(
-        `could not ${what} after a failed rebuild of ${ref.schema}.${ref.table}; the next AlterTable will finish it`,
+        `could not ${what} after a failed rebuild of ${shownTable(ref)}; the next AlterTable will finish it`,
       );
     }
   };
@@ -173,5 +172,5 @@ async function cleanUpFailedRebuild(
       if (state.swapped) await run(cleanup, unblockWrites(target));
     });
   }
-  await attempt(`drop ${target.schema}.${target.table}`, () => run(cleanup, dropTableIfExists(target)));
+  await attempt(`drop ${shownTable(target)}`, () => run(cleanup, dropTableIfExists(target)));
 }

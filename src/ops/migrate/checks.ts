@@ -1,16 +1,14 @@
 /** What every Migrate operation checks first: the table and columns it works on exist. */
 
 import { validateTableRef } from "../../cratedb/sql/names.ts";
-import { DestinationError } from "../../errors.ts";
+import { DestinationError, type ErrorCode, shownTable } from "../../errors.ts";
 import type { TableRef } from "../../table-def.ts";
 import type { CallContext } from "../context.ts";
 import { type DescribedColumn, type DescribedTable, inspectTable } from "../table/describe.ts";
 
-const name = (ref: TableRef): string => `"${ref.schema}"."${ref.table}"`;
-
 export class MigrateRefusedError extends DestinationError {
-  constructor(code: string, message: string) {
-    super(code, "user", message);
+  constructor(code: ErrorCode, message: string) {
+    super(code, message);
     this.name = "MigrateRefusedError";
   }
 }
@@ -21,7 +19,7 @@ export async function existingTable(ctx: CallContext, ref: TableRef, what: strin
   if (table === undefined) {
     throw new MigrateRefusedError(
       "MIGRATE_TABLE_MISSING",
-      `Migrate (${what}): table ${name(ref)} does not exist in CrateDB. It may have been dropped or renamed outside Fivetran; re-sync the table.`,
+      `Migrate (${what}): table ${shownTable(ref)} does not exist in CrateDB.`,
     );
   }
   checkWritable(table);
@@ -33,7 +31,7 @@ export function checkWritable(table: DescribedTable): void {
   if (!table.physical.writeBlocked) return;
   throw new MigrateRefusedError(
     "TABLE_WRITE_BLOCKED",
-    `Table ${name(table.physical.ref)} is write-blocked ("blocks.write" = true), set outside Fivetran. Reset it (ALTER TABLE … RESET ("blocks.write")) so Fivetran can migrate the table.`,
+    `Table ${shownTable(table.physical.ref)} is write-blocked ("blocks.write" or "blocks.read_only_allow_delete"), set outside Fivetran.`,
   );
 }
 
@@ -42,7 +40,7 @@ export function columnOf(table: DescribedTable, column: string, what: string): D
   if (found === undefined) {
     throw new MigrateRefusedError(
       "MIGRATE_COLUMN_MISSING",
-      `Migrate (${what}): column "${column}" does not exist in ${name(table.physical.ref)}.`,
+      `Migrate (${what}): column "${column}" does not exist in ${shownTable(table.physical.ref)}.`,
     );
   }
   return found;
@@ -50,5 +48,3 @@ export function columnOf(table: DescribedTable, column: string, what: string): D
 
 export const hasColumn = (table: DescribedTable, column: string): boolean =>
   table.columns.some((c) => c.name === column);
-
-export const quotedName = name;

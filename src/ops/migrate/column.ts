@@ -10,13 +10,14 @@ import type { Sql } from "../../cratedb/sql/ident.ts";
 import { copyColumnValues, setColumn } from "../../cratedb/sql/migrate.ts";
 import { validateColumnNames } from "../../cratedb/sql/names.ts";
 import type { SqlValue } from "../../cratedb/sql-client.ts";
+import { shownTable } from "../../errors.ts";
 import type { ColumnDef, TableRef } from "../../table-def.ts";
 import { sameType } from "../alter/plan.ts";
 import { type CallContext, run, step } from "../context.ts";
 import { physicalColumns } from "../table/create.ts";
 import type { DescribedColumn } from "../table/describe.ts";
 import { forgetColumnTypes, recordColumnTypes } from "../table/type-metadata.ts";
-import { columnOf, existingTable, MigrateRefusedError, quotedName } from "./checks.ts";
+import { columnOf, existingTable, MigrateRefusedError } from "./checks.ts";
 import { columnValue } from "./values.ts";
 
 export const plain = ({ physical: _, ...c }: DescribedColumn): ColumnDef => c;
@@ -50,7 +51,7 @@ export function refuseKeyUpdate(ref: TableRef, column: DescribedColumn, what: st
   if (!column.primaryKey) return;
   throw new MigrateRefusedError(
     "MIGRATE_KEY_COLUMN",
-    `Migrate (${what}): column "${column.name}" is part of the primary key of ${quotedName(ref)}, and CrateDB can't change key values in place.`,
+    `Migrate (${what}): column "${column.name}" is part of the primary key of ${shownTable(ref)}, and CrateDB can't change key values in place.`,
   );
 }
 
@@ -63,7 +64,7 @@ export async function copyColumn(ctx: CallContext, ref: TableRef, from: string, 
   if (target !== undefined && !sameType(target, wanted)) {
     throw new MigrateRefusedError(
       "MIGRATE_TARGET_EXISTS",
-      `Migrate (copy_column): column "${to}" already exists in ${quotedName(ref)} with type ${target.type}, not ${wanted.type} like "${from}".`,
+      `Migrate (copy_column): column "${to}" already exists in ${shownTable(ref)} with type ${target.type}, not ${wanted.type} like "${from}".`,
     );
   }
   if (target !== undefined) refuseKeyUpdate(ref, target, "copy_column");
@@ -71,7 +72,7 @@ export async function copyColumn(ctx: CallContext, ref: TableRef, from: string, 
   await step(ctx, "copy-column:copy-values", async () => {
     await updateAllRows(ctx, ref, copyColumnValues(ref, from, to));
   });
-  ctx.log.info(`copied column ${from} to ${to} in ${ref.schema}.${ref.table}`);
+  ctx.log.info(`copied column ${from} to ${to} in ${shownTable(ref)}`);
 }
 
 /**
@@ -85,7 +86,7 @@ export async function renameColumn(ctx: CallContext, ref: TableRef, from: string
   if (source !== undefined && target !== undefined) {
     throw new MigrateRefusedError(
       "MIGRATE_TARGET_EXISTS",
-      `Migrate (rename_column): column "${to}" already exists in ${quotedName(ref)}, so "${from}" can't take its name.`,
+      `Migrate (rename_column): column "${to}" already exists in ${shownTable(ref)}, so "${from}" can't take its name.`,
     );
   }
   if (source === undefined && target === undefined) columnOf(table, from, "rename_column");
@@ -101,7 +102,7 @@ export async function renameColumn(ctx: CallContext, ref: TableRef, from: string
   await step(ctx, "rename-column:forget-type", async () => {
     await forgetColumnTypes(ctx, ref, [from]);
   });
-  ctx.log.info(`renamed column ${from} to ${to} in ${ref.schema}.${ref.table}`);
+  ctx.log.info(`renamed column ${from} to ${to} in ${shownTable(ref)}`);
 }
 
 /**
@@ -136,7 +137,7 @@ export async function addColumnWithDefault(
   await step(ctx, "add-default:backfill", async () => {
     await updateAllRows(ctx, ref, setColumn(ref, column.name, value));
   });
-  ctx.log.info(`added column ${column.name} with a default to ${ref.schema}.${ref.table}`);
+  ctx.log.info(`added column ${column.name} with a default to ${shownTable(ref)}`);
 }
 
 /** Sets the column to the value on every row; `NULL` and the empty string mean NULL. */
@@ -153,5 +154,5 @@ export async function updateColumnValue(
   await step(ctx, "update-column:update", async () => {
     await updateAllRows(ctx, ref, setColumn(ref, column, value));
   });
-  ctx.log.info(`set column ${column} on every row of ${ref.schema}.${ref.table}`);
+  ctx.log.info(`set column ${column} on every row of ${shownTable(ref)}`);
 }

@@ -19,10 +19,11 @@ import {
 } from "../../cratedb/sql/migrate.ts";
 import type { SqlValue } from "../../cratedb/sql-client.ts";
 import { crateTypeFor } from "../../cratedb/type-map.ts";
+import { shownTable } from "../../errors.ts";
 import { type ColumnDef, SYSTEM_COLUMN, type TableRef } from "../../table-def.ts";
 import { type CallContext, count, run, step } from "../context.ts";
 import type { DescribedTable } from "../table/describe.ts";
-import { columnOf, existingTable, MigrateRefusedError, quotedName } from "./checks.ts";
+import { columnOf, existingTable, MigrateRefusedError } from "./checks.ts";
 import { ensureColumn, plain, refuseKeyUpdate, valueFor } from "./column.ts";
 import { operationTimestampMs } from "./values.ts";
 
@@ -37,7 +38,7 @@ export function checkHistoryMode(table: DescribedTable, what: string): void {
   if (!table.physical.primaryKey.includes(HISTORY.start)) {
     throw new MigrateRefusedError(
       "MIGRATE_NOT_HISTORY",
-      `Migrate (${what}): ${quotedName(table.physical.ref)} is not a history-mode table ("${HISTORY.start}" is not part of its primary key).`,
+      `Migrate (${what}): ${shownTable(table.physical.ref)} is not a history-mode table ("${HISTORY.start}" is not part of its primary key).`,
     );
   }
   for (const name of [HISTORY.end, HISTORY.active]) columnOf(table, name, what);
@@ -62,7 +63,7 @@ async function hasRowsBefore(ctx: CallContext, ref: TableRef, atMs: number, labe
   if (latest !== null && latest !== undefined && Number(latest) > atMs) {
     throw new MigrateRefusedError(
       "MIGRATE_HISTORY_CONFLICT",
-      `Migrate (${label}) on ${quotedName(ref)} was refused and nothing was written: some active versions start after the operation timestamp ${new Date(atMs).toISOString()}, so a version at that time would overlap them.`,
+      `Migrate (${label}) on ${shownTable(ref)} was refused and nothing was written: some active versions start after the operation timestamp ${new Date(atMs).toISOString()}, so a version at that time would overlap them.`,
     );
   }
   return true;
@@ -119,7 +120,7 @@ export async function addColumnInHistoryMode(
   const names = table.columns.map((c) => c.name);
   if (!existing) names.push(column.name);
   await addVersionsAt(ctx, table, names, { column: actual, value, onlyWhereSet: false, label }, atMs);
-  ctx.log.info(`added column ${column.name} to history table ${ref.schema}.${ref.table}`);
+  ctx.log.info(`added column ${column.name} to history table ${shownTable(ref)}`);
 }
 
 /** The column stays (history keeps its old values); from T on, new versions hold NULL. */
@@ -144,7 +145,5 @@ export async function dropColumnInHistoryMode(
     { column: plain(target), value: null, onlyWhereSet: true, label },
     atMs,
   );
-  ctx.log.info(
-    `dropped column ${column} from history table ${ref.schema}.${ref.table} (kept for older versions)`,
-  );
+  ctx.log.info(`dropped column ${column} from history table ${shownTable(ref)} (kept for older versions)`);
 }

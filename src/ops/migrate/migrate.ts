@@ -5,6 +5,7 @@
  * a failure at any step ends with the same table as an uninterrupted run.
  */
 
+import { shownTable } from "../../errors.ts";
 import type { TableRef } from "../../table-def.ts";
 import type { CallContext } from "../context.ts";
 import { addColumnWithDefault, copyColumn, renameColumn, updateColumnValue } from "./column.ts";
@@ -77,9 +78,7 @@ export async function migrate(
       await historyToSoftDelete(ctx, ref, migration.softDeletedColumn, options);
       break;
     case "unsupported":
-      ctx.log.info(
-        `Migrate: ${migration.what} on ${ref.schema}.${ref.table} is not supported; Fivetran falls back`,
-      );
+      ctx.log.info(`Migrate: ${migration.what} on ${shownTable(ref)} is not supported; Fivetran falls back`);
       return "unsupported";
   }
   return "success";

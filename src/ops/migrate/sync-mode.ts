@@ -18,13 +18,14 @@ import {
 } from "../../cratedb/sql/migrate.ts";
 import { validateTableRef } from "../../cratedb/sql/names.ts";
 import type { SqlValue } from "../../cratedb/sql-client.ts";
+import { shownTable } from "../../errors.ts";
 import { type ColumnDef, SYSTEM_COLUMN, type TableRef } from "../../table-def.ts";
 import { discardLeftoverRebuild, rebuildTable } from "../alter/rebuild.ts";
 import { type CallContext, requestOptions, run, step } from "../context.ts";
 import { sameDefinition } from "../table/create.ts";
 import { type DescribedTable, inspectTable } from "../table/describe.ts";
 import { forgetColumnTypes, recordColumnTypes } from "../table/type-metadata.ts";
-import { checkWritable, existingTable, hasColumn, MigrateRefusedError, quotedName } from "./checks.ts";
+import { checkWritable, existingTable, hasColumn, MigrateRefusedError } from "./checks.ts";
 import { ensureColumn, plain, updateAllRows } from "./column.ts";
 import { checkHistoryMode, HISTORY } from "./history.ts";
 import { copyAllRows, copyTable } from "./table.ts";
@@ -62,7 +63,7 @@ function softDeleteColumn(table: DescribedTable, name: string, what: string): st
   if (column.type !== "BOOLEAN") {
     throw new MigrateRefusedError(
       "MIGRATE_BAD_SOFT_DELETE_COLUMN",
-      `Migrate (${what}): soft-delete column "${name}" of ${quotedName(table.physical.ref)} is ${column.type}, not BOOLEAN.`,
+      `Migrate (${what}): soft-delete column "${name}" of ${shownTable(table.physical.ref)} is ${column.type}, not BOOLEAN.`,
     );
   }
   return name;
@@ -117,7 +118,7 @@ export async function softDeleteToHistory(
     await recordColumnTypes(ctx, ref, final);
     await forgetColumnTypes(ctx, ref, [SYSTEM_COLUMN.deleted]);
   });
-  ctx.log.info(`migrated ${ref.schema}.${ref.table} from soft delete to history mode`);
+  ctx.log.info(`migrated ${shownTable(ref)} from soft delete to history mode`);
 }
 
 async function dropDeletedColumn(ctx: CallContext, table: DescribedTable) {
@@ -173,7 +174,7 @@ export async function historyToSoftDelete(
   if (key.length === 0) {
     throw new MigrateRefusedError(
       "MIGRATE_NO_SOURCE_KEY",
-      `Migrate (${what}): ${quotedName(ref)} has no primary key besides "${HISTORY.start}", so versions can't be told apart by record.`,
+      `Migrate (${what}): ${shownTable(ref)} has no primary key besides "${HISTORY.start}", so versions can't be told apart by record.`,
     );
   }
   const deleted = softDeletedColumn || SYSTEM_COLUMN.deleted;
@@ -203,7 +204,7 @@ export async function historyToSoftDelete(
   await step(ctx, "to-soft-delete:record-types", async () => {
     await forgetColumnTypes(ctx, ref, [...dropped]);
   });
-  ctx.log.info(`migrated ${ref.schema}.${ref.table} from history to soft delete mode`);
+  ctx.log.info(`migrated ${shownTable(ref)} from history to soft delete mode`);
 }
 
 /**
@@ -234,7 +235,7 @@ export async function copyTableToHistoryMode(
     if (source.columns.some((c) => have.get(c.name) !== c.type)) {
       throw new MigrateRefusedError(
         "MIGRATE_TARGET_EXISTS",
-        `Migrate (${what}): table ${quotedName(to)} already exists with a different definition than ${quotedName(from)}. Drop or rename it so the copy can be made.`,
+        `Migrate (${what}): table ${shownTable(to)} already exists with a different definition than ${shownTable(from)}.`,
       );
     }
     checkWritable(target);

@@ -9,12 +9,13 @@ import { createTable, dropTableIfExists, refreshTable } from "../../cratedb/sql/
 import { ident } from "../../cratedb/sql/ident.ts";
 import { deleteAllRows, renameTable as renameTableSql } from "../../cratedb/sql/migrate.ts";
 import { tableRefProblem, validateTableRef } from "../../cratedb/sql/names.ts";
+import { shownTable } from "../../errors.ts";
 import type { TableRef } from "../../table-def.ts";
 import { type CallContext, run, step } from "../context.ts";
 import { physicalColumns, sameDefinition } from "../table/create.ts";
 import { type DescribedTable, inspectTable } from "../table/describe.ts";
 import { copyTableTypes, forgetTableTypes } from "../table/type-metadata.ts";
-import { checkWritable, existingTable, MigrateRefusedError, quotedName } from "./checks.ts";
+import { checkWritable, existingTable, MigrateRefusedError } from "./checks.ts";
 
 const definition = (t: DescribedTable) => t.columns.map(({ physical: _, ...c }) => c);
 
@@ -28,7 +29,7 @@ export async function dropTable(ctx: CallContext, ref: TableRef): Promise<void> 
   await step(ctx, "drop-table:forget-types", async () => {
     await forgetTableTypes(ctx, ref);
   });
-  ctx.log.info(`dropped table ${ref.schema}.${ref.table}`);
+  ctx.log.info(`dropped table ${shownTable(ref)}`);
 }
 
 /**
@@ -58,7 +59,7 @@ export async function copyTable(ctx: CallContext, from: TableRef, to: TableRef):
   if (target !== undefined && !sameDefinition(definition(target), definition(source))) {
     throw new MigrateRefusedError(
       "MIGRATE_TARGET_EXISTS",
-      `Migrate (copy_table): table ${quotedName(to)} already exists with a different definition than ${quotedName(from)}. Drop or rename it so the copy can be made.`,
+      `Migrate (copy_table): table ${shownTable(to)} already exists with a different definition than ${shownTable(from)}.`,
     );
   }
   if (target !== undefined) checkWritable(target);
@@ -74,7 +75,7 @@ export async function copyTable(ctx: CallContext, from: TableRef, to: TableRef):
   await step(ctx, "copy-table:copy-rows", async () => {
     await copyAllRows(ctx, source, to);
   });
-  ctx.log.info(`copied table ${from.schema}.${from.table} to ${to.schema}.${to.table}`);
+  ctx.log.info(`copied table ${shownTable(from)} to ${shownTable(to)}`);
 }
 
 /**
@@ -88,7 +89,7 @@ export async function renameTable(ctx: CallContext, from: TableRef, to: TableRef
   if (source !== undefined && target !== undefined) {
     throw new MigrateRefusedError(
       "MIGRATE_TARGET_EXISTS",
-      `Migrate (rename_table): table ${quotedName(to)} already exists, so ${quotedName(from)} can't take its name. Drop or rename it first.`,
+      `Migrate (rename_table): table ${shownTable(to)} already exists, so ${shownTable(from)} can't take its name.`,
     );
   }
   if (source === undefined && target === undefined) await existingTable(ctx, from, "rename_table");
@@ -105,5 +106,5 @@ export async function renameTable(ctx: CallContext, from: TableRef, to: TableRef
   await step(ctx, "rename-table:forget-types", async () => {
     await forgetTableTypes(ctx, from);
   });
-  ctx.log.info(`renamed table ${from.schema}.${from.table} to ${to.table}`);
+  ctx.log.info(`renamed table ${shownTable(from)} to ${to.table}`);
 }

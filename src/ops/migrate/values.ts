@@ -15,7 +15,7 @@ import type { ColumnDef } from "../../table-def.ts";
 
 export class MigrateValueError extends DestinationError {
   constructor(what: string, reason: string) {
-    super("MIGRATE_BAD_VALUE", "user", `Migrate: the value for ${what} is ${reason}.`);
+    super("MIGRATE_BAD_VALUE", `Migrate: the value for ${what} is ${reason}.`);
     this.name = "MigrateValueError";
   }
 }

@@ -10,7 +10,7 @@ import { createTable as createTableSql, type PhysicalColumn } from "../../crated
 import { validateColumnNames, validateTableRef } from "../../cratedb/sql/names.ts";
 import type { TableSettings } from "../../cratedb/table-settings.ts";
 import { crateTypeFor } from "../../cratedb/type-map.ts";
-import { DestinationError } from "../../errors.ts";
+import { DestinationError, shownTable } from "../../errors.ts";
 import type { ColumnDef, TableDef, TableRef } from "../../table-def.ts";
 import { type CallContext, run } from "../context.ts";
 import { inspectTable } from "./describe.ts";
@@ -45,12 +45,11 @@ async function failUnlessIdentical(ctx: CallContext, ref: TableRef, def: TableDe
     // Dropped again between the two reads: let Fivetran retry rather than guess.
     throw new DestinationError(
       "TABLE_CHANGING",
-      "transient",
-      `Table "${ref.schema}"."${ref.table}" is being created or dropped concurrently.`,
+      `Table ${shownTable(ref)} is being created or dropped concurrently.`,
     );
   }
   if (sameDefinition(existing.columns, def.columns)) {
-    ctx.log.info(`table ${ref.schema}.${ref.table} already exists with the requested definition`);
+    ctx.log.info(`table ${shownTable(ref)} already exists with the requested definition`);
     return;
   }
   throw tableExists(ref);
@@ -59,8 +58,7 @@ async function failUnlessIdentical(ctx: CallContext, ref: TableRef, def: TableDe
 const tableExists = (ref: TableRef): DestinationError =>
   new DestinationError(
     "TABLE_EXISTS",
-    "user",
-    `Table "${ref.schema}"."${ref.table}" already exists in CrateDB with a different definition. Drop or rename it, or choose another destination schema, so Fivetran can create it.`,
+    `Table ${shownTable(ref)} already exists in CrateDB with a different definition.`,
   );
 
 export async function createTable(
@@ -73,7 +71,7 @@ export async function createTable(
   const existing = await inspectTable(ctx, ref);
   if (existing !== undefined) {
     if (!sameDefinition(existing.columns, def.columns)) throw tableExists(ref);
-    ctx.log.info(`table ${ref.schema}.${ref.table} already exists with the requested definition`);
+    ctx.log.info(`table ${shownTable(ref)} already exists with the requested definition`);
     return;
   }
   // Records first: if the response is lost after CREATE TABLE, the retry must find them.
@@ -84,11 +82,11 @@ export async function createTable(
     await run(ctx, sql);
   } catch (error) {
     // Created concurrently (4093): same rule as an existing table.
-    if (error instanceof CrateDbError && error.crateCode === 4093) {
+    if (error instanceof CrateDbError && error.code === "CRATEDB_TABLE_EXISTS") {
       await failUnlessIdentical(ctx, ref, def);
       return;
     }
     throw error;
   }
-  ctx.log.info(`created table ${ref.schema}.${ref.table} with ${def.columns.length} columns`);
+  ctx.log.info(`created table ${shownTable(ref)} with ${def.columns.length} columns`);
 }

@@ -11,7 +11,7 @@ import {
   readPhysicalTable,
 } from "../../cratedb/catalog.ts";
 import { closestFivetranType, crateTypeFor, storageOf, storageSignature } from "../../cratedb/type-map.ts";
-import { DestinationError } from "../../errors.ts";
+import { DestinationError, shownTable } from "../../errors.ts";
 import type { ColumnDef, TableDef, TableRef } from "../../table-def.ts";
 import { type CallContext, requestOptions } from "../context.ts";
 import { readTypeRecords, type TypeRecord } from "./type-metadata.ts";
@@ -70,11 +70,7 @@ export async function inspectTable(ctx: CallContext, ref: TableRef): Promise<Des
   const physical = await readPhysicalTable(ctx.client, ref, requestOptions(ctx));
   if (physical === undefined) return undefined;
   if (physical.isView) {
-    throw new DestinationError(
-      "TABLE_IS_VIEW",
-      "user",
-      `"${ref.schema}"."${ref.table}" is a view in CrateDB, not a table; drop or rename the view so Fivetran can manage a table of that name.`,
-    );
+    throw new DestinationError("TABLE_IS_VIEW", `${shownTable(ref)} is a view in CrateDB, not a table.`);
   }
   const records = await readTypeRecords(ctx, ref);
   const keys = new Set(physical.primaryKey);

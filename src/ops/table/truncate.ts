@@ -9,6 +9,7 @@ import { CrateDbError } from "../../cratedb/errors.ts";
 import { refreshTable } from "../../cratedb/sql/ddl.ts";
 import { tableRefProblem } from "../../cratedb/sql/names.ts";
 import { hardTruncate, softTruncate } from "../../cratedb/sql/truncate.ts";
+import { shownTable } from "../../errors.ts";
 import { SYSTEM_COLUMN, type TableRef } from "../../table-def.ts";
 import { type CallContext, run } from "../context.ts";
 
@@ -27,7 +28,7 @@ export function timestampToMs(seconds: bigint, nanos: number): number {
   return Number(seconds) * 1000 + Math.floor(nanos / 1_000_000);
 }
 
-const MISSING = new Set([4041, 4045]);
+const MISSING: ReadonlySet<string> = new Set(["CRATEDB_UNKNOWN_TABLE", "CRATEDB_UNKNOWN_SCHEMA"]);
 
 export async function truncate(ctx: CallContext, request: TruncateRequest): Promise<void> {
   const { ref } = request;
@@ -37,8 +38,7 @@ export async function truncate(ctx: CallContext, request: TruncateRequest): Prom
   try {
     await run(ctx, refresh);
   } catch (error) {
-    if (error instanceof CrateDbError && error.crateCode !== undefined && MISSING.has(error.crateCode))
-      return;
+    if (error instanceof CrateDbError && MISSING.has(error.code)) return;
     throw error;
   }
   const synced = request.syncedColumn || SYSTEM_COLUMN.synced;
@@ -51,6 +51,6 @@ export async function truncate(ctx: CallContext, request: TruncateRequest): Prom
   const result = await run(ctx, sql);
   await run(ctx, refresh);
   ctx.log.info(
-    `truncated ${ref.schema}.${ref.table}: ${result.rowcount} rows ${request.softDeletedColumn === undefined ? "deleted" : "flagged deleted"}`,
+    `truncated ${shownTable(ref)}: ${result.rowcount} rows ${request.softDeletedColumn === undefined ? "deleted" : "flagged deleted"}`,
   );
 }

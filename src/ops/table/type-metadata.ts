@@ -20,6 +20,7 @@ import {
 } from "../../cratedb/sql/type-metadata.ts";
 import type { SqlValue } from "../../cratedb/sql-client.ts";
 import { crateTypeFor, storageOf } from "../../cratedb/type-map.ts";
+import { shownTable } from "../../errors.ts";
 import {
   type ColumnDef,
   type DecimalParams,
@@ -37,14 +38,18 @@ export interface TypeRecord {
 }
 
 /** Codes meaning "the records table isn't there or isn't readable": describe without records. */
-const UNREADABLE = new Set([4041, 4045, 4010, 4011]);
+const UNREADABLE: ReadonlySet<string> = new Set([
+  "CRATEDB_UNKNOWN_TABLE",
+  "CRATEDB_UNKNOWN_SCHEMA",
+  "CRATEDB_PRIVILEGE",
+]);
 
 async function ensureTable(ctx: CallContext): Promise<void> {
   try {
     await run(ctx, createTypeRecordsTable());
   } catch (error) {
     // Another call created it at the same moment.
-    if (!(error instanceof CrateDbError && error.crateCode === 4093)) throw error;
+    if (!(error instanceof CrateDbError && error.code === "CRATEDB_TABLE_EXISTS")) throw error;
   }
 }
 
@@ -110,10 +115,10 @@ export async function readTypeRecords(ctx: CallContext, ref: TableRef): Promise<
   try {
     rows = (await run(ctx, selectTypeRecords(ref))).rows;
   } catch (error) {
-    if (error instanceof CrateDbError && error.crateCode !== undefined && UNREADABLE.has(error.crateCode)) {
-      if (error.crateCode === 4010 || error.crateCode === 4011) {
+    if (error instanceof CrateDbError && UNREADABLE.has(error.code)) {
+      if (error.code === "CRATEDB_PRIVILEGE") {
         ctx.log.warning(
-          `Column type records in "fivetran-destination".column_types are not readable (CrateDB code ${error.crateCode}); describing ${ref.schema}.${ref.table} from its CrateDB types only.`,
+          `Column type records in "fivetran-destination".column_types are not readable (${error.code}); describing ${shownTable(ref)} from its CrateDB types only.`,
         );
       }
       return records;

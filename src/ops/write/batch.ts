@@ -10,6 +10,7 @@ import { type BatchValue, type RowChunk, shownFileName, UNMODIFIED } from "../..
 import { keyCastFor } from "../../cratedb/sql/fence.ts";
 import type { Sql } from "../../cratedb/sql/ident.ts";
 import { deleteByKey, updateByKey, upsertRows } from "../../cratedb/sql/write.ts";
+import { shownTable } from "../../errors.ts";
 import { SYSTEM_COLUMN, type TableRef } from "../../table-def.ts";
 import type { CallContext } from "../context.ts";
 import {
@@ -76,7 +77,7 @@ export async function writeBatch(
   }
   await refresh(ctx, source.ref);
   ctx.log.info(
-    `wrote batch to ${source.ref.schema}.${source.ref.table}: ${counts.replaced} replace, ${counts.updated} update, ${counts.deleted} delete rows`,
+    `wrote batch to ${shownTable(source.ref)}: ${counts.replaced} replace, ${counts.updated} update, ${counts.deleted} delete rows`,
   );
   return counts;
 }

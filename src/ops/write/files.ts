@@ -138,7 +138,7 @@ export async function refresh(ctx: CallContext, ref: TableRef): Promise<void> {
 /** A CrateDB failure while applying rows of a batch file, placed in that file. */
 export class BatchWriteError extends DestinationError {
   constructor(where: string, cause: DestinationError) {
-    super(cause.code, cause.kind, `${where}: ${cause.message}`, { cause });
+    super(cause.code, `${where}: ${cause.summary}`, { cause, hint: cause.hint ?? null });
     this.name = "BatchWriteError";
   }
 }

@@ -15,7 +15,7 @@ import {
   deleteVersionsFrom,
 } from "../../cratedb/sql/write-history.ts";
 import type { SqlValue } from "../../cratedb/sql-client.ts";
-import { DestinationError } from "../../errors.ts";
+import { DestinationError, shownTable } from "../../errors.ts";
 import { SYSTEM_COLUMN } from "../../table-def.ts";
 import type { CallContext } from "../context.ts";
 import {
@@ -68,8 +68,7 @@ export async function writeHistoryBatch(
   if (missing.length > 0 || !primaryKey(table).includes(SYSTEM_COLUMN.start)) {
     throw new DestinationError(
       "TABLE_NOT_HISTORY",
-      "user",
-      `Table "${ref.schema}"."${ref.table}" is not a history mode table: it needs the columns ${HISTORY_COLUMNS.map((c) => `"${c}"`).join(", ")} with "${SYSTEM_COLUMN.start}" in the primary key.`,
+      `Table ${shownTable(ref)} is not a history mode table: it needs the columns ${HISTORY_COLUMNS.map((c) => `"${c}"`).join(", ")} with "${SYSTEM_COLUMN.start}" in the primary key.`,
     );
   }
   const keyColumns = primaryKey(table).filter((c) => c !== SYSTEM_COLUMN.start);
@@ -98,7 +97,7 @@ export async function writeHistoryBatch(
   }
   await searchable();
   ctx.log.info(
-    `wrote history batch to ${ref.schema}.${ref.table}: ${counts.earliest} earliest-start, ${counts.replaced} replace, ${counts.updated} update (${counts.skippedUpdates} without a base version skipped), ${counts.deleted} delete rows`,
+    `wrote history batch to ${shownTable(ref)}: ${counts.earliest} earliest-start, ${counts.replaced} replace, ${counts.updated} update (${counts.skippedUpdates} without a base version skipped), ${counts.deleted} delete rows`,
   );
   return counts;
 }

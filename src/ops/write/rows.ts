@@ -3,7 +3,7 @@
  * folding in file order, and the checks that keep sentinels out of places they cannot be.
  */
 import { type BatchValue, type RowChunk, shownColumnName, UNMODIFIED } from "../../batch/index.ts";
-import { DestinationError } from "../../errors.ts";
+import { DestinationError, shownName, shownTable } from "../../errors.ts";
 import type { TableDef, TableRef } from "../../table-def.ts";
 
 /** Rows ready to send, with each row's 1-based position in its file (for error messages). */
@@ -32,7 +32,8 @@ export function keyOf(row: readonly BatchValue[], keyIndexes: readonly number[])
 export function indexesOf(columns: readonly string[], names: readonly string[]): number[] {
   return names.map((name) => {
     const i = columns.indexOf(name);
-    if (i < 0) throw new DestinationError("WRITE_COLUMN_MISSING", "bug", `column "${name}" not in file`);
+    if (i < 0)
+      throw new DestinationError("WRITE_COLUMN_MISSING", `column "${shownName(name, 64)}" not in file`);
     return i;
   });
 }
@@ -46,7 +47,6 @@ export class BatchRowError extends DestinationError {
   constructor(file: string, row: number, column: string, problem: string) {
     super(
       "BATCH_BAD_ROW",
-      "user",
       `batch file "${file}", row ${row}, column "${shownColumnName(column)}": ${problem}`,
     );
     this.name = "BatchRowError";
@@ -151,8 +151,7 @@ export function requireKey(ref: TableRef, columns: readonly string[]): void {
   if (columns.length === 0) {
     throw new DestinationError(
       "TABLE_WITHOUT_KEY",
-      "user",
-      `Table "${ref.schema}"."${ref.table}" has no primary key in the request; Fivetran tables always have one (or "_fivetran_id").`,
+      `Table ${shownTable(ref)} has no primary key in the request.`,
     );
   }
 }

@@ -34,7 +34,7 @@ function failing(inner: SqlClient, failAt: number): SqlClient & { readonly state
   let statements = 0;
   const next = () => {
     statements++;
-    if (statements >= failAt) throw new DestinationError("TEST_FAILURE", "transient", "injected failure");
+    if (statements >= failAt) throw new DestinationError("CRATEDB_CONNECTION_LOST", "injected failure");
   };
   return {
     get statements() {
