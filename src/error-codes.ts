@@ -213,6 +213,7 @@ export const ERROR_CODES = {
     hint: "Raise --max-row-bytes if such rows are expected, or exclude large columns from the sync.",
   },
   WRITE_COLUMN_MISSING: { area: BATCH, kind: "bug" },
+  WRITE_UNRESOLVED_VALUE: { area: BATCH, kind: "bug" },
 
   MIGRATE_TABLE_MISSING: {
     area: MIGRATE,

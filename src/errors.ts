@@ -22,7 +22,7 @@ export interface DestinationErrorOptions extends ErrorOptions {
    * Advice for this occurrence, instead of the code's own hint (src/error-codes.ts); `null` for
    * none (the summary already says what to do, or another error's message carries it).
    */
-  readonly hint?: string | null;
+  readonly hint?: string | null | undefined;
 }
 
 export class DestinationError extends Error {

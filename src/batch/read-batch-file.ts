@@ -24,12 +24,12 @@ export interface ReadBatchFileOptions {
    * `_fivetran_synced`). History earliest-start files, for example, carry only the source key and
    * `_fivetran_start`; pass what the file kind promises.
    */
-  readonly required?: readonly string[];
+  readonly required?: readonly string[] | undefined;
   /** Upper bound on a Parquet file's plaintext, which is held in memory (default 256 MiB). */
   readonly maxParquetBytes?: number;
   /** What the operator allows (src/batch/limits.ts); each absent field takes its default. */
-  readonly limits?: BatchFileLimits;
-  readonly signal?: AbortSignal;
+  readonly limits?: BatchFileLimits | undefined;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**

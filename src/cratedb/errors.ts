@@ -42,18 +42,15 @@ export class CrateDbError extends DestinationError {
     classification: Classification,
     summary: string,
     details: {
-      crateCode?: number;
-      httpStatus?: number;
-      crateMessage?: string;
-      hint?: string;
-      item?: number;
+      crateCode?: number | undefined;
+      httpStatus?: number | undefined;
+      crateMessage?: string | undefined;
+      hint?: string | undefined;
+      item?: number | undefined;
       cause?: unknown;
     } = {},
   ) {
-    super(classification.code, summary, {
-      cause: details.cause,
-      ...(details.hint === undefined ? {} : { hint: details.hint }),
-    });
+    super(classification.code, summary, { cause: details.cause, hint: details.hint });
     this.name = "CrateDbError";
     this.crateCode = details.crateCode;
     this.httpStatus = details.httpStatus;
@@ -68,8 +65,8 @@ export type Failure =
   | {
       readonly type: "response";
       readonly httpStatus: number;
-      readonly crateCode?: number;
-      readonly exception?: string;
+      readonly crateCode?: number | undefined;
+      readonly exception?: string | undefined;
     }
   | { readonly type: "network"; readonly errorCode: string };
 

@@ -25,12 +25,12 @@ export interface BulkItemResult {
 
 export interface RequestOptions {
   /** Aborts the request (RPC cancelled, server shutting down). */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /**
    * Whether the statement may run twice without harm. A request whose outcome is unknown
    * (connection lost after sending, timeout) is repeated only when this is true. Default true.
    */
-  readonly idempotent?: boolean;
+  readonly idempotent?: boolean | undefined;
 }
 
 export interface BulkOptions extends RequestOptions {
@@ -39,7 +39,7 @@ export interface BulkOptions extends RequestOptions {
    * 40411 (cratedb.md §1.9). Set this where "row not there" is an expected outcome, so such items
    * count as 0 rows instead of failing the call.
    */
-  readonly missingRowIsOk?: boolean;
+  readonly missingRowIsOk?: boolean | undefined;
   /** Names of the key columns, used in error messages to say which item failed (never values). */
   readonly keyColumns?: readonly string[];
 }

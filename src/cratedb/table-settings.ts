@@ -5,11 +5,11 @@
 
 export interface TableSettings {
   /** `CLUSTERED INTO n SHARDS`. */
-  readonly shards?: number;
+  readonly shards?: number | undefined;
   /** `number_of_replicas`: a count (`1`) or a range (`0-1`, `1-all`). */
-  readonly replicas?: string;
+  readonly replicas?: string | undefined;
   /** `refresh_interval` in milliseconds. */
-  readonly refreshIntervalMs?: number;
+  readonly refreshIntervalMs?: number | undefined;
 }
 
 export const SHARDS_RANGE = { min: 1, max: 1000 } as const;

@@ -195,7 +195,7 @@ async function checkPermissions(
     created = true;
     step = "insert";
     await client.bulk(
-      insertProbeRow(table).stmt,
+      insertProbeRow(table).bulk,
       [
         [1, BIG, "probe"],
         [2, -BIG, "probe"],

@@ -53,7 +53,7 @@ export function describeTarget(rpc: string, message: unknown): string {
 }
 
 /** The `response` oneof case of a destination response, or "ok" for responses without one. */
-function outcomeOf(message: unknown): { outcome: string; level: LogLevel; detail?: string } {
+function outcomeOf(message: unknown): { outcome: string; level: LogLevel; detail?: string | undefined } {
   const response = (message as { response?: { case?: unknown; value?: unknown } } | undefined)?.response;
   const kind = response?.case;
   if (typeof kind !== "string") return { outcome: "ok", level: "INFO" };

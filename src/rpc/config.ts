@@ -95,6 +95,7 @@ export function parseConfiguration(configuration: Record<string, string>): Desti
     );
   }
   const tables: TableSettings = {
+    // Only what was set: the settings are compared and logged as they are.
     ...(shards === undefined ? {} : { shards }),
     ...(replicas === undefined ? {} : { replicas }),
     ...(refreshIntervalMs === undefined ? {} : { refreshIntervalMs }),

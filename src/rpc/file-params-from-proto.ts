@@ -43,9 +43,9 @@ export function fileParamsFromProto(params: ProtoFileParams | undefined): FilePa
 export function batchSource(
   req: {
     readonly schemaName: string;
-    readonly table?: Table;
+    readonly table?: Table | undefined;
     readonly keys: { readonly [path: string]: Uint8Array };
-    readonly fileParams?: ProtoFileParams;
+    readonly fileParams?: ProtoFileParams | undefined;
   },
   format: BatchFormat,
   limits: BatchFileLimits = {},

@@ -66,7 +66,9 @@ export function registerHealth(router: ConnectRouter, state: HealthState): void 
     },
     list() {
       return {
-        statuses: Object.fromEntries(state.services.map((name) => [name, { status: state.statusOf(name) }])),
+        statuses: Object.fromEntries(
+          state.services.map((name) => [name, { status: state.statusOf(name) ?? Status.SERVICE_UNKNOWN }]),
+        ),
       };
     },
   });

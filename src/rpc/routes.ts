@@ -27,11 +27,11 @@ export type DestinationImpl = ServiceImpl<typeof DestinationConnector>;
 export interface RouteOptions {
   readonly batchFileFormat: BatchFormat;
   /** What batch file reads are allowed (`--batch-file-*` flags); absent fields take defaults. */
-  readonly batchFiles?: BatchFileLimits;
+  readonly batchFiles?: BatchFileLimits | undefined;
   readonly workerLimit: WorkerLimit;
   readonly health: HealthState;
   /** Replaces single destination handlers, e.g. with slow or failing ones in server tests. */
-  readonly handlers?: Partial<DestinationImpl>;
+  readonly handlers?: Partial<DestinationImpl> | undefined;
 }
 
 /** Names health reports on, besides "" for the whole server. */

@@ -26,7 +26,7 @@ const ABORT_GRACE_MS = 2_000;
 export interface ServerOptions {
   readonly port: number;
   /** Unset: all interfaces, IPv6 and IPv4 (`::` dual-stack), or IPv4 only where IPv6 is unavailable. */
-  readonly host?: string;
+  readonly host?: string | undefined;
   readonly maxWorkers: number;
   readonly batchFileFormat: BatchFormat;
   /** What batch file reads are allowed (`--batch-file-*` flags); absent fields take defaults. */
@@ -37,7 +37,7 @@ export interface ServerOptions {
   readonly sniffTimeoutMs?: number;
   /** An HTTP/2 connection with no call in progress for this long is closed. Default 5 minutes. */
   readonly h2IdleTimeoutMs?: number;
-  readonly handlers?: Partial<DestinationImpl>;
+  readonly handlers?: Partial<DestinationImpl> | undefined;
 }
 
 export interface ShutdownResult {
@@ -63,7 +63,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const adapter = connectNodeAdapter({
     routes: routes({
       batchFileFormat: options.batchFileFormat,
-      ...(options.batchFiles === undefined ? {} : { batchFiles: options.batchFiles }),
+      batchFiles: options.batchFiles,
       workerLimit,
       health,
       handlers: options.handlers,

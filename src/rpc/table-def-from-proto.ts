@@ -20,7 +20,7 @@ export function requestRef(schema: string, table: string): TableRef {
 }
 
 /** The table a CreateTable/AlterTable/WriteBatch request names, and its definition. */
-export function requestedTable(req: { readonly schemaName: string; readonly table?: Table }): {
+export function requestedTable(req: { readonly schemaName: string; readonly table?: Table | undefined }): {
   ref: TableRef;
   def: TableDef;
 } {

@@ -104,8 +104,7 @@ describe("Migrate statements", () => {
       args: [500],
     });
     assert.deepEqual(deleteOlderVersions(ref, ["a", "b"], h), {
-      stmt: `DELETE FROM "s"."t" WHERE "a" = ? AND "b" = ? AND "_fivetran_start" < ? AND ${FENCE}`,
-      args: [],
+      bulk: `DELETE FROM "s"."t" WHERE "a" = ? AND "b" = ? AND "_fivetran_start" < ? AND ${FENCE}`,
     });
     assert.deepEqual(deletedFromActive(ref, "is deleted", "_fivetran_active"), {
       stmt: `UPDATE "s"."t" SET "is deleted" = NOT "_fivetran_active" WHERE ${FENCE}`,

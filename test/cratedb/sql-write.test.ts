@@ -18,35 +18,33 @@ const hostile = { schema: 'my"schema', table: "Order Items" };
 describe("WriteBatch statements", () => {
   test("an upsert inserts the file's columns and overwrites only the non-key ones on conflict", () => {
     assert.deepEqual(upsertRows(ref, ["id", "a", "_fivetran_synced"], ["id"], "INTEGER"), {
-      stmt: `INSERT INTO "s"."t" ("id", "a", "_fivetran_synced") VALUES (${fenced("?", "INTEGER")}, ?, ?) ON CONFLICT ("id") DO UPDATE SET "a" = excluded."a", "_fivetran_synced" = excluded."_fivetran_synced"`,
-      args: [],
+      bulk: `INSERT INTO "s"."t" ("id", "a", "_fivetran_synced") VALUES (${fenced("?", "INTEGER")}, ?, ?) ON CONFLICT ("id") DO UPDATE SET "a" = excluded."a", "_fivetran_synced" = excluded."_fivetran_synced"`,
     });
   });
 
   test("an upsert with a composite key lists every key column as the conflict target", () => {
     assert.equal(
-      upsertRows(hostile, ["k2", 'we"ird', "k1"], ["k1", "k2"], "TEXT").stmt,
+      upsertRows(hostile, ["k2", 'we"ird', "k1"], ["k1", "k2"], "TEXT").bulk,
       `INSERT INTO "my""schema"."Order Items" ("k2", "we""ird", "k1") VALUES (?, ?, ${fenced("?", "TEXT")}) ON CONFLICT ("k1", "k2") DO UPDATE SET "we""ird" = excluded."we""ird"`,
     );
   });
 
   test("an upsert of key columns only does nothing on conflict, since an empty SET list is a syntax error", () => {
     assert.equal(
-      upsertRows(ref, ["id"], ["id"], "BIGINT").stmt,
+      upsertRows(ref, ["id"], ["id"], "BIGINT").bulk,
       `INSERT INTO "s"."t" ("id") VALUES (${fenced("?", "BIGINT")}) ON CONFLICT ("id") DO NOTHING`,
     );
   });
 
   test("an update sets the modified columns and matches the full primary key", () => {
     assert.deepEqual(updateByKey(ref, ["a", "_fivetran_synced"], ["k1", "k2"], "NUMERIC(10, 2)"), {
-      stmt: `UPDATE "s"."t" SET "a" = ?, "_fivetran_synced" = ? WHERE "k1" = ${fenced("?", "NUMERIC(10, 2)")} AND "k2" = ?`,
-      args: [],
+      bulk: `UPDATE "s"."t" SET "a" = ?, "_fivetran_synced" = ? WHERE "k1" = ${fenced("?", "NUMERIC(10, 2)")} AND "k2" = ?`,
     });
   });
 
   test("a delete matches the full primary key", () => {
     assert.equal(
-      deleteByKey(hostile, ['i"d'], "TIMESTAMP WITH TIME ZONE").stmt,
+      deleteByKey(hostile, ['i"d'], "TIMESTAMP WITH TIME ZONE").bulk,
       `DELETE FROM "my""schema"."Order Items" WHERE "i""d" = ${fenced("?", "TIMESTAMP WITH TIME ZONE")}`,
     );
   });
@@ -55,21 +53,21 @@ describe("WriteBatch statements", () => {
 describe("WriteHistoryBatch statements", () => {
   test("overlap removal deletes versions of the source key starting at or after the given start", () => {
     assert.equal(
-      deleteVersionsFrom(ref, ["id"]).stmt,
+      deleteVersionsFrom(ref, ["id"]).bulk,
       `DELETE FROM "s"."t" WHERE "id" = ? AND "_fivetran_start" >= ? AND ${FENCE}`,
     );
   });
 
   test("closing before a start ends the active version and any version still overlapping it", () => {
     assert.equal(
-      closeVersionsBefore(ref, ["a", "b"]).stmt,
+      closeVersionsBefore(ref, ["a", "b"]).bulk,
       `UPDATE "s"."t" SET "_fivetran_active" = FALSE, "_fivetran_end" = ? WHERE "a" = ? AND "b" = ? AND ("_fivetran_active" = TRUE OR "_fivetran_end" >= ?) AND ${FENCE}`,
     );
   });
 
   test("a history delete ends the active version of the source key", () => {
     assert.equal(
-      closeActiveVersion(ref, ["id"]).stmt,
+      closeActiveVersion(ref, ["id"]).bulk,
       `UPDATE "s"."t" SET "_fivetran_active" = FALSE, "_fivetran_end" = ? WHERE "id" = ? AND "_fivetran_active" = TRUE AND ${FENCE}`,
     );
   });

@@ -162,7 +162,7 @@ describe("DML", () => {
 
   test("type records are upserted by schema, table and column", () => {
     assert.match(
-      upsertTypeRecord().stmt,
+      upsertTypeRecord().bulk,
       /ON CONFLICT \("table_schema", "table_name", "column_name"\) DO UPDATE/,
     );
   });

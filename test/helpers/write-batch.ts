@@ -66,7 +66,7 @@ export function source(
 }
 
 export interface BatchSpec {
-  readonly replace?: readonly FileSpec[];
+  readonly replace?: readonly FileSpec[] | undefined;
   readonly update?: readonly FileSpec[];
   readonly delete?: readonly FileSpec[];
   readonly earliest?: readonly FileSpec[];

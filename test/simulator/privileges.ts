@@ -9,7 +9,7 @@ export const PRIV_TYPES: readonly PrivType[] = ["DQL", "DML", "DDL", "AL"];
 
 export interface User {
   readonly name: string;
-  password?: string;
+  password?: string | undefined;
   readonly superuser: boolean;
 }
 

@@ -25,7 +25,7 @@ export interface BulkContext {
 }
 
 export interface BulkRunOptions extends BulkOptions {
-  readonly idempotent?: boolean;
+  readonly idempotent?: boolean | undefined;
 }
 
 type Args = readonly (readonly SqlValue[])[];
@@ -180,11 +180,11 @@ function inRequest(
         ? `A bulk request of ${bytes} bytes (${items}) was too large for CrateDB: ${error.summary}`
         : `A bulk request (${items}) failed: ${error.summary}`;
   return new CrateDbError({ code: error.code, retry: error.retry }, summary, {
-    ...(error.crateCode === undefined ? {} : { crateCode: error.crateCode }),
-    ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
-    ...(error.crateMessage === undefined ? {} : { crateMessage: error.crateMessage }),
-    ...(error.hint === undefined ? {} : { hint: error.hint }),
-    ...(first === last ? { item: first } : {}),
+    crateCode: error.crateCode,
+    httpStatus: error.httpStatus,
+    crateMessage: error.crateMessage,
+    hint: error.hint,
+    item: first === last ? first : undefined,
     cause: error,
   });
 }

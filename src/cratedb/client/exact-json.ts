@@ -98,6 +98,11 @@ export function stringifyRow(row: readonly SqlValue[]): string {
 
 function needsReplacer(value: unknown): boolean {
   switch (typeof value) {
+    case "symbol":
+    case "function":
+    case "undefined":
+      // JSON.stringify would quietly write null into an array (or drop the key); refused below.
+      return true;
     case "bigint":
       return true;
     case "number":
@@ -112,6 +117,9 @@ function needsReplacer(value: unknown): boolean {
 
 function replacer(_key: string, value: unknown): unknown {
   if (typeof value === "bigint") return rawJSON(value.toString());
+  if (typeof value === "symbol" || typeof value === "function" || value === undefined) {
+    throw new TypeError(`a ${typeof value} is no SQL value and can't be sent to CrateDB`);
+  }
   if (typeof value === "number" && !Number.isFinite(value)) {
     return Number.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
   }

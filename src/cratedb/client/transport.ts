@@ -203,8 +203,8 @@ export class Transport {
       if (error.code === "CRATEDB_ABORTED") return;
       // Not repeated: it may still run. The error keeps its code and hint, and says so.
       throw new CrateDbError({ code: error.code, retry: "never" }, `${error.summary} (${caught.message})`, {
-        ...(error.hint === undefined ? {} : { hint: error.hint }),
-        ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
+        hint: error.hint,
+        httpStatus: error.httpStatus,
         cause: error,
       });
     }
@@ -298,7 +298,7 @@ function networkError(
   const classification = classify({ type: "network", errorCode: code });
   const what = networkReason(code, caught, options);
   return new CrateDbError(classification, `${node.url}: ${what}`, {
-    ...(tlsPort ? { hint: HTTPS_HINT } : {}),
+    hint: tlsPort ? HTTPS_HINT : undefined,
     cause: caught,
   });
 }

@@ -13,6 +13,15 @@ export interface Sql {
   readonly args: readonly SqlValue[];
 }
 
+/**
+ * A statement run over many arg sets (`bulk_args`). It has no args of its own — a field of
+ * another name than `Sql`'s, so neither can be passed where the other belongs and no arg is ever
+ * silently dropped.
+ */
+export interface BulkSql {
+  readonly bulk: string;
+}
+
 /** `a"b` → `"a""b"` */
 export const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 

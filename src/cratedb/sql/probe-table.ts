@@ -3,7 +3,7 @@
  * privilege a sync needs (DDL, DML, DQL) and CrateDB's handling of exact BIGINT values.
  */
 import type { TableRef } from "../../table-def.ts";
-import { ident, qualified, type Sql } from "./ident.ts";
+import { type BulkSql, ident, qualified, type Sql } from "./ident.ts";
 
 /** CREATE TABLE "s"."t" ("id" INTEGER PRIMARY KEY, "big" BIGINT, "note" TEXT) WITH (number_of_replicas = 0) */
 export function createProbeTable(t: TableRef): Sql {
@@ -14,10 +14,9 @@ export function createProbeTable(t: TableRef): Sql {
 }
 
 /** INSERT INTO "s"."t" ("id", "big", "note") VALUES (?, ?, ?)   (bulk) */
-export function insertProbeRow(t: TableRef): Sql {
+export function insertProbeRow(t: TableRef): BulkSql {
   return {
-    stmt: `INSERT INTO ${qualified(t)} (${ident("id")}, ${ident("big")}, ${ident("note")}) VALUES (?, ?, ?)`,
-    args: [],
+    bulk: `INSERT INTO ${qualified(t)} (${ident("id")}, ${ident("big")}, ${ident("note")}) VALUES (?, ?, ?)`,
   };
 }
 

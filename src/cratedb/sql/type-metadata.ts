@@ -4,7 +4,7 @@
  * name, so renaming or copying a table or column is a plain UPDATE or INSERT … SELECT on it.
  */
 import type { TableRef } from "../../table-def.ts";
-import { qualified, type Sql } from "./ident.ts";
+import { type BulkSql, qualified, type Sql } from "./ident.ts";
 
 /**
  * The destination's own schema. Fivetran names connector schemas with lower-case letters, digits
@@ -33,13 +33,12 @@ export const createTypeRecordsTable = (): Sql => ({
 });
 
 /** Bulk statement; one arg set per column: schema, table, column, type, precision, scale, storage. */
-export const upsertTypeRecord = (): Sql => ({
-  stmt:
+export const upsertTypeRecord = (): BulkSql => ({
+  bulk:
     `INSERT INTO ${T} (${KEY}, "fivetran_type", "decimal_precision", "decimal_scale", "storage_type")` +
     ` VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (${KEY}) DO UPDATE SET "fivetran_type" = excluded."fivetran_type",` +
     ' "decimal_precision" = excluded."decimal_precision", "decimal_scale" = excluded."decimal_scale",' +
     ' "storage_type" = excluded."storage_type"',
-  args: [],
 });
 
 export const selectTypeRecords = (ref: TableRef): Sql => ({
@@ -50,9 +49,8 @@ export const selectTypeRecords = (ref: TableRef): Sql => ({
 });
 
 /** Bulk statement by full key (real-time, no refresh needed); one arg set per column. */
-export const deleteTypeRecord = (): Sql => ({
-  stmt: `DELETE FROM ${T} WHERE "table_schema" = ? AND "table_name" = ? AND "column_name" = ?`,
-  args: [],
+export const deleteTypeRecord = (): BulkSql => ({
+  bulk: `DELETE FROM ${T} WHERE "table_schema" = ? AND "table_name" = ? AND "column_name" = ?`,
 });
 
 /** Every record of one table (search-based: refresh the records table first). */

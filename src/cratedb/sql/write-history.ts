@@ -7,7 +7,7 @@
 import { SYSTEM_COLUMN, type TableRef } from "../../table-def.ts";
 import type { SqlValue } from "../sql-client.ts";
 import { FENCE_PREDICATE } from "./fence.ts";
-import { ident, identList, qualified, type Sql } from "./ident.ts";
+import { type BulkSql, ident, identList, qualified, type Sql } from "./ident.ts";
 
 const START = ident(SYSTEM_COLUMN.start);
 const END = ident(SYSTEM_COLUMN.end);
@@ -21,10 +21,9 @@ const byKey = (keyColumns: readonly string[]): string =>
  *
  * Earliest-start step a: versions at or after the batch's earliest start are replaced by the batch.
  */
-export function deleteVersionsFrom(ref: TableRef, keyColumns: readonly string[]): Sql {
+export function deleteVersionsFrom(ref: TableRef, keyColumns: readonly string[]): BulkSql {
   return {
-    stmt: `DELETE FROM ${qualified(ref)} WHERE ${byKey(keyColumns)} AND ${START} >= ? AND ${FENCE_PREDICATE}`,
-    args: [],
+    bulk: `DELETE FROM ${qualified(ref)} WHERE ${byKey(keyColumns)} AND ${START} >= ? AND ${FENCE_PREDICATE}`,
   };
 }
 
@@ -36,10 +35,9 @@ export function deleteVersionsFrom(ref: TableRef, keyColumns: readonly string[])
  * Earliest-start step b plus the H1 extension: the active version, and any remaining version that
  * would still overlap the new start, end 1 ms before it.
  */
-export function closeVersionsBefore(ref: TableRef, keyColumns: readonly string[]): Sql {
+export function closeVersionsBefore(ref: TableRef, keyColumns: readonly string[]): BulkSql {
   return {
-    stmt: `UPDATE ${qualified(ref)} SET ${ACTIVE} = FALSE, ${END} = ? WHERE ${byKey(keyColumns)} AND (${ACTIVE} = TRUE OR ${END} >= ?) AND ${FENCE_PREDICATE}`,
-    args: [],
+    bulk: `UPDATE ${qualified(ref)} SET ${ACTIVE} = FALSE, ${END} = ? WHERE ${byKey(keyColumns)} AND (${ACTIVE} = TRUE OR ${END} >= ?) AND ${FENCE_PREDICATE}`,
   };
 }
 
@@ -47,10 +45,9 @@ export function closeVersionsBefore(ref: TableRef, keyColumns: readonly string[]
  * UPDATE "s"."t" SET "_fivetran_active" = FALSE, "_fivetran_end" = ?
  * WHERE "id" = ? AND "_fivetran_active" = TRUE   (args: end from the file, key values)
  */
-export function closeActiveVersion(ref: TableRef, keyColumns: readonly string[]): Sql {
+export function closeActiveVersion(ref: TableRef, keyColumns: readonly string[]): BulkSql {
   return {
-    stmt: `UPDATE ${qualified(ref)} SET ${ACTIVE} = FALSE, ${END} = ? WHERE ${byKey(keyColumns)} AND ${ACTIVE} = TRUE AND ${FENCE_PREDICATE}`,
-    args: [],
+    bulk: `UPDATE ${qualified(ref)} SET ${ACTIVE} = FALSE, ${END} = ? WHERE ${byKey(keyColumns)} AND ${ACTIVE} = TRUE AND ${FENCE_PREDICATE}`,
   };
 }
 

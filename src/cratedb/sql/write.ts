@@ -7,7 +7,7 @@
  */
 import type { TableRef } from "../../table-def.ts";
 import { fencedValue } from "./fence.ts";
-import { ident, identList, qualified, type Sql } from "./ident.ts";
+import { type BulkSql, ident, identList, qualified } from "./ident.ts";
 
 /** `"k1" = <fenced ?> AND "k2" = ?` */
 export const byFencedKey = (keyColumns: readonly string[], keyCast: string): string =>
@@ -25,7 +25,7 @@ export function upsertRows(
   columns: readonly string[],
   keyColumns: readonly string[],
   keyCast: string,
-): Sql {
+): BulkSql {
   const keys = new Set(keyColumns);
   const fenced = columns.indexOf(keyColumns[0] ?? "");
   const rest = columns.filter((c) => !keys.has(c));
@@ -34,8 +34,7 @@ export function upsertRows(
       ? "DO NOTHING"
       : `DO UPDATE SET ${rest.map((c) => `${ident(c)} = excluded.${ident(c)}`).join(", ")}`;
   return {
-    stmt: `INSERT INTO ${qualified(ref)} (${identList(columns)}) VALUES (${columns.map((_, i) => (i === fenced ? fencedValue("?", keyCast) : "?")).join(", ")}) ON CONFLICT (${identList(keyColumns)}) ${action}`,
-    args: [],
+    bulk: `INSERT INTO ${qualified(ref)} (${identList(columns)}) VALUES (${columns.map((_, i) => (i === fenced ? fencedValue("?", keyCast) : "?")).join(", ")}) ON CONFLICT (${identList(keyColumns)}) ${action}`,
   };
 }
 
@@ -50,14 +49,13 @@ export function updateByKey(
   setColumns: readonly string[],
   keyColumns: readonly string[],
   keyCast: string,
-): Sql {
+): BulkSql {
   return {
-    stmt: `UPDATE ${qualified(ref)} SET ${setColumns.map((c) => `${ident(c)} = ?`).join(", ")} WHERE ${byFencedKey(keyColumns, keyCast)}`,
-    args: [],
+    bulk: `UPDATE ${qualified(ref)} SET ${setColumns.map((c) => `${ident(c)} = ?`).join(", ")} WHERE ${byFencedKey(keyColumns, keyCast)}`,
   };
 }
 
 /** DELETE FROM "s"."t" WHERE "id" = <fenced ?>   (one arg set per key) */
-export function deleteByKey(ref: TableRef, keyColumns: readonly string[], keyCast: string): Sql {
-  return { stmt: `DELETE FROM ${qualified(ref)} WHERE ${byFencedKey(keyColumns, keyCast)}`, args: [] };
+export function deleteByKey(ref: TableRef, keyColumns: readonly string[], keyCast: string): BulkSql {
+  return { bulk: `DELETE FROM ${qualified(ref)} WHERE ${byFencedKey(keyColumns, keyCast)}` };
 }

@@ -142,7 +142,7 @@ async function deleteOlderVersionsInPages(
     const latest = await run(ctx, keysWithOlderVersions(ref, key, HISTORY, perRound));
     if (latest.rows.length === 0) return;
     const args = latest.rows.map((r) => [...r] as SqlValue[]);
-    await ctx.client.bulk(deleteOlderVersions(ref, key, HISTORY).stmt, args, requestOptions(ctx));
+    await ctx.client.bulk(deleteOlderVersions(ref, key, HISTORY).bulk, args, requestOptions(ctx));
     if (latest.rows.length < perRound) {
       await run(ctx, refreshTable(ref));
       return;

@@ -12,6 +12,7 @@ import { InvalidValue } from "../../batch/errors.ts";
 import type { SqlValue } from "../../cratedb/sql-client.ts";
 import { DestinationError } from "../../errors.ts";
 import type { ColumnDef } from "../../table-def.ts";
+import { asArg } from "../args.ts";
 
 export class MigrateValueError extends DestinationError {
   constructor(what: string, reason: string) {
@@ -38,7 +39,7 @@ function convert(column: ColumnDef, text: string): SqlValue {
     case "UTC_DATETIME":
       return utcDateTimeMs(text);
     default:
-      return textConverter(column)(text) as SqlValue;
+      return asArg(textConverter(column)(text));
   }
 }
 

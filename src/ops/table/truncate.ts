@@ -18,9 +18,9 @@ export interface TruncateRequest {
   /** Empty means `_fivetran_synced`. */
   readonly syncedColumn: string;
   /** Epoch milliseconds; undefined = every row. */
-  readonly deleteBeforeMs?: number;
+  readonly deleteBeforeMs?: number | undefined;
   /** Present = soft truncate into this column (empty means `_fivetran_deleted`). */
-  readonly softDeletedColumn?: string;
+  readonly softDeletedColumn?: string | undefined;
 }
 
 /** Epoch ms of a protobuf Timestamp, sub-millisecond nanos floored. */

@@ -70,7 +70,7 @@ export async function recordColumnTypes(
     c.decimal?.scale ?? null,
     storageOf(crateTypeFor(c)),
   ]);
-  await ctx.client.bulk(upsertTypeRecord().stmt, rows, requestOptions(ctx));
+  await ctx.client.bulk(upsertTypeRecord().bulk, rows, requestOptions(ctx));
   await run(ctx, refreshTypeRecords());
 }
 
@@ -83,7 +83,7 @@ export async function forgetColumnTypes(
   if (columns.length === 0) return;
   await ensureTable(ctx);
   const rows = columns.map((c): SqlValue[] => [ref.schema, ref.table, c]);
-  await ctx.client.bulk(deleteTypeRecord().stmt, rows, { ...requestOptions(ctx), missingRowIsOk: true });
+  await ctx.client.bulk(deleteTypeRecord().bulk, rows, { ...requestOptions(ctx), missingRowIsOk: true });
   await run(ctx, refreshTypeRecords());
 }
 
@@ -160,7 +160,7 @@ export async function copyColumnType(
     record.decimal?.scale ?? null,
     record.storage,
   ];
-  await ctx.client.bulk(upsertTypeRecord().stmt, [row], requestOptions(ctx));
+  await ctx.client.bulk(upsertTypeRecord().bulk, [row], requestOptions(ctx));
   await run(ctx, refreshTypeRecords());
 }
 

@@ -8,13 +8,13 @@
 
 import { type BatchValue, type RowChunk, shownFileName, UNMODIFIED } from "../../batch/index.ts";
 import { keyCastFor } from "../../cratedb/sql/fence.ts";
-import type { Sql } from "../../cratedb/sql/ident.ts";
+import type { BulkSql } from "../../cratedb/sql/ident.ts";
 import { deleteByKey, updateByKey, upsertRows } from "../../cratedb/sql/write.ts";
 import { shownTable } from "../../errors.ts";
 import { SYSTEM_COLUMN, type TableRef } from "../../table-def.ts";
+import { asArgs } from "../args.ts";
 import type { CallContext } from "../context.ts";
 import {
-  asArgs,
   type BatchSource,
   checkRequestedNames,
   refresh,
@@ -83,7 +83,7 @@ export async function writeBatch(
 }
 
 function replaceStep(ref: TableRef, keyColumns: readonly string[], keyCast: string): ChunkStep {
-  let statement: { columns: readonly string[]; sql: Sql } | undefined;
+  let statement: { columns: readonly string[]; sql: BulkSql } | undefined;
   return (sending, chunk, keyIndexes) => {
     if (statement?.columns !== chunk.columns) {
       statement = { columns: chunk.columns, sql: upsertRows(ref, chunk.columns, keyColumns, keyCast) };
@@ -103,7 +103,7 @@ function replaceStep(ref: TableRef, keyColumns: readonly string[], keyCast: stri
  */
 function updateStep(ref: TableRef, keyColumns: readonly string[], keyCast: string): ChunkStep {
   // Per column set of the file being read (files of one kind may carry different columns).
-  let statements = new Map<string, { sql: Sql; set: number[] }>();
+  let statements = new Map<string, { sql: BulkSql; set: number[] }>();
   let statementsFor: readonly string[] | undefined;
   return (sending, chunk, keyIndexes) => {
     if (statementsFor !== chunk.columns) {
@@ -112,7 +112,10 @@ function updateStep(ref: TableRef, keyColumns: readonly string[], keyCast: strin
     }
     const prepared = foldedPerKey(shownFileName(sending.path), chunk, keyIndexes);
     const isKey = new Set(keyIndexes);
-    const groups = new Map<string, { sql: Sql; set: number[]; args: BatchValue[][]; rowNumbers: number[] }>();
+    const groups = new Map<
+      string,
+      { sql: BulkSql; set: number[]; args: BatchValue[][]; rowNumbers: number[] }
+    >();
     for (let r = 0; r < prepared.rows.length; r++) {
       const row = prepared.rows[r]!;
       let mask = "";

@@ -6,7 +6,6 @@
 import {
   type BatchFileLimits,
   type BatchFormat,
-  type BatchValue,
   DEFAULT_CHUNK_BYTES,
   type FileParams,
   type RowChunk,
@@ -16,7 +15,7 @@ import {
 } from "../../batch/index.ts";
 import { CrateDbError } from "../../cratedb/errors.ts";
 import { refreshTable } from "../../cratedb/sql/ddl.ts";
-import type { Sql } from "../../cratedb/sql/ident.ts";
+import type { BulkSql } from "../../cratedb/sql/ident.ts";
 import { validateColumnNames, validateTableRef } from "../../cratedb/sql/names.ts";
 import type { SqlValue } from "../../cratedb/sql-client.ts";
 import { DestinationError } from "../../errors.ts";
@@ -70,9 +69,9 @@ export function fileChunks(
     fileParams: source.fileParams,
     format: source.format,
     chunkBytes: settings.chunkBytes ?? DEFAULT_CHUNK_BYTES,
-    ...(required === undefined ? {} : { required }),
-    ...(source.limits === undefined ? {} : { limits: source.limits }),
-    ...(signal === undefined ? {} : { signal }),
+    required,
+    limits: source.limits,
+    signal,
   });
 }
 
@@ -88,7 +87,7 @@ export interface FileStepRules {
   /** The step's statements are searches: refresh before touching a key written since the last one. */
   readonly searchBased?: boolean;
   readonly keyColumns: readonly string[];
-  readonly missingRowIsOk?: boolean;
+  readonly missingRowIsOk?: boolean | undefined;
 }
 
 /**
@@ -106,7 +105,7 @@ export async function runStep(
 ): Promise<number> {
   const pipeline = new KeyedPipeline({
     concurrency: settings.concurrency,
-    ...(options.searchBased ? { refresh: () => refresh(ctx, source.ref) } : {}),
+    refresh: options.searchBased ? () => refresh(ctx, source.ref) : undefined,
   });
   let rows = 0;
   try {
@@ -116,7 +115,7 @@ export async function runStep(
         settings,
         path,
         keyColumns: options.keyColumns,
-        ...(options.missingRowIsOk ? { missingRowIsOk: true } : {}),
+        missingRowIsOk: options.missingRowIsOk,
       };
       for await (const chunk of fileChunks(path, source, settings, options.required, ctx.signal)) {
         rows += chunk.rows.length;
@@ -149,7 +148,7 @@ export interface Sending {
   readonly path: string;
   readonly keyColumns: readonly string[];
   /** Items naming a row that no longer exists are "nothing to do" (update/delete by key). */
-  readonly missingRowIsOk?: boolean;
+  readonly missingRowIsOk?: boolean | undefined;
 }
 
 /**
@@ -158,16 +157,16 @@ export interface Sending {
  */
 export async function sendRows(
   sending: Sending,
-  sql: Sql,
+  sql: BulkSql,
   args: readonly (readonly SqlValue[])[],
   rowNumbers: readonly number[],
 ): Promise<void> {
   if (args.length === 0) return;
   try {
-    await sending.ctx.client.bulk(sql.stmt, args, {
+    await sending.ctx.client.bulk(sql.bulk, args, {
       ...requestOptions(sending.ctx),
       keyColumns: sending.keyColumns,
-      ...(sending.missingRowIsOk ? { missingRowIsOk: true } : {}),
+      missingRowIsOk: sending.missingRowIsOk,
     });
   } catch (error) {
     if (!(error instanceof CrateDbError) || error.kind === "transient") throw error;
@@ -192,7 +191,3 @@ function rowRange(rowNumbers: readonly number[]): string {
   }
   return `${first}–${last}`;
 }
-
-/** Rows as arg sets: values are already what CrateDB takes (the sentinel never reaches here). */
-export const asArgs = (rows: readonly (readonly BatchValue[])[]): readonly (readonly SqlValue[])[] =>
-  rows as readonly (readonly SqlValue[])[];

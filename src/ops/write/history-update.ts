@@ -13,6 +13,7 @@ import { type BatchValue, type RowChunk, UNMODIFIED } from "../../batch/index.ts
 import { selectVersions } from "../../cratedb/sql/write-history.ts";
 import type { SqlValue } from "../../cratedb/sql-client.ts";
 import { SYSTEM_COLUMN, type TableDef, type TableRef } from "../../table-def.ts";
+import { asArg } from "../args.ts";
 import { type CallContext, run } from "../context.ts";
 import type { WriteSettings } from "./files.ts";
 import { checkKey, indexesOf, keyOf, type PreparedRows } from "./rows.ts";
@@ -117,7 +118,7 @@ export async function completeUpdates(
     if (rows === undefined) {
       rows = [];
       byKey.set(key, rows);
-      keyValues.push(keyIndexes.map((i) => row[i] as SqlValue));
+      keyValues.push(keyIndexes.map((i) => asArg(row[i]!)));
     }
     rows.push(r);
   }

@@ -17,9 +17,9 @@ import {
 import type { SqlValue } from "../../cratedb/sql-client.ts";
 import { DestinationError, shownTable } from "../../errors.ts";
 import { SYSTEM_COLUMN } from "../../table-def.ts";
+import { asArg, asArgs } from "../args.ts";
 import type { CallContext } from "../context.ts";
 import {
-  asArgs,
   type BatchSource,
   checkRequestedNames,
   refresh,
@@ -28,7 +28,7 @@ import {
   type WriteSettings,
 } from "./files.ts";
 import { completeUpdates } from "./history-update.ts";
-import { indexesOf, keyOf, lastPerKey, onePerKey, primaryKey, requireKey } from "./rows.ts";
+import { BatchRowError, indexesOf, keyOf, lastPerKey, onePerKey, primaryKey, requireKey } from "./rows.ts";
 
 export interface WriteHistoryFiles {
   readonly earliestStartFiles: readonly string[];
@@ -134,7 +134,7 @@ async function earliestStart(
         [...keyIndexes, startIndex],
       );
       const args = prepared.rows.map((row): SqlValue[] => {
-        const key = keyIndexes.map((i) => row[i] as SqlValue);
+        const key = keyIndexes.map((i) => asArg(row[i]!));
         const start = Number(row[startIndex]);
         return pass === "delete" ? [...key, start] : [start - 1, ...key, start];
       });
@@ -229,11 +229,22 @@ async function closeDeleted(job: HistoryJob, paths: readonly string[]): Promise<
       const keyIndexes = indexesOf(chunk.columns, job.keyColumns);
       const endIndex = indexesOf(chunk.columns, [SYSTEM_COLUMN.end])[0]!;
       // The first delete of a key closes its active version; later ones find none (no-ops).
-      const prepared = onePerKey(shownFileName(sending.path), chunk, keyIndexes, () => true);
-      const args = prepared.rows.map((row): SqlValue[] => [
-        row[endIndex] as SqlValue,
-        ...keyIndexes.map((i) => row[i] as SqlValue),
-      ]);
+      const file = shownFileName(sending.path);
+      const prepared = onePerKey(file, chunk, keyIndexes, () => true);
+      const args = prepared.rows.map((row, r): SqlValue[] => {
+        // A closed version needs the time it ended: NULL or the marker would leave a version
+        // that is neither active nor ended.
+        const end = row[endIndex];
+        if (typeof end !== "number") {
+          throw new BatchRowError(
+            file,
+            prepared.rowNumbers[r]!,
+            SYSTEM_COLUMN.end,
+            `a history delete row needs the time its version ended, not ${end === null ? "NULL" : "the unmodified marker"}`,
+          );
+        }
+        return [end, ...keyIndexes.map((i) => asArg(row[i]!))];
+      });
       return { keys: prepared.keys, run: () => sendRows(sending, sql, args, prepared.rowNumbers) };
     },
   );

@@ -17,7 +17,7 @@ export interface PipelineOptions {
   /** Chunks in flight at most. */
   readonly concurrency: number;
   /** Makes earlier writes visible to search-based statements; switches to search-based mode. */
-  readonly refresh?: () => Promise<void>;
+  readonly refresh?: (() => Promise<void>) | undefined;
   readonly maxDirtyKeys?: number;
 }
 

@@ -9,9 +9,9 @@ export const truncate = tableCall(async (req: TruncateRequest, call) => {
   await truncateRows(call, {
     ref: requestRef(req.schemaName, req.tableName),
     syncedColumn: req.syncedColumn,
-    ...(cutoff ? { deleteBeforeMs: timestampToMs(cutoff.seconds, cutoff.nanos) } : {}),
+    deleteBeforeMs: cutoff ? timestampToMs(cutoff.seconds, cutoff.nanos) : undefined,
     // Presence, not truthiness: an empty SoftTruncate still means soft.
-    ...(req.soft ? { softDeletedColumn: req.soft.deletedColumn } : {}),
+    softDeletedColumn: req.soft?.deletedColumn,
   });
   return SUCCESS;
 });

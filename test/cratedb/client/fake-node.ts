@@ -58,7 +58,8 @@ export async function startFakeNode(handler: Handler): Promise<FakeNode> {
       }
       const comment =
         typeof body?.stmt === "string" ? /^\/\* fivetran[^*]* \*\/ /.exec(body.stmt)?.[0] : undefined;
-      if (body !== undefined && comment !== undefined) body.stmt = body.stmt?.slice(comment.length);
+      if (body !== undefined && comment !== undefined && typeof body.stmt === "string")
+        body.stmt = body.stmt.slice(comment.length);
       const seen = {
         comment,
         method: req.method ?? "",

@@ -17,7 +17,7 @@ test("probe statements quote every name and keep values out of the text", () => 
     stmt: 'CREATE TABLE "probe""s"."t" ("id" INTEGER PRIMARY KEY, "big" BIGINT, "note" TEXT) WITH (number_of_replicas = 0)',
     args: [],
   });
-  assert.equal(insertProbeRow(t).stmt, 'INSERT INTO "probe""s"."t" ("id", "big", "note") VALUES (?, ?, ?)');
+  assert.equal(insertProbeRow(t).bulk, 'INSERT INTO "probe""s"."t" ("id", "big", "note") VALUES (?, ?, ?)');
   assert.equal(refreshProbeTable(t).stmt, 'REFRESH TABLE "probe""s"."t"');
   assert.equal(selectProbeRows(t).stmt, 'SELECT "id", "big" FROM "probe""s"."t" ORDER BY "id"');
   assert.equal(alterProbeTable(t).stmt, 'ALTER TABLE "probe""s"."t" ADD COLUMN "added" TEXT');

@@ -220,6 +220,26 @@ describe("WriteHistoryBatch", () => {
     ]);
   });
 
+  test("a delete row without its end time is refused naming file, row and column; the version stays active", async () => {
+    const ref = await historyTable("delete_no_end", [row(1, "a", "1", T(1), MAX, true)]);
+    for (const end of [N, U] as Cell[]) {
+      const del: Cell[] = ["1", N, N, N, end, "false", SYNCED];
+      await assert.rejects(
+        runHistoryBatch(client, dir, ref, HISTORY, { delete: [{ rows: [del] }] }),
+        (error: Error & { code?: string; kind?: string }) => {
+          assert.equal(error.code, "BATCH_BAD_ROW");
+          assert.equal(error.kind, "user");
+          assert.match(
+            error.message,
+            /batch file "[^"]+", row 1, column "_fivetran_end": a history delete row needs the time its version ended/,
+          );
+          return true;
+        },
+      );
+    }
+    assert.deepEqual(await shown(ref), [[1, "a", 1, ms(T(1)), ms(MAX), true]]);
+  });
+
   test("update rows find their base version by a DECIMAL key whose stored form drops trailing zeros", async () => {
     const def: TableDef = {
       name: "decimal_key",
