@@ -15,14 +15,12 @@ import { expectedState, type Model, type ModelTable } from "./expected-state.ts"
 import { normalise } from "./normalise.ts";
 import type { TesterCall } from "./tester-calls.ts";
 import type { TesterInput } from "./tester-input.ts";
-import { implemented, type ReplayOptions, runSetup, TesterReplay } from "./tester-replay.ts";
+import { type ReplayOptions, runSetup, TesterReplay } from "./tester-replay.ts";
 
 export interface ReplayEnv {
   readonly server: TestServer;
   readonly rpc: grpc.Client;
   readonly configuration: Record<string, string>;
-  /** Why data RPCs are not exercised, or undefined when they are. */
-  readonly dataMissing: string | undefined;
   readonly setupTests: readonly string[];
   /** The batch file format the server asked for through Capabilities. */
   readonly format: "csv" | "parquet";
@@ -34,17 +32,12 @@ export async function startReplayEnv(batchFileFormat: "csv" | "parquet" = "csv")
   const rpc = grpcClient(server.port);
   const configuration = testConfiguration();
   const { tests: setupTests, format } = await runSetup(rpc, configuration);
-  const missing = [];
-  if (!(await implemented(rpc, "writeBatch"))) missing.push("WriteBatch");
-  if (!(await implemented(rpc, "writeHistoryBatch"))) missing.push("WriteHistoryBatch");
   return {
     server,
     rpc,
     configuration,
     setupTests,
     format,
-    dataMissing:
-      missing.length > 0 ? `${missing.join(" and ")} answer UNIMPLEMENTED in this build` : undefined,
     async close() {
       rpc.close();
       await server.close();
@@ -83,7 +76,7 @@ export interface ReplayOutcome {
 
 /** Replays the input files in order into a fresh schema and computes the model's expectation. */
 export async function replay(
-  env: Pick<ReplayEnv, "rpc" | "configuration" | "dataMissing" | "format">,
+  env: Pick<ReplayEnv, "rpc" | "configuration" | "format">,
   prefix: string,
   files: readonly (readonly [string, TesterInput])[],
   options: Pick<ReplayOptions, "deferTruncates" | "repeatCalls" | "olderTester" | "plainText"> = {},
@@ -95,7 +88,6 @@ export async function replay(
     configuration: env.configuration,
     schema,
     dir,
-    data: env.dataMissing === undefined,
     format: env.format,
     ...options,
   });

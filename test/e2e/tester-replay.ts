@@ -4,7 +4,7 @@
  * every Test first, then per input file create_table → alter_table → ops → schema_migration → describe_table.
  * Every issued RPC is also recorded as a plain TesterCall so the reference model can replay it.
  */
-import * as grpc from "@grpc/grpc-js";
+import type * as grpc from "@grpc/grpc-js";
 import { BatchFileFormat, DestinationConnector } from "../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
 import { tableDefFromProto, tableDefToProto } from "../../src/rpc/table-def-from-proto.ts";
 import { SYSTEM_COLUMN, type TableDef } from "../../src/table-def.ts";
@@ -29,8 +29,6 @@ export interface ReplayOptions {
   readonly schema: string;
   /** Where batch files are written. */
   readonly dir: string;
-  /** False while WriteBatch/WriteHistoryBatch are missing: data ops are then neither written nor sent. */
-  readonly data: boolean;
   /**
    * Hold truncates until the file's batches are written, cutoffs kept from when each truncate op
    * was reached (§8.3's reading). Default: write what was gathered before each truncate.
@@ -75,19 +73,6 @@ export async function runSetup(
 }
 
 /** Whether the server implements an RPC: only UNIMPLEMENTED counts as missing. */
-export async function implemented(
-  rpc: grpc.Client,
-  method: "writeBatch" | "writeHistoryBatch",
-): Promise<boolean> {
-  try {
-    if (method === "writeBatch") await grpcUnary(rpc, m.writeBatch, {});
-    else await grpcUnary(rpc, m.writeHistoryBatch, {});
-    return true;
-  } catch (err) {
-    return (err as grpc.ServiceError).code !== grpc.status.UNIMPLEMENTED;
-  }
-}
-
 export class TesterReplay {
   readonly calls: TesterCall[] = [];
   /** What the last DescribeTable of each table answered (`undefined` = not_found). */
@@ -174,7 +159,7 @@ export class TesterReplay {
     let collector = new BatchCollector();
     const truncates: { table: string; cutoffMs: number; soft: boolean }[] = [];
     const flush = async (): Promise<void> => {
-      if (this.#o.data) for (const batch of collector.batches()) await this.#write(fileName, batch);
+      for (const batch of collector.batches()) await this.#write(fileName, batch);
       collector = new BatchCollector();
       for (const t of truncates.splice(0)) await this.#truncate(t.table, t.cutoffMs, t.soft);
     };

@@ -23,13 +23,21 @@ export function endpoint(): Endpoint {
       simulated: false,
     };
   }
-  const sim = process.env["CRATEDB_SIM_URL"];
+  const sims = (process.env["CRATEDB_SIM_URLS"] ?? "").split(",").filter((u) => u !== "");
+  const sim = sims[fileHash() % Math.max(1, sims.length)];
   if (!sim) {
     throw new Error(
       "No CrateDB endpoint: run tests through `npm test` (or pass --test-global-setup=test/global-setup.ts) or set CRATEDB_URL",
     );
   }
   return { url: sim, username: "crate", password: "", simulated: true };
+}
+
+/** The test file this process runs, hashed: each file always talks to the same simulator. */
+function fileHash(): number {
+  let h = 0;
+  for (const ch of process.argv[1] ?? "") h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+  return h;
 }
 
 let counter = 0;

@@ -37,7 +37,7 @@ export async function replaysInput(port: number, input: string, format: "csv" | 
     const configuration = testConfiguration();
     const setup = await runSetup(rpc, configuration);
     assert.equal(setup.format, format, "the batch file format asked for");
-    const outcome = await replay({ rpc, configuration, dataMissing: undefined, format }, `ship_${format}`, [
+    const outcome = await replay({ rpc, configuration, format }, `ship_${format}`, [
       [input, loadInput(input)],
     ]);
     try {
