@@ -52,7 +52,7 @@ const client = new CrateClient({
   username: process.env["CRATEDB_USER"] ?? "crate",
   password: process.env["CRATEDB_PASSWORD"] ?? "",
   verifyTls: true,
-  chunkBytes: 8 * 1024 * 1024,
+  requestBytes: 8 * 1024 * 1024,
   concurrency: 4,
   connectTimeoutMs: 5_000,
   requestTimeoutMs: 600_000,

@@ -1,23 +1,23 @@
 import type { BatchValue, RowChunk } from "./values.ts";
 
-/** Groups converted rows into chunks of roughly `chunkBytes` serialized bytes. */
+/** Groups converted rows into chunks of roughly `rowChunkBytes` serialized bytes. */
 export class ChunkBuilder {
   private readonly columns: readonly string[];
-  private readonly chunkBytes: number;
+  private readonly rowChunkBytes: number;
   private rows: BatchValue[][] = [];
   private bytes = 0;
   private nextRow = 1;
 
-  constructor(columns: readonly string[], chunkBytes: number) {
+  constructor(columns: readonly string[], rowChunkBytes: number) {
     this.columns = columns;
-    this.chunkBytes = chunkBytes;
+    this.rowChunkBytes = rowChunkBytes;
   }
 
   /** Adds one row; true when the chunk has reached its size and should be taken. */
   add(row: BatchValue[], bytes: number): boolean {
     this.rows.push(row);
     this.bytes += bytes;
-    return this.bytes >= this.chunkBytes;
+    return this.bytes >= this.rowChunkBytes;
   }
 
   /** The rows added since the last take, or undefined when there are none. */

@@ -13,7 +13,7 @@ export interface RowOptions {
   readonly table: TableDef;
   readonly fileParams: FileParams;
   readonly required: readonly string[];
-  readonly chunkBytes: number;
+  readonly rowChunkBytes: number;
   /** Default DEFAULT_MAX_FIELD_BYTES. */
   readonly maxFieldBytes?: number;
   /** Default DEFAULT_MAX_ROW_BYTES. */
@@ -128,7 +128,7 @@ export async function* csvRowChunks(
         if (converter === undefined || chunks === undefined) {
           const plan = planColumns(path, record, options.table, options.required);
           converter = new RecordConverter(path, plan, options.fileParams);
-          chunks = new ChunkBuilder(plan.columns, options.chunkBytes);
+          chunks = new ChunkBuilder(plan.columns, options.rowChunkBytes);
           continue;
         }
         row++;

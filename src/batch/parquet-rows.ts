@@ -77,7 +77,7 @@ export async function* parquetRowChunks(
     throw unreadable(path, cause);
   }
   const { plan, contexts } = planParquet(path, schema, { ...options, maxFieldBytes });
-  const chunks = new ChunkBuilder(plan.columns, options.chunkBytes);
+  const chunks = new ChunkBuilder(plan.columns, options.rowChunkBytes);
   const limits = { maxBytes: options.maxBytes, maxFieldBytes, maxRowBytes };
   let row = 0;
   for (const [group, sizes] of rowGroups.entries()) {

@@ -8,7 +8,7 @@ import { plaintextChunks } from "./plaintext.ts";
 import { prefetched } from "./prefetch.ts";
 import type { RowChunk } from "./values.ts";
 
-export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+export const DEFAULT_ROW_CHUNK_BYTES = 1024 * 1024;
 
 export interface ReadBatchFileOptions {
   /** The table as the request describes it: column types pick the converters. */
@@ -18,7 +18,7 @@ export interface ReadBatchFileOptions {
   readonly fileParams: FileParams;
   readonly format: BatchFormat;
   /** Target serialized size of each chunk (default 1 MiB); a chunk ends after the row crossing it. */
-  readonly chunkBytes?: number;
+  readonly rowChunkBytes?: number;
   /**
    * Columns the file must contain (default: the primary key without `_fivetran_start`, and
    * `_fivetran_synced`). History earliest-start files, for example, carry only the source key and
@@ -44,7 +44,7 @@ export function readBatchFile(path: string, options: ReadBatchFileOptions): Asyn
     table: options.table,
     fileParams: options.fileParams,
     required: options.required ?? defaultRequiredColumns(options.table),
-    chunkBytes: options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+    rowChunkBytes: options.rowChunkBytes ?? DEFAULT_ROW_CHUNK_BYTES,
     maxFieldBytes: options.limits?.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES,
     maxRowBytes: options.limits?.maxRowBytes ?? DEFAULT_MAX_ROW_BYTES,
     signal: options.signal,

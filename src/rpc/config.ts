@@ -26,7 +26,7 @@ const LABEL: Record<string, string> = {
   [FIELD.verifyTls]: "Verify TLS certificate",
   [FIELD.advanced]: "Advanced settings",
   [FIELD.caCertificate]: "CA certificate",
-  [FIELD.chunkBytes]: "Request size (bytes)",
+  [FIELD.requestBytes]: "Request size (bytes)",
   [FIELD.concurrency]: "Parallel requests",
   [FIELD.connectTimeout]: "Connect timeout (seconds)",
   [FIELD.requestTimeout]: "Request timeout (seconds)",
@@ -37,7 +37,7 @@ const LABEL: Record<string, string> = {
 };
 
 export const RANGES = {
-  chunkBytes: { min: 65_536, max: 67_108_864 },
+  requestBytes: { min: 65_536, max: 67_108_864 },
   concurrency: { min: 1, max: 64 },
   connectTimeoutSeconds: { min: 1, max: 300 },
   requestTimeoutSeconds: { min: 5, max: 86_400 },
@@ -74,7 +74,7 @@ export function parseConfiguration(configuration: Record<string, string>): Desti
     password,
     verifyTls,
     ...(caText === undefined ? {} : { caPem: parseCaCertificate(caText) }),
-    chunkBytes: int(FIELD.chunkBytes, RANGES.chunkBytes, CLIENT_DEFAULTS.chunkBytes)!,
+    requestBytes: int(FIELD.requestBytes, RANGES.requestBytes, CLIENT_DEFAULTS.requestBytes)!,
     concurrency: int(FIELD.concurrency, RANGES.concurrency, CLIENT_DEFAULTS.concurrency)!,
     connectTimeoutMs:
       int(FIELD.connectTimeout, RANGES.connectTimeoutSeconds, CLIENT_DEFAULTS.connectTimeoutMs / 1000)! *

@@ -20,7 +20,7 @@ export const FIELD = {
   verifyTls: "verify_tls",
   caCertificate: "ca_certificate",
   advanced: "advanced",
-  chunkBytes: "chunk_bytes",
+  requestBytes: "chunk_bytes",
   concurrency: "request_concurrency",
   connectTimeout: "connect_timeout_seconds",
   requestTimeout: "request_timeout_seconds",
@@ -54,7 +54,7 @@ const text = (
 
 const advancedFields: FormFieldInit[] = [
   text(
-    FIELD.chunkBytes,
+    FIELD.requestBytes,
     "Request size (bytes)",
     "Largest body of one bulk request sent to CrateDB. Keep it well below the cluster's http.max_content_length (100 MB by default). Default 8388608 (8 MiB); allowed 65536 to 67108864.",
     { placeholder: "8388608" },

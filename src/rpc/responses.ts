@@ -14,16 +14,16 @@ import { redactSecrets } from "../secrets.ts";
  * Fivetran caps response headers at 10,240 bytes and gRPC status messages travel in one, so every
  * message we send is cut well below that, at 8,000 bytes of UTF-8.
  */
-export const MAX_MESSAGE_BYTES = 8_000;
+export const MAX_ANSWER_TEXT_BYTES = 8_000;
 const ELLIPSIS = "…";
 const ELLIPSIS_BYTES = Buffer.byteLength(ELLIPSIS);
 
 /**
  * Every message sent to Fivetran passes here: secrets redacted (before the cut, so no part of one
- * is left), then cut to at most MAX_MESSAGE_BYTES of UTF-8, never inside a character, marking the
+ * is left), then cut to at most MAX_ANSWER_TEXT_BYTES of UTF-8, never inside a character, marking the
  * cut.
  */
-export function cutMessage(message: string, maxBytes: number = MAX_MESSAGE_BYTES): string {
+export function cutMessage(message: string, maxBytes: number = MAX_ANSWER_TEXT_BYTES): string {
   const text = redactSecrets(message);
   const bytes = Buffer.from(text, "utf8");
   if (bytes.length <= maxBytes) return text;

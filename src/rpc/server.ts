@@ -14,7 +14,7 @@ import { type DestinationImpl, HEALTH_SERVICES, routes } from "./routes.ts";
 import { WorkerLimit } from "./worker-limit.ts";
 
 /** Fivetran's limit for gRPC messages in both directions (fivetran-protocol.md §1). */
-export const MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
+export const MAX_GRPC_MESSAGE_BYTES = 128 * 1024 * 1024;
 /**
  * Idle HTTP/2 connections (Fivetran keeps its channel open between syncs) are closed after this;
  * the client reconnects for its next call. Long enough that a sync's calls reuse one connection.
@@ -68,8 +68,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       health,
       handlers: options.handlers,
     }),
-    readMaxBytes: MAX_MESSAGE_BYTES,
-    writeMaxBytes: MAX_MESSAGE_BYTES,
+    readMaxBytes: MAX_GRPC_MESSAGE_BYTES,
+    writeMaxBytes: MAX_GRPC_MESSAGE_BYTES,
     shutdownSignal: shutdownController.signal,
   });
 

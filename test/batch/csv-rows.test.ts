@@ -30,7 +30,7 @@ async function rowsOf(bytes: Buffer, size: number) {
     table: TABLE,
     fileParams: PARAMS,
     required: ["id"],
-    chunkBytes: 1 << 20,
+    rowChunkBytes: 1 << 20,
   })) {
     out.push(...chunk.rows);
   }
@@ -58,7 +58,7 @@ test("multi-byte UTF-8 characters split across read boundaries decode intact", a
       table: TABLE,
       fileParams: PARAMS,
       required: [],
-      chunkBytes: 1 << 20,
+      rowChunkBytes: 1 << 20,
     })) {
       out.push(...chunk.rows);
     }
@@ -85,7 +85,7 @@ test("empty sentinels in FileParams never turn empty fields into NULL", async ()
     table: TABLE,
     fileParams: { ...PARAMS, nullString: "", unmodifiedString: "" },
     required: [],
-    chunkBytes: 1 << 20,
+    rowChunkBytes: 1 << 20,
   })) {
     out.push(...chunk.rows);
   }

@@ -17,7 +17,7 @@ after(() => cleanup());
 async function readAll(
   file: WrittenBatchFile,
   table: TableDef,
-  extra: { chunkBytes?: number; format?: "csv" | "parquet" } = {},
+  extra: { rowChunkBytes?: number; format?: "csv" | "parquet" } = {},
 ) {
   const chunks: RowChunk[] = [];
   for await (const chunk of readBatchFile(file.path, {
@@ -25,7 +25,7 @@ async function readAll(
     keys: file.keys,
     fileParams: file.fileParams,
     format: extra.format ?? "csv",
-    ...(extra.chunkBytes ? { chunkBytes: extra.chunkBytes } : {}),
+    ...(extra.rowChunkBytes ? { rowChunkBytes: extra.rowChunkBytes } : {}),
   })) {
     chunks.push(chunk);
   }
@@ -106,10 +106,10 @@ const SMALL: TableDef = {
   ],
 };
 
-test("rows come in chunks of about chunkBytes, numbered from 1, in file order", async () => {
+test("rows come in chunks of about rowChunkBytes, numbered from 1, in file order", async () => {
   const rows = Array.from({ length: 1000 }, (_, i) => [String(i), `name-${i}`, "2024-01-01T00:00:00Z"]);
   const file = await writeBatchFile({ dir, columns: SMALL.columns, rows });
-  const chunks = await readAll(file, SMALL, { chunkBytes: 2000 });
+  const chunks = await readAll(file, SMALL, { rowChunkBytes: 2000 });
   assert.ok(chunks.length > 10, `${chunks.length} chunks`);
   let next = 1;
   for (const chunk of chunks) {
@@ -217,7 +217,7 @@ test("leaving the loop early releases the file and stops reading", async () => {
     keys: file.keys,
     fileParams: file.fileParams,
     format: "csv",
-    chunkBytes: 1000,
+    rowChunkBytes: 1000,
   })) {
     seen += chunk.rows.length;
     break;
@@ -236,7 +236,7 @@ test("an aborted signal stops reading with the signal's reason", async () => {
       keys: file.keys,
       fileParams: file.fileParams,
       format: "csv",
-      chunkBytes: 1000,
+      rowChunkBytes: 1000,
       signal: controller.signal,
     })) {
       controller.abort(reason);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
-  closeVersionsBefore,
+  closeActiveVersionsBefore,
   copyColumnValues,
   deleteAllRows,
   deletedFromActive,
@@ -76,14 +76,14 @@ describe("Migrate statements", () => {
       stmt: `UPDATE "s"."t" SET "c" = ? WHERE "_fivetran_start" = ? AND ${FENCE}`,
       args: [null, 1000],
     });
-    assert.deepEqual(closeVersionsBefore(ref, h, 1000), {
+    assert.deepEqual(closeActiveVersionsBefore(ref, h, 1000), {
       stmt:
         'UPDATE "s"."t" SET "_fivetran_active" = FALSE, "_fivetran_end" = ?' +
         ` WHERE "_fivetran_active" = TRUE AND "_fivetran_start" < ? AND ${FENCE}`,
       args: [999, 1000],
     });
     assert.match(
-      closeVersionsBefore(ref, h, 1000, "c").stmt,
+      closeActiveVersionsBefore(ref, h, 1000, "c").stmt,
       /< \? AND "c" IS NOT NULL AND CASE WHEN .* END$/,
     );
   });

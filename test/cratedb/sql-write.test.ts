@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import { deleteByKey, updateByKey, upsertRows } from "../../src/cratedb/sql/write.ts";
 import {
   closeActiveVersion,
-  closeVersionsBefore,
+  closeKeyVersionsBefore,
   deleteVersionsFrom,
   selectVersions,
 } from "../../src/cratedb/sql/write-history.ts";
@@ -60,7 +60,7 @@ describe("WriteHistoryBatch statements", () => {
 
   test("closing before a start ends the active version and any version still overlapping it", () => {
     assert.equal(
-      closeVersionsBefore(ref, ["a", "b"]).bulk,
+      closeKeyVersionsBefore(ref, ["a", "b"]).bulk,
       `UPDATE "s"."t" SET "_fivetran_active" = FALSE, "_fivetran_end" = ? WHERE "a" = ? AND "b" = ? AND ("_fivetran_active" = TRUE OR "_fivetran_end" >= ?) AND ${FENCE}`,
     );
   });

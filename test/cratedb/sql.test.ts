@@ -6,9 +6,9 @@ import {
   addColumns,
   blockWrites,
   blockWritesAllowingSwap,
-  createTable,
+  createTableDdl,
   dropColumn,
-  renameColumn,
+  renameColumnDdl,
   resetWriteBlock,
   swapTables,
   unblockWrites,
@@ -50,7 +50,7 @@ describe("identifiers", () => {
 
 describe("DDL", () => {
   test("CREATE TABLE lists columns, the primary key and the table settings", () => {
-    const sql = createTable(
+    const sql = createTableDdl(
       ref,
       [
         { name: "id", type: { dataType: "bigint" }, primaryKey: true },
@@ -67,12 +67,12 @@ describe("DDL", () => {
   });
 
   test("CREATE TABLE without settings leaves CrateDB's defaults and without key columns has no PRIMARY KEY", () => {
-    const sql = createTable(ref, [{ name: "a", type: { dataType: "boolean" }, primaryKey: false }]);
+    const sql = createTableDdl(ref, [{ name: "a", type: { dataType: "boolean" }, primaryKey: false }]);
     assert.equal(sql.stmt, 'CREATE TABLE "s"."t" ("a" BOOLEAN)');
   });
 
   test("a replicas setting that isn't a replica count is never rendered", () => {
-    assert.throws(() => createTable(ref, [], { replicas: "1'); DROP TABLE x; --" }), RangeError);
+    assert.throws(() => createTableDdl(ref, [], { replicas: "1'); DROP TABLE x; --" }), RangeError);
   });
 
   test("ADD COLUMN clauses are joined in one statement", () => {
@@ -87,7 +87,7 @@ describe("DDL", () => {
 
   test("drop, rename, write blocks and swap", () => {
     assert.equal(dropColumn(ref, "x y").stmt, 'ALTER TABLE "s"."t" DROP COLUMN "x y"');
-    assert.equal(renameColumn(ref, "a", 'b"').stmt, 'ALTER TABLE "s"."t" RENAME COLUMN "a" TO "b"""');
+    assert.equal(renameColumnDdl(ref, "a", 'b"').stmt, 'ALTER TABLE "s"."t" RENAME COLUMN "a" TO "b"""');
     assert.equal(blockWrites(ref).stmt, 'ALTER TABLE "s"."t" SET ("blocks.write" = true)');
     assert.equal(
       unblockWrites(ref).stmt,

@@ -15,7 +15,7 @@ export function testClient(overrides: Partial<CrateClientOptions> = {}): CrateCl
     username: e.username,
     password: e.password,
     verifyTls: true,
-    chunkBytes: 1 << 20,
+    requestBytes: 1 << 20,
     concurrency: 2,
     connectTimeoutMs: 5_000,
     requestTimeoutMs: 120_000,

@@ -78,7 +78,7 @@ export async function runWriteBatch(
   ref: TableRef,
   table: TableDef,
   spec: BatchSpec,
-  chunkBytes?: number,
+  rowChunkBytes?: number,
 ): Promise<void> {
   const replace = await writeFiles(dir, table, spec.replace);
   const update = await writeFiles(dir, table, spec.update);
@@ -87,7 +87,7 @@ export async function runWriteBatch(
     call(client),
     source(ref, table, { ...replace.keys, ...update.keys, ...del.keys }, spec.replace?.[0]?.format),
     { replaceFiles: replace.paths, updateFiles: update.paths, deleteFiles: del.paths },
-    { concurrency: 3, ...(chunkBytes === undefined ? {} : { chunkBytes }) },
+    { concurrency: 3, ...(rowChunkBytes === undefined ? {} : { rowChunkBytes }) },
   );
 }
 
@@ -97,7 +97,7 @@ export async function runHistoryBatch(
   ref: TableRef,
   table: TableDef,
   spec: BatchSpec,
-  chunkBytes?: number,
+  rowChunkBytes?: number,
 ): Promise<void> {
   const earliest = await writeFiles(dir, table, spec.earliest);
   const replace = await writeFiles(dir, table, spec.replace);
@@ -112,6 +112,6 @@ export async function runHistoryBatch(
       updateFiles: update.paths,
       deleteFiles: del.paths,
     },
-    { concurrency: 3, ...(chunkBytes === undefined ? {} : { chunkBytes }) },
+    { concurrency: 3, ...(rowChunkBytes === undefined ? {} : { rowChunkBytes }) },
   );
 }

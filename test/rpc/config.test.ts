@@ -37,7 +37,7 @@ test("a plain https URL with defaults gives the default client and no table sett
       username: "crate",
       password: "",
       verifyTls: true,
-      chunkBytes: 8388608,
+      requestBytes: 8388608,
       concurrency: 4,
       connectTimeoutMs: 10000,
       requestTimeoutMs: 600000,
@@ -157,7 +157,7 @@ test("advanced settings are parsed and converted to milliseconds", () => {
   });
   assert.deepEqual(
     [
-      config.client.chunkBytes,
+      config.client.requestBytes,
       config.client.concurrency,
       config.client.connectTimeoutMs,
       config.client.requestTimeoutMs,
@@ -165,7 +165,7 @@ test("advanced settings are parsed and converted to milliseconds", () => {
     [1048576, 8, 5000, 120000],
   );
   assert.equal(config.client.compressRequests, false);
-  assert.deepEqual([config.client.chunkBytes], [1048576]);
+  assert.deepEqual([config.client.requestBytes], [1048576]);
   assert.deepEqual(config.tables, { shards: 6, replicas: "0-1", refreshIntervalMs: 0 });
 });
 
@@ -176,7 +176,7 @@ test("advanced settings are ignored while the advanced section is switched off",
     chunk_bytes: "1",
     number_of_shards: "6",
   });
-  assert.equal(config.client.chunkBytes, 8388608);
+  assert.equal(config.client.requestBytes, 8388608);
   assert.deepEqual(config.tables, {});
 });
 

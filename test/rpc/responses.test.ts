@@ -3,7 +3,13 @@ import { test } from "node:test";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { DestinationError } from "../../src/errors.ts";
 import { setLogSink } from "../../src/log.ts";
-import { cutMessage, MAX_MESSAGE_BYTES, taskOr, toConnectError, warningOf } from "../../src/rpc/responses.ts";
+import {
+  cutMessage,
+  MAX_ANSWER_TEXT_BYTES,
+  taskOr,
+  toConnectError,
+  warningOf,
+} from "../../src/rpc/responses.ts";
 
 /** Runs `fn` with log lines captured instead of printed. */
 async function capturingLogs<T>(
@@ -117,9 +123,9 @@ test("Task and status messages are cut at 8,000 bytes", async () => {
     throw new DestinationError("INVALID_NAME", long);
   });
   assert.equal(task.case, "task");
-  assert.ok(Buffer.byteLength((task.value as { message: string }).message) <= MAX_MESSAGE_BYTES);
+  assert.ok(Buffer.byteLength((task.value as { message: string }).message) <= MAX_ANSWER_TEXT_BYTES);
   const status = toConnectError(new DestinationError("CRATEDB_TIMEOUT", long));
-  assert.ok(Buffer.byteLength(status.rawMessage) <= MAX_MESSAGE_BYTES);
+  assert.ok(Buffer.byteLength(status.rawMessage) <= MAX_ANSWER_TEXT_BYTES);
 });
 
 test("cutting never splits a UTF-8 character and marks the cut", () => {
@@ -128,8 +134,8 @@ test("cutting never splits a UTF-8 character and marks the cut", () => {
       const text = "a".repeat(pad) + unit.repeat(10_000);
       const cut = cutMessage(text);
       const bytes = Buffer.from(cut, "utf8");
-      assert.ok(bytes.length <= MAX_MESSAGE_BYTES, `${unit}/${pad}: ${bytes.length} bytes`);
-      assert.ok(bytes.length > MAX_MESSAGE_BYTES - 8, `${unit}/${pad}: cut no more than needed`);
+      assert.ok(bytes.length <= MAX_ANSWER_TEXT_BYTES, `${unit}/${pad}: ${bytes.length} bytes`);
+      assert.ok(bytes.length > MAX_ANSWER_TEXT_BYTES - 8, `${unit}/${pad}: cut no more than needed`);
       assert.ok(!cut.includes("\uFFFD"), "no replacement character");
       assert.ok(cut.endsWith("…"));
       assert.ok(text.startsWith(cut.slice(0, -1)), "the kept part is a prefix of the original");

@@ -14,7 +14,7 @@ import { flatValues, parseResponse } from "./response.ts";
 import { abortedError, type HttpResponse } from "./transport.ts";
 
 export interface BulkContext {
-  readonly chunkBytes: number;
+  readonly requestBytes: number;
   readonly concurrency: number;
   readonly retry: RetryPolicy;
   /** Sends one request whose body `bodyFor` builds around the statement's final text. */
@@ -37,7 +37,7 @@ export async function runBulk(
   context: BulkContext,
 ): Promise<BulkResult> {
   const results: BulkItemResult[] = new Array(bulkArgs.length);
-  const chunks = chunkBulk(stmt, bulkArgs, context.chunkBytes);
+  const chunks = chunkBulk(stmt, bulkArgs, context.requestBytes);
   let failure: unknown;
   let failed = false;
   const worker = async (): Promise<void> => {

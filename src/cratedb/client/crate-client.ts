@@ -122,7 +122,7 @@ export class CrateClient implements SqlClient {
     options: CrateBulkOptions = {},
   ): Promise<BulkResult> {
     return runBulk(stmt, bulkArgs, options, {
-      chunkBytes: this.#shared.options.chunkBytes,
+      requestBytes: this.#shared.options.requestBytes,
       concurrency: this.#shared.options.concurrency,
       retry: this.#shared.transport.retryPolicy,
       post: (bodyFor, values) => this.#post(stmt, bodyFor, options, values),

@@ -24,7 +24,7 @@ export interface CrateClientOptions {
   /** Extra trusted CA certificate(s), PEM. */
   readonly caPem?: string;
   /** Largest serialized body of one bulk request. */
-  readonly chunkBytes: number;
+  readonly requestBytes: number;
   /** Connections per node and bulk requests in flight per call. */
   readonly concurrency: number;
   readonly connectTimeoutMs: number;
@@ -49,7 +49,7 @@ export const CLIENT_DEFAULTS = {
   username: "crate",
   password: "",
   verifyTls: true,
-  chunkBytes: 8 * 1024 * 1024,
+  requestBytes: 8 * 1024 * 1024,
   concurrency: 4,
   connectTimeoutMs: 10_000,
   requestTimeoutMs: 600_000,

@@ -46,7 +46,7 @@ const columnDefSql = (c: PhysicalColumn): string => `${ident(c.name)} ${columnTy
  * Primary-key columns are NOT NULL implicitly; the schema is created implicitly (CREATE SCHEMA
  * needs cluster-level DDL privilege).
  */
-export function createTable(
+export function createTableDdl(
   ref: TableRef,
   columns: readonly PhysicalColumn[],
   settings: TableSettings = {},
@@ -75,7 +75,7 @@ export const dropColumn = (ref: TableRef, column: string): Sql => ({
 });
 
 /** ALTER TABLE "s"."t" RENAME COLUMN "a" TO "b" */
-export const renameColumn = (ref: TableRef, from: string, to: string): Sql => ({
+export const renameColumnDdl = (ref: TableRef, from: string, to: string): Sql => ({
   stmt: `ALTER TABLE ${qualified(ref)} RENAME COLUMN ${ident(from)} TO ${ident(to)}`,
   args: [],
 });

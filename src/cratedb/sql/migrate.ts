@@ -110,7 +110,7 @@ export const setColumnAt = (
  * UPDATE "s"."t" SET "_fivetran_active" = FALSE, "_fivetran_end" = ? WHERE "_fivetran_active" = TRUE
  *   AND "_fivetran_start" < ? [AND "c" IS NOT NULL]
  */
-export function closeVersionsBefore(
+export function closeActiveVersionsBefore(
   ref: TableRef,
   h: HistoryColumns,
   atMs: number,

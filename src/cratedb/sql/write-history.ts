@@ -35,7 +35,7 @@ export function deleteVersionsFrom(ref: TableRef, keyColumns: readonly string[])
  * Earliest-start step b plus the H1 extension: the active version, and any remaining version that
  * would still overlap the new start, end 1 ms before it.
  */
-export function closeVersionsBefore(ref: TableRef, keyColumns: readonly string[]): BulkSql {
+export function closeKeyVersionsBefore(ref: TableRef, keyColumns: readonly string[]): BulkSql {
   return {
     bulk: `UPDATE ${qualified(ref)} SET ${ACTIVE} = FALSE, ${END} = ? WHERE ${byKey(keyColumns)} AND (${ACTIVE} = TRUE OR ${END} >= ?) AND ${FENCE_PREDICATE}`,
   };

@@ -6,7 +6,7 @@
  */
 import { type PhysicalTable, readPhysicalTable } from "../../cratedb/catalog.ts";
 import { copyConverted, countNonNull } from "../../cratedb/sql/alter.ts";
-import { addColumns, dropColumn, refreshTable, renameColumn } from "../../cratedb/sql/ddl.ts";
+import { addColumns, dropColumn, refreshTable, renameColumnDdl } from "../../cratedb/sql/ddl.ts";
 import { ident } from "../../cratedb/sql/ident.ts";
 import { conversionColumnFor } from "../../cratedb/sql/names.ts";
 import { crateTypeFor } from "../../cratedb/type-map.ts";
@@ -27,7 +27,7 @@ export async function resumeConversions(
     const helper = conversionColumnFor(name);
     if (!present.has(helper) || requested.includes(helper)) continue;
     if (present.has(name)) await run(ctx, dropColumn(table.ref, helper));
-    else await run(ctx, renameColumn(table.ref, helper, name));
+    else await run(ctx, renameColumnDdl(table.ref, helper, name));
     ctx.log.info(
       `${present.has(name) ? "discarded" : "finished"} an interrupted type change of column ${name}`,
     );
@@ -69,7 +69,7 @@ export async function convertColumn(ctx: CallContext, ref: TableRef, change: Typ
       await run(ctx, dropColumn(ref, column));
     });
     await step(ctx, `${label}:rename`, async () => {
-      await run(ctx, renameColumn(ref, helper, column));
+      await run(ctx, renameColumnDdl(ref, helper, column));
     });
   } catch (error) {
     await cleanUpFailedConversion(ctx, ref, column, helper, dropped);
@@ -98,7 +98,7 @@ async function cleanUpFailedConversion(
     const present = new Set(table?.columns.map((c) => c.name));
     if (!present.has(helper)) return;
     if (present.has(column)) await run(cleanup, dropColumn(ref, helper));
-    else if (dropped) await run(cleanup, renameColumn(ref, helper, column));
+    else if (dropped) await run(cleanup, renameColumnDdl(ref, helper, column));
   } catch {
     ctx.log.warning(
       `could not restore column ${column} of ${shownTable(ref)} after a failed type change; the next AlterTable will finish it`,

@@ -20,7 +20,7 @@ import { type CopiedColumn, copyRows, countRows, keyFill, keyValueOrFill } from 
 import {
   blockWrites,
   blockWritesAllowingSwap,
-  createTable,
+  createTableDdl,
   dropTableIfExists,
   refreshTable,
   resetWriteBlock,
@@ -94,7 +94,7 @@ export async function rebuildTable(
 
   try {
     await step(ctx, "rebuild:create-target", async () => {
-      await run(ctx, createTable(target, physicalColumns(columns), source.settings));
+      await run(ctx, createTableDdl(target, physicalColumns(columns), source.settings));
     });
     await step(ctx, "rebuild:block-source", async () => {
       state.blocked = true;

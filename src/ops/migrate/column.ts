@@ -5,7 +5,7 @@
  * UPDATE without a key filter is search-based, and after, so the next call sees the values).
  */
 
-import { addColumns, refreshTable, renameColumn as renameColumnSql } from "../../cratedb/sql/ddl.ts";
+import { addColumns, refreshTable, renameColumnDdl } from "../../cratedb/sql/ddl.ts";
 import type { Sql } from "../../cratedb/sql/ident.ts";
 import { copyColumnValues, setColumn } from "../../cratedb/sql/migrate.ts";
 import { validateColumnNames } from "../../cratedb/sql/names.ts";
@@ -96,7 +96,7 @@ export async function renameColumn(ctx: CallContext, ref: TableRef, from: string
       await recordColumnTypes(ctx, ref, [{ ...plain(source), name: to }]);
     });
     await step(ctx, "rename-column:rename", async () => {
-      await run(ctx, renameColumnSql(ref, from, to));
+      await run(ctx, renameColumnDdl(ref, from, to));
     });
   }
   await step(ctx, "rename-column:forget-type", async () => {

@@ -10,7 +10,7 @@ import { countRows } from "../../cratedb/sql/alter.ts";
 import { castTypeSql } from "../../cratedb/sql/column-type.ts";
 import { refreshTable } from "../../cratedb/sql/ddl.ts";
 import {
-  closeVersionsBefore,
+  closeActiveVersionsBefore,
   type HistoryColumns,
   insertVersionsAt,
   maxActiveStart,
@@ -94,7 +94,7 @@ async function addVersionsAt(
   });
   await step(ctx, `${label}:close-versions`, async () => {
     await run(ctx, refreshTable(ref));
-    await run(ctx, closeVersionsBefore(ref, HISTORY, atMs, onlyWhereSet));
+    await run(ctx, closeActiveVersionsBefore(ref, HISTORY, atMs, onlyWhereSet));
     await run(ctx, refreshTable(ref));
   });
 }

@@ -5,7 +5,7 @@
  */
 
 import { type CopiedColumn, copyRows } from "../../cratedb/sql/alter.ts";
-import { createTable, dropTableIfExists, refreshTable } from "../../cratedb/sql/ddl.ts";
+import { createTableDdl, dropTableIfExists, refreshTable } from "../../cratedb/sql/ddl.ts";
 import { ident } from "../../cratedb/sql/ident.ts";
 import { deleteAllRows, renameTable as renameTableSql } from "../../cratedb/sql/migrate.ts";
 import { tableRefProblem, validateTableRef } from "../../cratedb/sql/names.ts";
@@ -69,7 +69,7 @@ export async function copyTable(ctx: CallContext, from: TableRef, to: TableRef):
       await copyTableTypes(ctx, from, to);
     });
     await step(ctx, "copy-table:create", async () => {
-      await run(ctx, createTable(to, physicalColumns(definition(source)), source.physical.settings));
+      await run(ctx, createTableDdl(to, physicalColumns(definition(source)), source.physical.settings));
     });
   }
   await step(ctx, "copy-table:copy-rows", async () => {

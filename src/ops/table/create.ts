@@ -6,7 +6,7 @@
  */
 
 import { CrateDbError } from "../../cratedb/errors.ts";
-import { createTable as createTableSql, type PhysicalColumn } from "../../cratedb/sql/ddl.ts";
+import { createTableDdl, type PhysicalColumn } from "../../cratedb/sql/ddl.ts";
 import { validateColumnNames, validateTableRef } from "../../cratedb/sql/names.ts";
 import type { TableSettings } from "../../cratedb/table-settings.ts";
 import { crateTypeFor } from "../../cratedb/type-map.ts";
@@ -77,7 +77,7 @@ export async function createTable(
   // Records first: if the response is lost after CREATE TABLE, the retry must find them.
   await forgetTableTypes(ctx, ref);
   await recordColumnTypes(ctx, ref, def.columns);
-  const sql = createTableSql(ref, physicalColumns(def.columns), settings);
+  const sql = createTableDdl(ref, physicalColumns(def.columns), settings);
   try {
     await run(ctx, sql);
   } catch (error) {

@@ -6,7 +6,7 @@
 import {
   type BatchFileLimits,
   type BatchFormat,
-  DEFAULT_CHUNK_BYTES,
+  DEFAULT_ROW_CHUNK_BYTES,
   type FileParams,
   type RowChunk,
   readBatchFile,
@@ -40,7 +40,7 @@ export interface WriteSettings {
   /** Chunks in flight per step (the client's concurrency). */
   readonly concurrency: number;
   /** Target size of one chunk of rows (default 1 MiB). */
-  readonly chunkBytes?: number;
+  readonly rowChunkBytes?: number;
 }
 
 /**
@@ -68,7 +68,7 @@ export function fileChunks(
     keys: source.keys,
     fileParams: source.fileParams,
     format: source.format,
-    chunkBytes: settings.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+    rowChunkBytes: settings.rowChunkBytes ?? DEFAULT_ROW_CHUNK_BYTES,
     required,
     limits: source.limits,
     signal,

@@ -11,7 +11,7 @@ import { keyCastFor } from "../../cratedb/sql/fence.ts";
 import { upsertRows } from "../../cratedb/sql/write.ts";
 import {
   closeActiveVersion,
-  closeVersionsBefore,
+  closeKeyVersionsBefore,
   deleteVersionsFrom,
 } from "../../cratedb/sql/write-history.ts";
 import type { SqlValue } from "../../cratedb/sql-client.ts";
@@ -116,7 +116,7 @@ async function earliestStart(
   const { ref } = job.source;
   const required = [...job.keyColumns, SYSTEM_COLUMN.start];
   const sql =
-    pass === "delete" ? deleteVersionsFrom(ref, job.keyColumns) : closeVersionsBefore(ref, job.keyColumns);
+    pass === "delete" ? deleteVersionsFrom(ref, job.keyColumns) : closeKeyVersionsBefore(ref, job.keyColumns);
   return runStep(
     job.call,
     job.source,

@@ -13,7 +13,7 @@ test("bulk args are split by size, sent concurrently, and results come back in o
     }),
   );
   const rows = Array.from({ length: 50 }, (_, i) => [i, "x".repeat(30)]);
-  const result = await client([n.url], { chunkBytes: 300 }).bulk("INSERT INTO t VALUES (?, ?)", rows);
+  const result = await client([n.url], { requestBytes: 300 }).bulk("INSERT INTO t VALUES (?, ?)", rows);
   assert.ok(n.requests.length > 5);
   assert.ok(n.requests.every((r) => r.raw.length <= 300));
   assert.equal(result.rowcount, 49);
@@ -44,7 +44,7 @@ test("a failed bulk item names its position and key columns, never its values", 
   );
   const rows = Array.from({ length: 10 }, (_, i) => [`key-${i}`, i]);
   const error = await rejection(
-    client([n.url], { chunkBytes: 80 }).bulk("INSERT INTO t VALUES (?, ?)", rows, {
+    client([n.url], { requestBytes: 80 }).bulk("INSERT INTO t VALUES (?, ?)", rows, {
       keyColumns: ["id", "region"],
     }),
   );
@@ -115,7 +115,7 @@ test("a node dying mid-batch hands the remaining chunks to the healthy node", as
     if (a.requests.length === 2) void a.kill();
   };
   const rows = Array.from({ length: 40 }, (_, i) => [i]);
-  const result = await client([a.url, b.url], { chunkBytes: 60, concurrency: 1 }).bulk(
+  const result = await client([a.url, b.url], { requestBytes: 60, concurrency: 1 }).bulk(
     "INSERT INTO t VALUES (?)",
     rows,
   );
@@ -185,7 +185,7 @@ test("a row too large for CrateDB's request limit fails naming its position", as
   });
   const rows = [["a"], ["b"], ["x".repeat(5000)], ["c"]];
   const error = await rejection(
-    client([n.url], { chunkBytes: 200 }).bulk("INSERT INTO t VALUES (?)", rows, { keyColumns: ["id"] }),
+    client([n.url], { requestBytes: 200 }).bulk("INSERT INTO t VALUES (?)", rows, { keyColumns: ["id"] }),
   );
   assert.equal(error.code, "CRATEDB_REQUEST_TOO_LARGE");
   assert.equal(error.kind, "user");

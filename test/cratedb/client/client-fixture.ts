@@ -28,7 +28,7 @@ export function clientFixture(): {
         username: "fivetran",
         password: "s3cret",
         verifyTls: true,
-        chunkBytes: 1 << 20,
+        requestBytes: 1 << 20,
         concurrency: 2,
         connectTimeoutMs: 1000,
         requestTimeoutMs: 2000,

@@ -10,7 +10,7 @@ const client = new CrateClient({
   username: db.username,
   password: db.password,
   verifyTls: true,
-  chunkBytes: 65_536,
+  requestBytes: 65_536,
   concurrency: 2,
   connectTimeoutMs: 5000,
   requestTimeoutMs: 30_000,

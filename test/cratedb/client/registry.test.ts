@@ -15,7 +15,7 @@ const options = (url: string, password: string): CrateClientOptions => ({
   username: "fivetran",
   password,
   verifyTls: true,
-  chunkBytes: 1 << 20,
+  requestBytes: 1 << 20,
   concurrency: 2,
   connectTimeoutMs: 1000,
   requestTimeoutMs: 1000,
