@@ -62,3 +62,11 @@ export const SYSTEM_COLUMN = {
   end: "_fivetran_end",
   active: "_fivetran_active",
 } as const;
+
+/**
+ * DECIMAL columns Fivetran sends without params are created as DECIMAL(38, 10), what Fivetran's
+ * own examples use; above 38 digits CrateDB has no NUMERIC, and the exact text is stored instead
+ * (docs/type-mapping.md). Shared by the reader, which converts values, and the type map.
+ */
+export const DEFAULT_DECIMAL: DecimalParams = { precision: 38, scale: 10 };
+export const MAX_NUMERIC_PRECISION = 38;

@@ -8,7 +8,13 @@
  * src/ops/type-metadata.ts); `closestFivetranType` is the fallback when no valid record exists.
  */
 import { DestinationError } from "../errors.ts";
-import type { ColumnDef, DecimalParams, FivetranType } from "../table-def.ts";
+import {
+  type ColumnDef,
+  DEFAULT_DECIMAL,
+  type DecimalParams,
+  type FivetranType,
+  MAX_NUMERIC_PRECISION,
+} from "../table-def.ts";
 
 /** `information_schema.columns.data_type` strings of the types this destination creates. */
 export type CrateDataType =
@@ -34,11 +40,6 @@ export interface CrateType {
    */
   readonly indexed?: boolean;
 }
-
-/** CrateDB stores NUMERIC only with explicit precision ≤ 38 (cratedb.md §2.3). */
-export const MAX_NUMERIC_PRECISION = 38;
-/** Used for DECIMAL columns Fivetran sends without params (the official examples use 38,10). */
-export const DEFAULT_DECIMAL: DecimalParams = { precision: 38, scale: 10 };
 
 /** Fivetran types whose values may be arbitrarily long text. */
 const LONG_TEXT_TYPES: ReadonlySet<FivetranType> = new Set([

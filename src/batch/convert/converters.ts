@@ -1,4 +1,9 @@
-import type { ColumnDef, FivetranType } from "../../table-def.ts";
+import {
+  type ColumnDef,
+  DEFAULT_DECIMAL,
+  type FivetranType,
+  MAX_NUMERIC_PRECISION,
+} from "../../table-def.ts";
 import { InvalidValue } from "../errors.ts";
 import type { BatchValue } from "../values.ts";
 import { integralDigits, plainDecimal, toScale } from "./decimal.ts";
@@ -10,10 +15,6 @@ import { checkNaiveTime, naiveDateMs, naiveDateTimeMs, utcDateTimeMs } from "./t
  * Converters throw `InvalidValue` with a reason that never contains the value.
  */
 export type TextConverter = (text: string) => BatchValue;
-
-/** DECIMAL without params is stored as NUMERIC(38,10); above 38 digits CrateDB has no NUMERIC. */
-export const DEFAULT_DECIMAL = { precision: 38, scale: 10 } as const;
-export const MAX_NUMERIC_PRECISION = 38;
 
 const INTEGER = /^[+-]?\d+$/;
 const FLOATING = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
