@@ -221,3 +221,25 @@ test("large bodies travel gzip-compressed, small ones plain", async () => {
   await client([n.url], { compressRequests: false }).bulk("INSERT INTO t VALUES (?, ?)", rows);
   assert.equal(n.requests[2]!.headers["content-encoding"], undefined);
 });
+
+test("one call's requests in flight never exceed its concurrency, however the work is split", async () => {
+  let inFlight = 0;
+  let most = 0;
+  const n = await node((req, res) => {
+    inFlight++;
+    most = Math.max(most, inFlight);
+    setTimeout(() => {
+      inFlight--;
+      bulkOk(req, res);
+    }, 20);
+  });
+  // A call's view of the client: three bulk calls at once, each cut into several requests.
+  const view = client([n.url], { concurrency: 2, requestBytes: 65_536 }).withTag(
+    "WriteBatch",
+    "0a1b2c3d4e5f",
+  );
+  const rows = Array.from({ length: 6_000 }, (_, i) => [i, "x".repeat(20)]);
+  await Promise.all([1, 2, 3].map(() => view.bulk("INSERT INTO t VALUES (?, ?)", rows)));
+  assert.ok(n.requests.length >= 9, `${n.requests.length} requests`);
+  assert.equal(most, 2);
+});
