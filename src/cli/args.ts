@@ -30,6 +30,8 @@ export interface CliOptions {
   readonly logLevel: LogLevel;
   readonly batchFileFormat: BatchFormat;
   readonly shutdownTimeoutMs: number;
+  /** Whether /metrics series carry schema and table labels. */
+  readonly metricsTableLabels: boolean;
   /** Only the `--batch-file-*` settings given; the batch reader's defaults apply to the rest. */
   readonly batchFiles?: BatchFileLimits;
 }
@@ -167,6 +169,12 @@ export function parseCli(
         const ms = Math.round(Number(t) * 1000);
         if (ms > 86_400_000) throw new Error("expected at most 86400 seconds");
         return ms;
+      }),
+      metricsTableLabels: parseOr(raw("metrics-table-labels"), DEFAULTS.metricsTableLabels, (t) => {
+        const value = t.trim().toLowerCase();
+        if (value === "true" || value === "1" || value === "yes") return true;
+        if (value === "false" || value === "0" || value === "no") return false;
+        throw new Error("expected true or false");
       }),
       ...(Object.keys(batchFiles).length > 0 ? { batchFiles } : {}),
     },

@@ -14,6 +14,7 @@ export const DEFAULTS = {
   maxFieldBytes: DEFAULT_MAX_FIELD_BYTES,
   maxRowBytes: DEFAULT_MAX_ROW_BYTES,
   healthTimeoutSeconds: 5,
+  metricsTableLabels: false,
 } as const;
 
 export const KiB = 1024;
@@ -80,6 +81,11 @@ export const FLAGS = {
     env: "CRATEDB_DESTINATION_MAX_ROW_BYTES",
     value: "<bytes>",
     help: `largest row of a batch file, e.g. 128MiB (default ${DEFAULTS.maxRowBytes / MiB}MiB)`,
+  },
+  "metrics-table-labels": {
+    env: "CRATEDB_DESTINATION_METRICS_TABLE_LABELS",
+    value: "<true|false>",
+    help: "label the /metrics RPC and row series with schema and table (default false: one series per table can be many)",
   },
 } as const satisfies Record<string, FlagSpec>;
 

@@ -5,16 +5,19 @@
 import { constants } from "node:os";
 import { closeAllClients } from "../cratedb/client/registry.ts";
 import { info, setLogLevel, severe, warning } from "../log.ts";
+import { setBuildInfo, setTableLabels } from "../metrics.ts";
 import { describeCause } from "../rpc/responses.ts";
 import { startServer } from "../rpc/server.ts";
 import type { CliOptions } from "./args.ts";
-import { versionFields } from "./version.ts";
+import { gitCommit, VERSION, versionFields } from "./version.ts";
 
 /** A repeat of the first shutdown signal sooner than this is the same request, passed on by a wrapper. */
 const DUPLICATE_SIGNAL_MS = 250;
 
 export async function serve(options: CliOptions): Promise<void> {
   setLogLevel(options.logLevel);
+  setTableLabels(options.metricsTableLabels);
+  setBuildInfo(VERSION, gitCommit());
   process.on("uncaughtException", (err) => {
     severe(`uncaught exception, exiting: ${describeCause(err)}`);
     process.exit(1);

@@ -7,6 +7,7 @@
  */
 import { Code, type Interceptor } from "@connectrpc/connect";
 import { type LogLevel, log } from "../log.ts";
+import { observeRpc } from "../metrics.ts";
 import { newRequestId, requestIdKey } from "./call.ts";
 import { toConnectError } from "./responses.ts";
 import { queuedMsKey } from "./worker-limit.ts";
@@ -68,6 +69,16 @@ function outcomeOf(message: unknown): { outcome: string; level: LogLevel; detail
   return { outcome: kind, level: "INFO" };
 }
 
+/** Schema and table a request names, for metrics labels (used only when switched on). */
+function targetOf(message: unknown): { schema: string | undefined; table: string | undefined } {
+  const m = (typeof message === "object" && message !== null ? message : {}) as Named;
+  const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+  return {
+    schema: text(m.schemaName) ?? text(m.details?.schema),
+    table: text(m.tableName) ?? text(m.table?.name) ?? text(m.details?.table),
+  };
+}
+
 function line(parts: (string | undefined)[]): string {
   return parts.filter((p) => p !== undefined && p !== "").join(" ");
 }
@@ -91,6 +102,7 @@ export function callLogInterceptor(): Interceptor {
       const { outcome, level, detail } = res.stream
         ? { outcome: "ok", level: "INFO" as const }
         : outcomeOf(res.message);
+      observeRpc(rpc, outcome, (performance.now() - started) / 1000, targetOf(req.message));
       log(
         level,
         line([
@@ -105,6 +117,12 @@ export function callLogInterceptor(): Interceptor {
       return res;
     } catch (err) {
       const status = toConnectError(err);
+      observeRpc(
+        rpc,
+        `error_${Code[status.code]}`,
+        (performance.now() - started) / 1000,
+        targetOf(req.message),
+      );
       log(
         status.code === Code.Internal || status.code === Code.Unknown ? "SEVERE" : "WARNING",
         line([

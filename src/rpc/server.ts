@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { BatchFileLimits, BatchFormat } from "../batch/index.ts";
+import { METRICS_CONTENT_TYPE, metricsText, registerServerGauges } from "../metrics.ts";
 import { HealthState } from "./health.ts";
 import { OnePortServer } from "./one-port.ts";
 import { type DestinationImpl, HEALTH_SERVICES, routes } from "./routes.ts";
@@ -76,10 +77,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let inFlight = 0;
   let draining = false;
   let onSettled: (() => void) | undefined;
+  registerServerGauges({
+    running: () => workerLimit.running,
+    waiting: () => workerLimit.waiting,
+    inFlight: () => inFlight,
+  });
   const handler = (
     req: http.IncomingMessage | http2.Http2ServerRequest,
     res: http.ServerResponse | http2.Http2ServerResponse,
   ) => {
+    // Prometheus scrapes over HTTP/1.1 like anything else on this port; not an RPC, never queued.
+    if (req.method === "GET" && (req.url === "/metrics" || req.url?.startsWith("/metrics?"))) {
+      void serveMetrics(res);
+      return;
+    }
     inFlight++;
     // While draining, HTTP/1.1 keep-alive connections close after their current response.
     if (draining && req.httpVersionMajor === 1) res.setHeader("Connection", "close");
@@ -158,5 +169,17 @@ async function listen(ports: OnePortServer, port: number, host: string | undefin
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== "EAFNOSUPPORT" && code !== "EADDRNOTAVAIL") throw err;
     return attempt("0.0.0.0");
+  }
+}
+
+async function serveMetrics(res: http.ServerResponse | http2.Http2ServerResponse): Promise<void> {
+  try {
+    const text = await metricsText();
+    res.statusCode = 200;
+    res.setHeader("content-type", METRICS_CONTENT_TYPE);
+    res.end(text);
+  } catch {
+    res.statusCode = 500;
+    res.end();
   }
 }

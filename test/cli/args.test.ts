@@ -26,6 +26,7 @@ test("without flags or environment the defaults apply", () => {
     logLevel: "INFO",
     batchFileFormat: "csv",
     shutdownTimeoutMs: 30_000,
+    metricsTableLabels: false,
   });
 });
 
@@ -43,6 +44,8 @@ test("flags are accepted as --name value and as --name=value", () => {
     "PARQUET",
     "--shutdown-timeout",
     "2.5",
+    "--metrics-table-labels",
+    "true",
   ]);
   const joined = run([
     "--port=50100",
@@ -51,6 +54,7 @@ test("flags are accepted as --name value and as --name=value", () => {
     "--log-level=Warning",
     "--batch-file-format=parquet",
     "--shutdown-timeout=2.5",
+    "--metrics-table-labels=TRUE",
   ]);
   const expected: CliOptions = {
     port: 50100,
@@ -59,6 +63,7 @@ test("flags are accepted as --name value and as --name=value", () => {
     logLevel: "WARNING",
     batchFileFormat: "parquet",
     shutdownTimeoutMs: 2_500,
+    metricsTableLabels: true,
   };
   assert.deepEqual(spaced, expected);
   assert.deepEqual(joined, expected);
@@ -72,6 +77,7 @@ test("every flag can come from its environment variable", () => {
     CRATEDB_DESTINATION_LOG_LEVEL: "severe",
     CRATEDB_DESTINATION_BATCH_FILE_FORMAT: "parquet",
     CRATEDB_DESTINATION_SHUTDOWN_TIMEOUT: "0",
+    CRATEDB_DESTINATION_METRICS_TABLE_LABELS: "yes",
   });
   assert.deepEqual(options, {
     port: 6000,
@@ -80,8 +86,9 @@ test("every flag can come from its environment variable", () => {
     logLevel: "SEVERE",
     batchFileFormat: "parquet",
     shutdownTimeoutMs: 0,
+    metricsTableLabels: true,
   });
-  assert.deepEqual(Object.values(FLAGS).map((f) => f.env).length, 10);
+  assert.deepEqual(Object.values(FLAGS).map((f) => f.env).length, 11);
 });
 
 test("a flag wins over its environment variable, and an empty variable counts as unset", () => {
@@ -173,6 +180,11 @@ const bad: [string[], Record<string, string>, RegExp][] = [
   ],
   [["--shutdown-timeout", "-1"], {}, /^invalid value "-1" for --shutdown-timeout/],
   [["--shutdown-timeout", "soon"], {}, /^invalid value "soon" for --shutdown-timeout/],
+  [
+    ["--metrics-table-labels", "maybe"],
+    {},
+    /^invalid value "maybe" for --metrics-table-labels: expected true or false$/,
+  ],
   [[], { CRATEDB_DESTINATION_PORT: "http" }, /^invalid value "http" for CRATEDB_DESTINATION_PORT/],
   [[], { CRATEDB_DESTINATION_MAX_WORKERS: "-3" }, /^invalid value "-3" for CRATEDB_DESTINATION_MAX_WORKERS/],
 ];

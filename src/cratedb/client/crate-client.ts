@@ -6,6 +6,7 @@
 
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
+import { observeRequest } from "../../metrics.ts";
 import { CrateDbError } from "../errors.ts";
 import { isFenced, renderDeadline } from "../sql/fence.ts";
 import type {
@@ -76,12 +77,15 @@ export class CrateClient implements SqlClient {
   readonly #label: string | undefined;
   /** A tagged view's requests in flight, at most `concurrency` (one call's share). */
   readonly #limiter: Limiter | undefined;
+  /** The RPC this view serves, for metrics; "none" for the shared client. */
+  readonly #method: string;
 
   constructor(options: CrateClientOptions);
-  constructor(shared: Shared, label: string);
-  constructor(from: CrateClientOptions | Shared, label?: string) {
+  constructor(shared: Shared, label: string, method: string);
+  constructor(from: CrateClientOptions | Shared, label?: string, method = "none") {
     this.#shared = "transport" in from ? from : { transport: new Transport(from), options: from };
     this.#label = label;
+    this.#method = method;
     this.#limiter = label === undefined ? undefined : new Limiter(this.#shared.options.concurrency);
   }
 
@@ -94,7 +98,11 @@ export class CrateClient implements SqlClient {
    * `/* fivetran:<rpc> req=<id> q=… *\/`, and at most `concurrency` of its requests are in flight.
    */
   withTag(rpc: string, requestId: string): CrateClient {
-    return new CrateClient(this.#shared, `${safeTagText(rpc)} req=${safeTagText(requestId)}`);
+    return new CrateClient(
+      this.#shared,
+      `${safeTagText(rpc)} req=${safeTagText(requestId)}`,
+      safeTagText(rpc),
+    );
   }
 
   async sql(
@@ -104,6 +112,7 @@ export class CrateClient implements SqlClient {
   ): Promise<SqlResult> {
     const argsJson = args.length === 0 ? "" : `,"args":${stringifyExact(args)}`;
     const response = await this.#post(
+      "sql",
       stmt,
       (text) => Buffer.from(`{"stmt":${JSON.stringify(text)}${argsJson}}`),
       options,
@@ -125,7 +134,7 @@ export class CrateClient implements SqlClient {
       requestBytes: this.#shared.options.requestBytes,
       concurrency: this.#shared.options.concurrency,
       retry: this.#shared.transport.retryPolicy,
-      post: (bodyFor, values) => this.#post(stmt, bodyFor, options, values),
+      post: (bodyFor, values) => this.#post("bulk", stmt, bodyFor, options, values),
     });
   }
 
@@ -173,6 +182,7 @@ export class CrateClient implements SqlClient {
    * attempt has its own query id (and deadline, when fenced).
    */
   async #post(
+    kind: "sql" | "bulk",
     stmt: string,
     bodyFor: (text: string) => Buffer,
     options: CrateRequestOptions,
@@ -186,20 +196,28 @@ export class CrateClient implements SqlClient {
       values,
     };
     const compress = this.#shared.options.compressRequests ?? true;
+    let bytes = 0;
     const prepare = async (queryId: string, deadlineMs: number | undefined): Promise<HttpRequest> => {
       const body = bodyFor(statementText(this.#label, stmt, queryId, deadlineMs));
       // zlib runs on the thread pool, off the event loop.
       const gzipped = compress && body.length >= GZIP_MIN_BYTES;
-      return {
-        method: "POST",
-        path: "/_sql",
-        body: gzipped ? await gzipAsync(body, { level: 1 }) : body,
-        gzipped,
-      };
+      const payload = gzipped ? await gzipAsync(body, { level: 1 }) : body;
+      bytes += payload.length;
+      return { method: "POST", path: "/_sql", body: payload, gzipped };
     };
     const transport = this.#shared.transport;
-    if (this.#limiter === undefined) return transport.send(prepare, send);
-    return this.#limiter.run(() => transport.send(prepare, send));
+    const started = performance.now();
+    let ok = false;
+    try {
+      const response =
+        this.#limiter === undefined
+          ? await transport.send(prepare, send)
+          : await this.#limiter.run(() => transport.send(prepare, send));
+      ok = true;
+      return response;
+    } finally {
+      observeRequest(this.#method, kind, ok, (performance.now() - started) / 1000, bytes);
+    }
   }
 }
 

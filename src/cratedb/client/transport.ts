@@ -6,6 +6,7 @@
  */
 import { type buildConnector, Pool } from "undici";
 import { warning } from "../../log.ts";
+import { countError, countRetry } from "../../metrics.ts";
 import { registerCredentials } from "../../secrets.ts";
 import { CrateDbError, classify } from "../errors.ts";
 import { isFenceRefusal } from "../sql/fence.ts";
@@ -137,8 +138,10 @@ export class Transport {
       const repeatable = error.retry === "safe" || (error.retry === "if-idempotent" && idempotent);
       const elapsed = Date.now() - started;
       if (!repeatable || attempt >= this.#retry.maxAttempts || elapsed >= this.#retry.totalMs) {
+        countError(error.code);
         throw finalError(error, failures, this.nodes.nodes.length);
       }
+      countRetry(error.code);
       // Another node can take over at once; the same node (or all) gets a backoff.
       const delay =
         error.nodeDown && this.nodes.hasOtherAvailable(node) ? 0 : backoffDelay(this.#retry, attempt);

@@ -1,5 +1,6 @@
 import type { WriteBatchRequest } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
 import type { BatchFileLimits, BatchFormat } from "../../batch/index.ts";
+import { countRows } from "../../metrics.ts";
 import { writeBatch as write } from "../../ops/write/batch.ts";
 import { SUCCESS, tableCall } from "../call.ts";
 import { batchSource } from "../file-params-from-proto.ts";
@@ -10,12 +11,16 @@ import { batchSource } from "../file-params-from-proto.ts";
  */
 export function writeBatch(format: BatchFormat, limits: BatchFileLimits = {}) {
   return tableCall(async (req: WriteBatchRequest, call) => {
-    await write(
+    const source = batchSource(req, format, limits);
+    const counts = await write(
       call,
-      batchSource(req, format, limits),
+      source,
       { replaceFiles: req.replaceFiles, updateFiles: req.updateFiles, deleteFiles: req.deleteFiles },
       { concurrency: call.config.client.concurrency },
     );
+    countRows("WriteBatch", "replace", counts.replaced, source.ref);
+    countRows("WriteBatch", "update", counts.updated, source.ref);
+    countRows("WriteBatch", "delete", counts.deleted, source.ref);
     return SUCCESS;
   });
 }
