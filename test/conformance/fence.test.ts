@@ -1,6 +1,6 @@
 /**
  * What the destination's fenced statements rely on (src/cratedb/sql/fence.ts, src/cratedb/client/
- * settle.ts): CrateDB folds `CASE WHEN CURRENT_TIMESTAMP < <ms> THEN … ELSE CAST(1/0 AS …) END`
+ * settle.ts): CrateDB folds `CASE WHEN CURRENT_TIMESTAMP < <ms> THEN … ELSE CAST(ln(0) AS …) END`
  * when it plans a statement, so a key value wrapped in it still plans as a lookup by key, and past
  * the deadline the whole statement, bulk included, fails before touching a row. And a running
  * statement is listed in sys.jobs with its leading comment. Tables have periodic refresh off, so a
@@ -26,11 +26,12 @@ after(async () => {
 });
 
 const FUTURE = 4_102_444_800_000; // 2100-01-01
+const LATE = "SQLParseException[ln(x): given arguments would result in: '-Infinity']";
 const PAST = 1_000;
 const fenced = (deadline: number, type: string) =>
-  `CASE WHEN CURRENT_TIMESTAMP < ${deadline} THEN ? ELSE CAST(1/0 AS ${type}) END`;
+  `CASE WHEN CURRENT_TIMESTAMP < ${deadline} THEN ? ELSE CAST(ln(0) AS ${type}) END`;
 const predicate = (deadline: number) =>
-  `CASE WHEN CURRENT_TIMESTAMP < ${deadline} THEN TRUE ELSE CAST(1/0 AS BOOLEAN) END`;
+  `CASE WHEN CURRENT_TIMESTAMP < ${deadline} THEN TRUE ELSE CAST(ln(0) AS BOOLEAN) END`;
 
 describe("fenced statements", () => {
   test("a fenced key value keeps UPDATE and DELETE real-time: unrefreshed rows are found, missing ones are 40411 (checked on CrateDB 6.4.3)", async () => {
@@ -69,7 +70,7 @@ describe("fenced statements", () => {
     }
   });
 
-  test("past the deadline the whole request fails with / by zero and nothing is applied (checked on CrateDB 6.4.3)", async () => {
+  test("past the deadline the whole request fails with ln(0)'s error and nothing is applied (checked on CrateDB 6.4.3)", async () => {
     const t = await table("late", "id INT PRIMARY KEY, v INT");
     await ok(`INSERT INTO ${t} (id, v) VALUES (1, 1)`);
     await ok(`REFRESH TABLE ${t}`);
@@ -79,13 +80,13 @@ describe("fenced statements", () => {
     ]);
     assert.equal(insert.status, 400);
     assert.equal(insert.json.error.code, 4000);
-    assert.match(insert.json.error.message, /\/ by zero/);
+    assert.equal(insert.json.error.message, LATE);
     const update = await fails(`UPDATE ${t} SET v = 9 WHERE id = ${fenced(PAST, "INTEGER")}`, [1]);
     assert.equal(update.code, 4000);
-    assert.match(update.message, /\/ by zero/);
+    assert.equal(update.message, LATE);
     const search = await fails(`DELETE FROM ${t} WHERE v = 1 AND ${predicate(PAST)}`);
     assert.equal(search.code, 4000);
-    assert.match(search.message, /\/ by zero/);
+    assert.equal(search.message, LATE);
     const copy = await fails(
       `INSERT INTO ${t} (id, v) (SELECT id + 10, v FROM ${t} WHERE ${predicate(PAST)})`,
     );

@@ -21,7 +21,7 @@ const ref = { schema: "s", table: "t" };
 const hostile = { schema: 'S"x', table: "t ab;--" };
 const h = { start: "_fivetran_start", end: "_fivetran_end", active: "_fivetran_active" };
 /** The fence predicate (src/cratedb/sql/fence.ts), spelled out. */
-const FENCE = "CASE WHEN CURRENT_TIMESTAMP < {fence_deadline} THEN TRUE ELSE CAST(1/0 AS BOOLEAN) END";
+const FENCE = "CASE WHEN CURRENT_TIMESTAMP < {fence_deadline} THEN TRUE ELSE CAST(ln(0) AS BOOLEAN) END";
 
 describe("Migrate statements", () => {
   test("table and column statements quote every name and pass values as args", () => {

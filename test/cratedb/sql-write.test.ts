@@ -11,8 +11,8 @@ import {
 const ref = { schema: "s", table: "t" };
 /** The fence around a key value and as a predicate (src/cratedb/sql/fence.ts), spelled out. */
 const fenced = (value: string, type: string) =>
-  `CASE WHEN CURRENT_TIMESTAMP < {fence_deadline} THEN ${value} ELSE CAST(1/0 AS ${type}) END`;
-const FENCE = "CASE WHEN CURRENT_TIMESTAMP < {fence_deadline} THEN TRUE ELSE CAST(1/0 AS BOOLEAN) END";
+  `CASE WHEN CURRENT_TIMESTAMP < {fence_deadline} THEN ${value} ELSE CAST(ln(0) AS ${type}) END`;
+const FENCE = "CASE WHEN CURRENT_TIMESTAMP < {fence_deadline} THEN TRUE ELSE CAST(ln(0) AS BOOLEAN) END";
 const hostile = { schema: 'my"schema', table: "Order Items" };
 
 describe("WriteBatch statements", () => {

@@ -19,7 +19,7 @@ import { upsertTypeRecord } from "../../src/cratedb/sql/type-metadata.ts";
 
 const ref = { schema: "s", table: "t" };
 /** The fence predicate (src/cratedb/sql/fence.ts), spelled out. */
-const FENCE = "CASE WHEN CURRENT_TIMESTAMP < {fence_deadline} THEN TRUE ELSE CAST(1/0 AS BOOLEAN) END";
+const FENCE = "CASE WHEN CURRENT_TIMESTAMP < {fence_deadline} THEN TRUE ELSE CAST(ln(0) AS BOOLEAN) END";
 
 describe("identifiers", () => {
   const cases: [string, string][] = [

@@ -88,7 +88,7 @@ test("a replace held past the timeout and released after the call answered chang
   assert.equal(proxy.held.length, 1);
   const late = await proxy.held.shift()!.release();
   assert.equal(late.status, 400, late.text);
-  assert.match(late.text, /\/ by zero/);
+  assert.match(late.text, /ln\(x\): given arguments would result in/);
   assert.deepEqual(await values(ref), new Set([2]), "the late request must not undo the update");
 });
 
@@ -113,7 +113,7 @@ test("an update held past the timeout and released after a later call answered c
   }
   assert.equal(proxy.held.length, 1);
   const late = await proxy.held.shift()!.release();
-  assert.match(late.text, /\/ by zero/);
+  assert.match(late.text, /ln\(x\): given arguments would result in/);
   assert.deepEqual(await values(ref), new Set([3]));
 });
 

@@ -108,6 +108,7 @@ export function mapPgError(e: unknown): Error {
     case "42846":
     case "22023":
     case "22012":
+    case "2201E":
     case "21000":
     case "42725":
     case "42P18":

@@ -5,7 +5,12 @@
  * up on it — after a newer write of the same rows, or after the call has answered. CrateDB has no
  * transactions to fence it off, so the statement carries its own deadline: CrateDB evaluates
  * `CURRENT_TIMESTAMP < deadline` when it plans the statement (checked on CrateDB 6.4.3), and past
- * it the `ELSE` branch divides by zero, failing the whole request before any row is touched.
+ * it the `ELSE` branch raises an error, failing the whole request before any row is touched.
+ *
+ * The error is `ln(0)`'s: CrateDB throws it explicitly with a fixed message (LogFunction, 6.2.0
+ * to 6.4.3). A division by zero would be the obvious choice, but it is the JVM's own exception,
+ * and a JVM that has thrown it often enough drops its message: a warm CrateDB then answers
+ * `SQLParseException[null]`, which tells nothing (observed on CrateDB 6.4.3).
  *
  * Two forms:
  * - around a key value, for statements by full primary key: `"id" = CASE … THEN ? … END` still
@@ -26,13 +31,16 @@ export const DEADLINE = "{fence_deadline}";
 
 const BEFORE_DEADLINE = `CURRENT_TIMESTAMP < ${DEADLINE}`;
 
-/** `CASE WHEN CURRENT_TIMESTAMP < {deadline} THEN <value> ELSE CAST(1/0 AS <type>) END` */
+/** The statement's error past its deadline, as CrateDB words it. */
+export const FENCE_ERROR = "ln(x): given arguments would result in: '-Infinity'";
+
+/** `CASE WHEN CURRENT_TIMESTAMP < {deadline} THEN <value> ELSE CAST(ln(0) AS <type>) END` */
 export function fencedValue(value: string, castType: string): string {
-  return `CASE WHEN ${BEFORE_DEADLINE} THEN ${value} ELSE CAST(1/0 AS ${castType}) END`;
+  return `CASE WHEN ${BEFORE_DEADLINE} THEN ${value} ELSE CAST(ln(0) AS ${castType}) END`;
 }
 
 /** A predicate that holds before the deadline and fails the statement after it. */
-export const FENCE_PREDICATE = `CASE WHEN ${BEFORE_DEADLINE} THEN TRUE ELSE CAST(1/0 AS BOOLEAN) END`;
+export const FENCE_PREDICATE = `CASE WHEN ${BEFORE_DEADLINE} THEN TRUE ELSE CAST(ln(0) AS BOOLEAN) END`;
 
 export const isFenced = (stmt: string): boolean => stmt.includes(DEADLINE);
 
@@ -42,7 +50,7 @@ export const renderDeadline = (stmt: string, deadlineMs: number): string =>
 
 /** CrateDB's answer to a fenced statement planned after its deadline: nothing was applied. */
 export const isFenceRefusal = (crateCode: number | undefined, message: string | undefined): boolean =>
-  crateCode === 4000 && message !== undefined && message.includes("/ by zero");
+  crateCode === 4000 && message !== undefined && message.includes(FENCE_ERROR);
 
 /** The CAST type of a fenced key value: the type the destination creates the column with. */
 export function keyCastFor(columns: readonly ColumnDef[], keyColumn: string | undefined): string {

@@ -4,6 +4,8 @@ import { jobPattern, SettleError, Settler } from "../../../src/cratedb/client/se
 import { clientFixture, rejection } from "./client-fixture.ts";
 import { json, rowcountOk } from "./fake-node.ts";
 
+const LATE = "SQLParseException[ln(x): given arguments would result in: '-Infinity']";
+
 /** A CrateDB of statements: a clock (offset from ours), sys.jobs as a list, KILL removing after `lag` polls. */
 function fakeCrate(options: { offsetMs?: number; jobs?: string[]; lag?: number; down?: boolean } = {}) {
   const jobs = [...(options.jobs ?? [])];
@@ -80,8 +82,7 @@ test("a fenced statement gets a deadline per attempt; a late refusal is sent aga
   let calls = 0;
   const n = await node((req, res) => {
     calls++;
-    if (calls === 1)
-      return json(res, 400, { error: { code: 4000, message: "SQLParseException[/ by zero]" } });
+    if (calls === 1) return json(res, 400, { error: { code: 4000, message: LATE } });
     assert.match(req.body?.stmt ?? "", /^UPDATE t SET a = 1 WHERE CURRENT_TIMESTAMP < \d{13}$/);
     rowcountOk(res);
   });
@@ -90,10 +91,19 @@ test("a fenced statement gets a deadline per attempt; a late refusal is sent aga
   assert.equal(calls, 2);
 });
 
-test("a fence refusal of an unfenced statement is an ordinary error", async () => {
+test("a fenced statement's bare JVM error is not taken for a late refusal", async () => {
+  // A warm CrateDB answers 1/0 and other JVM-raised errors without a message.
   const n = await node((_req, res) =>
-    json(res, 400, { error: { code: 4000, message: "SQLParseException[/ by zero]" } }),
+    json(res, 400, { error: { code: 4000, message: "SQLParseException[null]" } }),
   );
-  const error = await rejection(client([n.url]).sql("SELECT 1/0"));
+  const error = await rejection(
+    client([n.url]).sql("UPDATE t SET a = 1 WHERE CURRENT_TIMESTAMP < {fence_deadline}"),
+  );
+  assert.equal(error.code, "CRATEDB_REJECTED");
+});
+
+test("a fence refusal of an unfenced statement is an ordinary error", async () => {
+  const n = await node((_req, res) => json(res, 400, { error: { code: 4000, message: LATE } }));
+  const error = await rejection(client([n.url]).sql("SELECT ln(0)"));
   assert.equal(error.code, "CRATEDB_REJECTED");
 });
