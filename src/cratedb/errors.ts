@@ -278,7 +278,7 @@ export function scrubMessage(
       /(Given value )[\s\S]*?( for generated column [\s\S]*? does not match calculation )[\s\S]*?(\]?)$/,
       "$1<value>$2<calculation>$3",
     )
-    .replace(/\[\[[^\]]*\]: version conflict/g, "[<document id>: version conflict");
+    .replace(/\[\[[^\]]*\]: (version conflict|document missing)/g, "[<document id>: $1");
   for (const value of values) {
     if (typeof value !== "string" || value.length < 4) continue;
     if (text.includes(value)) text = text.replaceAll(value, "<value>");

@@ -323,6 +323,30 @@ describe("bulk_args", () => {
     assert.equal(r.json.results[1].error.code, 40411);
   });
 
+  test("a missing document is named by its _id: the key's text, or the key texts encoded in base64 (checked on CrateDB 6.4.3)", async () => {
+    const one = await table("docid1", "k TEXT PRIMARY KEY, v TEXT");
+    const two = await table("docid2", "k TEXT, n BIGINT, v TEXT, PRIMARY KEY (k, n)");
+    const ts = await table("docid3", "t TIMESTAMP WITH TIME ZONE PRIMARY KEY, v TEXT");
+    const message = async (stmt: string, args: unknown[]) =>
+      (await bulk(stmt, [args])).json.results[0].error.message;
+    assert.equal(
+      await message(`UPDATE ${one} SET v = 'x' WHERE k = ?`, ["zz"]),
+      "DocumentMissingException[[zz]: document missing]",
+    );
+    assert.equal(
+      await message(`UPDATE ${two} SET v = 'x' WHERE k = ? AND n = ?`, ["zz", 5]),
+      "DocumentMissingException[[AgJ6egE1]: document missing]",
+    );
+    assert.equal(
+      await message(`DELETE FROM ${two} WHERE n = ? AND k = ?`, [5, "zz"]),
+      "DocumentMissingException[[AgJ6egE1]: document missing]",
+    );
+    assert.equal(
+      await message(`DELETE FROM ${ts} WHERE t = ?`, ["2024-01-01T00:00:00Z"]),
+      "DocumentMissingException[[1704067200000]: document missing]",
+    );
+  });
+
   test("bulk UPDATE with a non-key condition matching nothing is 0, not an error (checked on CrateDB 6.4.3)", async () => {
     const t = await table("bulk6");
     const r = await bulk(`UPDATE ${t} SET v = ? WHERE v = ?`, [["b", "nothing"]]);

@@ -1,6 +1,7 @@
 /** Pieces shared by INSERT, UPDATE and DELETE. */
 import { blocked, column, fqn, type SimColumn, type SimTable } from "./catalog.ts";
 import { operationNotAllowed, parseError, readDeleteOnlyBlock, rowLevel, SimError } from "./errors.ts";
+import { JsonNumber, type JsonValue } from "./json.ts";
 import { closeParen, isName, isPunct, isWord, splitTopLevel, type Tok } from "./tokens.ts";
 
 /** Writes are refused at analysis while a write block is set: 4007 (§0, §3.5). */
@@ -164,4 +165,62 @@ export function expandStar(toks: readonly Tok[], t: SimTable, alias: string): To
 
 export function throwUnknownColumn(name: string): never {
   throw new SimError(4043, "ColumnUnknownException", `Column ${name} unknown`);
+}
+
+/**
+ * The `_id` CrateDB names in `DocumentMissingException[[<id>]: document missing]` for a lookup
+ * by key: the key's text for a one-column key, else the key texts in key order, each length-
+ * prefixed after their count, in base64 (io.crate.analyze.Id; checked on CrateDB 6.4.3: `k = 'zz'
+ * AND n = 5` → `AgJ6egE1`). Undefined when the condition is not one `pk = value` per key column.
+ */
+export function documentId(
+  t: SimTable,
+  where: readonly Tok[],
+  alias: string,
+  args: readonly JsonValue[],
+): string | undefined {
+  const values = new Map<string, string>();
+  for (const c of splitTopLevelWord(unwrap(where), "and")) {
+    const conjunct = unwrap(c);
+    const name = keyColumn(conjunct, t, alias);
+    const eq = conjunct.findIndex((x) => x.kind === "op" && x.value === "=");
+    if (name === undefined || eq < 0) continue;
+    const right = conjunct.slice(eq + 1);
+    const side = isValue(right) ? right : conjunct.slice(0, eq);
+    const text = keyText(column(t, name)?.type.base, sideValue(side, args));
+    if (text !== undefined) values.set(name, text);
+  }
+  if (!t.pk.every((k) => values.has(k))) return undefined;
+  if (t.pk.length === 1) return values.get(t.pk[0]!);
+  const bytes: number[] = [];
+  const vint = (n: number) => {
+    for (; n >= 0x80; n >>>= 7) bytes.push((n & 0x7f) | 0x80);
+    bytes.push(n);
+  };
+  vint(t.pk.length);
+  for (const k of t.pk) {
+    const utf8 = Buffer.from(values.get(k)!, "utf8");
+    vint(utf8.length);
+    bytes.push(...utf8);
+  }
+  return Buffer.from(bytes).toString("base64");
+}
+
+function sideValue(side: readonly Tok[], args: readonly JsonValue[]): JsonValue | undefined {
+  if (side.length === 1 && side[0]!.kind === "param") return args[side[0]!.param!];
+  if (side.length === 1 && side[0]!.kind === "string") return side[0]!.value;
+  if (side.length === 1 && side[0]!.kind === "number") return new JsonNumber(side[0]!.text);
+  if (side.length === 2 && side[1]!.kind === "number") return new JsonNumber(`-${side[1]!.text}`);
+  return undefined;
+}
+
+/** A key value as CrateDB stores it in `_id`: text as is, numbers in decimal, timestamps in epoch ms. */
+function keyText(base: string | undefined, value: JsonValue | undefined): string | undefined {
+  if (value instanceof JsonNumber) return value.text;
+  if (value === null || value === undefined || typeof value === "object") return undefined;
+  if (base?.startsWith("timestamp") && typeof value === "string") {
+    const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`);
+    return Number.isNaN(ms) ? undefined : String(ms);
+  }
+  return String(value);
 }

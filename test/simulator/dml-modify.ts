@@ -11,6 +11,7 @@ import type { DmlOutcome, Prepared } from "./dml.ts";
 import {
   checkTextLimit,
   checkWritable,
+  documentId,
   expandStar,
   isPkLookup,
   readAlias,
@@ -107,7 +108,7 @@ export function prepareUpdate(ctx: Ctx, all: readonly Tok[]): Prepared {
         run: async () => {
           if (failure) throw failure;
           if (readDeleteOnly(table)) return refusedByBlock(ctx, table, where, alias, byKey, args);
-          return execute(ctx, table, sql, sink, byKey, args);
+          return execute(ctx, table, sql, sink, byKey, args, where, alias);
         },
       };
     },
@@ -159,7 +160,7 @@ export function prepareDelete(ctx: Ctx, all: readonly Tok[]): Prepared {
         run: () =>
           readDeleteOnly(table)
             ? refusedByBlock(ctx, table, where, alias, byKey, args)
-            : execute(ctx, table, sql, sink, byKey, args),
+            : execute(ctx, table, sql, sink, byKey, args, where, alias),
       };
     },
   };
@@ -198,6 +199,8 @@ async function execute(
   sink: ParamSink,
   byKey: boolean,
   args: readonly JsonValue[],
+  where: readonly Tok[],
+  alias: string,
 ): Promise<DmlOutcome> {
   let r: Awaited<ReturnType<typeof ctx.pg.query>>;
   try {
@@ -208,6 +211,8 @@ async function execute(
   if (r.affected > 0) table.dirty = true;
   // A by-key statement that found nothing reports the missing document in bulks (§1.9); a NULL key matches nothing.
   const missingKey =
-    byKey && r.affected === 0 && args.every((x) => x !== null) ? `${table.schema}.${table.name}` : undefined;
+    byKey && r.affected === 0 && args.every((x) => x !== null)
+      ? (documentId(table, where, alias, args) ?? "")
+      : undefined;
   return { rowcount: r.affected, result: r, ...(missingKey ? { missingKey } : {}) };
 }

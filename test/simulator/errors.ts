@@ -58,7 +58,7 @@ export const operationNotAllowed = (fqn: string, op: string) =>
   );
 /**
  * `blocks.read_only_allow_delete` (also set by the disk flood-stage watermark) is an index block
- * checked when a write or a DROP/RENAME reaches the table, not at analysis: 403/4037 (§0).
+ * checked when a write or a DROP reaches the table, not at analysis (RENAME is allowed): 403/4037 (§0).
  */
 export const readDeleteOnlyBlock = () =>
   new SimError(
@@ -68,7 +68,7 @@ export const readDeleteOnlyBlock = () =>
   );
 export const missingPrivilege = (type: string, user: string) =>
   new SimError(4011, "MissingPrivilegeException", `Missing '${type}' privilege for user '${user}'`);
-export const documentMissing = (fqn: string) =>
-  rowLevel(new SimError(40411, "DocumentMissingException", `[${fqn}]: document missing`));
+export const documentMissing = (id: string) =>
+  rowLevel(new SimError(40411, "DocumentMissingException", `[${id}]: document missing`));
 export const castError = (value: string, type: string) =>
   parseError(`Cannot cast value \`${value}\` to type \`${type}\``);

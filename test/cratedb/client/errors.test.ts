@@ -114,6 +114,19 @@ test("cast errors lose the value but keep the type", () => {
   );
 });
 
+test("document ids, which encode key values, are dropped from engine errors", () => {
+  assert.equal(
+    scrubMessage("DocumentMissingException[[AgJ6egE1]: document missing]"),
+    "DocumentMissingException[<document id>: document missing]",
+  );
+  assert.equal(
+    scrubMessage(
+      "VersionConflictEngineException[[42]: version conflict, current version [2] is different than the one provided [1]]",
+    ),
+    "VersionConflictEngineException[<document id>: version conflict, current version [2] is different than the one provided [1]]",
+  );
+});
+
 test("NUMERIC overflow and VARCHAR length errors lose the value, however short", () => {
   assert.equal(
     scrubMessage("SQLParseException[Cannot cast '999.995' to numeric(5,2) as it looses precision]"),
