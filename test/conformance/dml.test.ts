@@ -57,6 +57,44 @@ describe("INSERT … VALUES", () => {
     assert.match(e.message, /A primary key value must not be NULL/);
   });
 
+  test("a NULL key in any row of a multi-row or bulk INSERT fails the whole request, nothing applied (checked on CrateDB 6.4.3)", async () => {
+    const t = await table("nullkey_bulk", "id INT PRIMARY KEY, v INT");
+    const multi = await fails(`INSERT INTO ${t} (id, v) VALUES (?, ?), (?, ?)`, [1, 1, null, 2]);
+    assert.deepEqual([multi.status, multi.code], [400, 4000]);
+    assert.match(multi.message, /A primary key value must not be NULL/);
+    for (const [stmt, bulkArgs] of [
+      [
+        `INSERT INTO ${t} (id, v) VALUES (?, ?)`,
+        [
+          [1, 1],
+          [null, 2],
+          [3, 3],
+        ],
+      ],
+      [
+        `INSERT INTO ${t} (id, v) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET v = excluded.v`,
+        [
+          [1, 1],
+          [null, 2],
+        ],
+      ],
+      [
+        `INSERT INTO ${t} (id, v) VALUES (CASE WHEN ? > 0 THEN ? ELSE NULL END, ?)`,
+        [
+          [1, 5, 1],
+          [0, 6, 2],
+        ],
+      ],
+    ] as const) {
+      const r = await bulk(stmt, bulkArgs as unknown as unknown[][]);
+      assert.equal(r.status, 400, stmt);
+      assert.equal(r.json.error.code, 4000, stmt);
+      assert.equal(r.json.error.message, "SQLParseException[A primary key value must not be NULL]", stmt);
+    }
+    await ok(`REFRESH TABLE ${t}`);
+    assert.deepEqual(await rows(`SELECT count(*) FROM ${t}`), [[0]]);
+  });
+
   test("a NOT NULL violation on a single row is 4000 naming the column (checked on CrateDB 6.4.3)", async () => {
     const t = await table("notnull", "id INT PRIMARY KEY, v TEXT NOT NULL");
     const e = await fails(`INSERT INTO ${t} (id) VALUES (1)`);

@@ -34,7 +34,8 @@ export function checkTextLimit(c: SimColumn, value: string | null): void {
 
 const rowLevelError = (text: string) => rowLevel(parseError(text));
 
-export const pkNullError = () => rowLevelError("A primary key value must not be NULL");
+/** A NULL key fails the whole statement, bulk included, with nothing applied (checked on CrateDB 6.4.3). */
+export const pkNullError = () => parseError("A primary key value must not be NULL");
 
 /** Runtime (shard-level) errors: skipped in multi-row inserts and reported per item in bulks. */
 export function isRowLevel(e: unknown): e is SimError {

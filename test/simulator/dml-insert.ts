@@ -34,7 +34,7 @@ type Value = { kind: "param"; text: string | null } | { kind: "expr"; toks: Tok[
 
 interface Row {
   values: Value[];
-  /** A failure known before execution (NULL key, oversized text): a row-level error. */
+  /** A failure known before execution (oversized text, a blocked table): a row-level error. */
   failure?: SimError;
 }
 
@@ -255,7 +255,7 @@ function bindRow(
         if (!isRowLevel(e)) throw e;
         row.failure ??= e;
       }
-      if (text === null && table.pk.includes(c.name)) row.failure ??= pkNullError();
+      if (text === null && table.pk.includes(c.name)) throw pkNullError();
       try {
         checkTextLimit(c, text);
       } catch (e) {
@@ -263,7 +263,7 @@ function bindRow(
       }
     } else if (v.length === 1 && isWord(v[0], "null")) {
       row.values.push({ kind: "param", text: null });
-      if (table.pk.includes(c.name)) row.failure ??= pkNullError();
+      if (table.pk.includes(c.name)) throw pkNullError();
     } else row.values.push({ kind: "expr", toks: v });
   });
   return row;

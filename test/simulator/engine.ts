@@ -350,8 +350,10 @@ async function runItems(pg: Pg, bound: readonly Bound[], before: readonly BulkIt
       }
       await pg.exec("COMMIT");
       return fast;
-    } catch {
+    } catch (e) {
       await pg.exec("ROLLBACK");
+      // An error of the whole request (a NULL key from an expression) leaves nothing applied.
+      if (!isRowLevel(e) && e instanceof SimError && e.code !== 5000) throw e;
     }
   }
   const results: BulkItem[] = [];
