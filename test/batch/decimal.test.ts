@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { integralDigits, plainDecimal, scaledDecimal } from "../../src/batch/convert/decimal.ts";
+import {
+  integralDigits,
+  plainDecimal,
+  scaledDecimal,
+  simpleToScale,
+  toScale,
+} from "../../src/batch/convert/decimal.ts";
 import { InvalidValue } from "../../src/batch/errors.ts";
 
 test("exponent forms expand to the exact plain decimal", () => {
@@ -68,4 +74,32 @@ test("unscaled integers format with the field's scale", () => {
   assert.equal(scaledDecimal(0n, 2), "0.00");
   assert.equal(scaledDecimal(7n, 0), "7");
   assert.equal(scaledDecimal(-(10n ** 37n) + 1n, 37), `-0.${"9".repeat(37)}`);
+});
+
+test("the one-scan path gives toScale(plainDecimal(text)) wherever it answers, and declines the rest", () => {
+  const samples = ["0", "-0", "00", "-00.000", "7", "7.00", "-7.10", "0012.3400", "100", "-100.5", "0.0001"];
+  let seed = 7;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  for (let k = 0; k < 5_000; k++) {
+    const digits = (n: number) =>
+      Array.from({ length: n }, () => String(random(10) === 0 ? 0 : random(10))).join("");
+    const sign = random(3) === 0 ? "-" : "";
+    const frac = random(3) === 0 ? "" : `.${digits(1 + random(6))}`;
+    samples.push(`${sign}${digits(1 + random(8))}${frac}`);
+  }
+  let answered = 0;
+  for (const text of samples) {
+    for (const scale of [0, 1, 2, 4, 6]) {
+      const fast = simpleToScale(text, scale);
+      if (fast === undefined) continue;
+      answered++;
+      assert.equal(fast, toScale(plainDecimal(text), scale), `${text} at scale ${scale}`);
+    }
+  }
+  assert.ok(answered > 10_000, `only ${answered} answered`);
+  for (const text of ["1.5E3", "+1", ".5", "1.", "1.234", "-", "", "1e2", "1,5", " 1"])
+    assert.equal(simpleToScale(text, 2), undefined, text);
 });

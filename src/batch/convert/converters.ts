@@ -6,7 +6,8 @@ import {
 } from "../../table-def.ts";
 import { InvalidValue } from "../errors.ts";
 import type { BatchValue } from "../values.ts";
-import { integralDigits, plainDecimal, toScale } from "./decimal.ts";
+import { integralDigits, plainDecimal, simpleToScale, toScale } from "./decimal.ts";
+import { isJsonText, MAX_JSON_DEPTH } from "./json-text.ts";
 import { checkNaiveTime, naiveDateMs, naiveDateTimeMs, utcDateTimeMs } from "./timestamp.ts";
 
 /**
@@ -108,19 +109,32 @@ function decimal(column: ColumnDef): TextConverter {
   const label = `DECIMAL(${precision},${scale})`;
   return (text) => {
     // Rounded before the range check: 999.9995 rounds to 1000.000, which DECIMAL(6,3) can't hold.
-    const plain = toScale(plainDecimal(text), scale);
+    const plain = simpleToScale(text, scale) ?? toScale(plainDecimal(text), scale);
     if (integralDigits(plain) > maxIntegral) throw new InvalidValue(`out of range for ${label}`);
     return plain;
   };
 }
 
 function json(text: string): string {
-  try {
-    JSON.parse(text);
-  } catch {
-    throw new InvalidValue("not valid JSON");
-  }
+  if (!isJsonText(text))
+    throw new InvalidValue(`not valid JSON (or nested deeper than ${MAX_JSON_DEPTH} levels)`);
   return text;
+}
+
+/**
+ * Remembers the last text and its value: consecutive rows often share one, above all
+ * `_fivetran_synced`, which is the same for a whole batch.
+ */
+function lastOne(convert: (text: string) => number): TextConverter {
+  let lastText: string | undefined;
+  let lastValue = 0;
+  return (text) => {
+    if (text !== lastText) {
+      lastValue = convert(text);
+      lastText = text;
+    }
+    return lastValue;
+  };
 }
 
 /** Types whose empty field is an empty value; for all others an empty field is malformed. */
@@ -145,11 +159,11 @@ export function textConverter(column: ColumnDef): TextConverter {
     case "DOUBLE":
       return floating("DOUBLE");
     case "NAIVE_DATE":
-      return naiveDateMs;
+      return lastOne(naiveDateMs);
     case "NAIVE_DATETIME":
-      return naiveDateTimeMs;
+      return lastOne(naiveDateTimeMs);
     case "UTC_DATETIME":
-      return utcDateTimeMs;
+      return lastOne(utcDateTimeMs);
     case "NAIVE_TIME":
       return checkNaiveTime;
     case "JSON":
