@@ -1,11 +1,11 @@
 /**
- * Splits `bulk_args` into request bodies of at most `limitBytes` serialized bytes. Each arg set
- * is serialized exactly once, into the chunk it ends up in; the body around it is made per
- * attempt (`bulkBodyOf`), because each attempt's statement text differs (query id, deadline). An
- * arg set that alone exceeds the limit still travels, alone, so CrateDB's own limit decides.
+ * Splits `bulk_args` into request bodies of at most `limitBytes` serialized bytes. The body around
+ * the arg sets is made per attempt (`bulkBodyOf`), because each attempt's statement text differs
+ * (query id, deadline). An arg set that alone exceeds the limit still travels, alone, so
+ * CrateDB's own limit decides.
  */
 import type { SqlValue } from "../sql-client.ts";
-import { stringifyRow } from "./exact-json.ts";
+import { stringifyRow, stringifyRows } from "./exact-json.ts";
 
 export interface BulkChunk {
   /** Position of the chunk's first arg set in the whole bulk. */
@@ -24,6 +24,14 @@ export function* chunkBulk(
   limitBytes: number,
 ): Generator<BulkChunk> {
   const frame = Buffer.byteLength(`{"stmt":${JSON.stringify(stmt)},"bulk_args":[]}`) + TEXT_ALLOWANCE;
+  // Rows come chunked by size already (rowChunkBytes), so one request usually takes them all:
+  // serialized in one call, about half the cost of one call per arg set.
+  const all = stringifyRows(bulkArgs);
+  if (frame + Buffer.byteLength(all) - 2 <= limitBytes || bulkArgs.length <= 1) {
+    // A slice of a flat string shares its characters: no copy.
+    if (bulkArgs.length > 0) yield { start: 0, count: bulkArgs.length, rows: all.slice(1, -1) };
+    return;
+  }
   let parts: string[] = [];
   let bytes = frame;
   let start = 0;

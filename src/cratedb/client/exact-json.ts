@@ -96,6 +96,17 @@ export function stringifyRow(row: readonly SqlValue[]): string {
   return JSON.stringify(row);
 }
 
+/**
+ * JSON text of many arg sets (`[[…],[…]]`) in one native call, which costs about half of
+ * stringifying them one by one and joining (bench/micro: client-json).
+ */
+export function stringifyRows(rows: readonly (readonly SqlValue[])[]): string {
+  for (const row of rows) {
+    for (const value of row) if (needsReplacer(value)) return JSON.stringify(rows, replacer);
+  }
+  return JSON.stringify(rows);
+}
+
 function needsReplacer(value: unknown): boolean {
   switch (typeof value) {
     case "symbol":
