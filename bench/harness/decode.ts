@@ -6,6 +6,7 @@
  * conversion to typed values and chunking), still without writing. Each runs in a fresh process
  * (decode-main.ts) like the server it is compared with.
  */
+import { readFileSync } from "node:fs";
 import { tableFromIPC } from "apache-arrow";
 import { ParquetFile, readParquet } from "parquet-wasm/node";
 import { CsvParser } from "../../src/batch/csv-parser.ts";
@@ -112,6 +113,7 @@ export async function runDecode(spec: DecodeSpec): Promise<DecodeResult> {
     rows,
     seconds,
     cpuSeconds: (used.user + used.system) / 1e6,
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    // VmHWM, not getrusage's maxRSS: that one is inherited from the parent across fork and exec.
+    peakRssMB: Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? 0) / 1024,
   };
 }

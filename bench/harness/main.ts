@@ -26,6 +26,7 @@ import {
   crateFromEnv,
   crateVersion,
   createLikeDestination,
+  type DirectClient,
   directClient,
   dropTable,
   sql,
@@ -206,9 +207,6 @@ async function main(): Promise<void> {
     await cache.preload(w);
   }
 
-  if (!skip.has("limits")) await decodeLimits();
-  if (crate && !skip.has("limits")) await engineLimits(crate);
-
   const sink =
     targets.includes("sink") || !skip.has("memory") || !skip.has("scaling") || !skip.has("profile")
       ? await startChild(["bench/harness/sink-main.ts"], /^listening (\S+)/)
@@ -219,14 +217,26 @@ async function main(): Promise<void> {
     : undefined;
   if (simulator) children.push(simulator);
 
-  for (const { w, format, target } of runsWanted) {
-    const peer = target === "sink" ? sink! : target === "simulator" ? simulator! : undefined;
-    const url = target === "cratedb" ? crate!.url : peer!.match;
-    const run = await best(() => measuredRun(w, format, target, url, peer));
-    results.runs.push(run);
-    log(
-      `  ${w.name}/${format}/${target}: ${run.error ? `failed: ${run.error}` : `${Math.round(run.rowsPerSecond)} rows/s, ${run.cpuSecondsPerMillionRows.toFixed(1)} CPU s/M rows, ${Math.round(run.hwmMB)} MB`}`,
-    );
+  // Workload by workload, its limits right before its runs: on a shared machine whose load
+  // changes, a ratio then compares figures measured minutes apart, not half an hour.
+  const direct = crate ? directClient(crate) : undefined;
+  try {
+    for (const name of workloads) {
+      log(`${name} …`);
+      if (!skip.has("limits")) await decodeLimits(name);
+      if (crate && direct && !skip.has("limits")) await engineLimits(crate, direct, name);
+      for (const { w, format, target } of runsWanted.filter((r) => r.w.name === name)) {
+        const peer = target === "sink" ? sink! : target === "simulator" ? simulator! : undefined;
+        const url = target === "cratedb" ? crate!.url : peer!.match;
+        const run = await best(() => measuredRun(w, format, target, url, peer));
+        results.runs.push(run);
+        log(
+          `  ${w.name}/${format}/${target}: ${run.error ? `failed: ${run.error}` : `${Math.round(run.rowsPerSecond)} rows/s, ${run.cpuSecondsPerMillionRows.toFixed(1)} CPU s/M rows, ${Math.round(run.hwmMB)} MB`}`,
+        );
+      }
+    }
+  } finally {
+    await direct?.close();
   }
   addRatios();
 
@@ -282,76 +292,65 @@ function runDecodeChild(spec: DecodeSpec): Promise<DecodeResult> {
   });
 }
 
-async function decodeLimits(): Promise<void> {
-  log("decode limits …");
-  for (const name of workloads) {
-    for (const format of formats) {
-      const w = workload(name, size.rows[name]);
-      const set = await cache.batch(w, format);
-      for (const mode of ["decode", "read"] as const) {
-        const r = await best(async () => {
-          try {
-            return await runDecodeChild(decodeSpec(mode, w, format, set));
-          } catch (error) {
-            return { rows: 0, seconds: 0, cpuSeconds: 0, peakRssMB: 0, error: String(error) };
-          }
-        });
-        if (r.rows !== set.rows && !("error" in r))
-          throw new Error(`${mode} read ${r.rows} of ${set.rows} rows`);
-        results.limits.push({
-          kind: mode,
-          workload: name,
-          format,
-          rows: r.rows,
-          seconds: r.seconds,
-          rowsPerSecond: r.rows / r.seconds,
-          cpuSeconds: r.cpuSeconds,
-          peakRssMB: r.peakRssMB,
-          ...("error" in r ? { error: String(r.error) } : {}),
-        });
-        log(`  ${mode} ${name}/${format}: ${Math.round(r.rows / r.seconds)} rows/s`);
-      }
+async function decodeLimits(name: WorkloadName): Promise<void> {
+  for (const format of formats) {
+    const w = workload(name, size.rows[name]);
+    const set = await cache.batch(w, format);
+    for (const mode of ["decode", "read"] as const) {
+      const r = await best(async () => {
+        try {
+          return await runDecodeChild(decodeSpec(mode, w, format, set));
+        } catch (error) {
+          return { rows: 0, seconds: 0, cpuSeconds: 0, peakRssMB: 0, error: String(error) };
+        }
+      });
+      if (r.rows !== set.rows && !("error" in r))
+        throw new Error(`${mode} read ${r.rows} of ${set.rows} rows`);
+      results.limits.push({
+        kind: mode,
+        workload: name,
+        format,
+        rows: r.rows,
+        seconds: r.seconds,
+        rowsPerSecond: r.rows / r.seconds,
+        cpuSeconds: r.cpuSeconds,
+        peakRssMB: r.peakRssMB,
+        ...("error" in r ? { error: String(r.error) } : {}),
+      });
+      log(`  ${mode} ${name}/${format}: ${Math.round(r.rows / r.seconds)} rows/s`);
     }
   }
 }
 
-async function engineLimits(c: Crate): Promise<void> {
-  log("engine limits (COPY FROM, direct bulk_args) …");
-  const direct = directClient(c);
-  try {
-    for (const name of workloads) {
-      const w = workload(name, size.rows[name]);
-      for (const kind of ["copy", "direct"] as const) {
-        const r = await best(async () => {
-          const ref = { schema: schemaName(), table: w.table.name };
-          try {
-            await createLikeDestination(c, ref, w.table);
-            if (kind === "copy") return await copyFrom(c, ref, w);
-            if (w.preload) await copyFrom(c, ref, w);
-            const send = await direct.prepare(w, ref);
-            const timed = await send();
-            const wrong = await verify(c, ref, w);
-            if (wrong !== undefined) throw new Error(`direct client left a wrong table: ${wrong}`);
-            return timed;
-          } catch (error) {
-            return { rows: 0, seconds: 0, error: String(error) };
-          } finally {
-            await dropTable(c, ref).catch(() => undefined);
-          }
-        });
-        results.limits.push({
-          kind,
-          workload: name,
-          rows: r.rows,
-          seconds: r.seconds,
-          rowsPerSecond: r.rows / r.seconds,
-          ...("error" in r && r.error !== undefined ? { error: r.error } : {}),
-        });
-        log(`  ${kind} ${name}: ${"error" in r ? r.error : `${Math.round(r.rows / r.seconds)} rows/s`}`);
+async function engineLimits(c: Crate, direct: DirectClient, name: WorkloadName): Promise<void> {
+  const w = workload(name, size.rows[name]);
+  for (const kind of ["copy", "direct"] as const) {
+    const r = await best(async () => {
+      const ref = { schema: schemaName(), table: w.table.name };
+      try {
+        await createLikeDestination(c, ref, w.table);
+        if (kind === "copy") return await copyFrom(c, ref, w);
+        if (w.preload) await copyFrom(c, ref, w);
+        const send = await direct.prepare(w, ref);
+        const timed = await send();
+        const wrong = await verify(c, ref, w);
+        if (wrong !== undefined) throw new Error(`direct client left a wrong table: ${wrong}`);
+        return timed;
+      } catch (error) {
+        return { rows: 0, seconds: 0, error: String(error) };
+      } finally {
+        await dropTable(c, ref).catch(() => undefined);
       }
-    }
-  } finally {
-    await direct.close();
+    });
+    results.limits.push({
+      kind,
+      workload: name,
+      rows: r.rows,
+      seconds: r.seconds,
+      rowsPerSecond: r.rows / r.seconds,
+      ...("error" in r && r.error !== undefined ? { error: r.error } : {}),
+    });
+    log(`  ${kind} ${name}: ${"error" in r ? r.error : `${Math.round(r.rows / r.seconds)} rows/s`}`);
   }
 }
 
@@ -571,6 +570,7 @@ async function scalingRuns(sink: Peer): Promise<void> {
     const tables = Array.from({ length: calls }, (_, k) => ({ ...w.table, name: `narrow_${k}` }));
     try {
       for (const table of tables) await rpc.createTable(call, table);
+      const sinkCpu = cpuSeconds(sink.pid);
       const usage = measureProcess(server.pid);
       let error: string | undefined;
       try {
@@ -588,6 +588,7 @@ async function scalingRuns(sink: Peer): Promise<void> {
         cores: u.cpuSeconds / u.wallSeconds,
         peakRssMB: u.peakRssMB,
         hwmMB: u.hwmMB,
+        sinkCpuSeconds: cpuSeconds(sink.pid) - sinkCpu,
         ...(error === undefined ? {} : { error }),
       };
       results.scaling.push(result);

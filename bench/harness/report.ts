@@ -99,7 +99,17 @@ export function memoryTable(results: Results): string {
 
 export function scalingTable(results: Results): string {
   return table(
-    ["calls", "rows/call", "", "s", "rows/s (all calls)", "CPU s", "cores", "peak RSS MB (VmHWM)"],
+    [
+      "calls",
+      "rows/call",
+      "",
+      "s",
+      "rows/s (all calls)",
+      "CPU s",
+      "cores",
+      "peak RSS MB (VmHWM)",
+      "sink CPU s",
+    ],
     results.scaling.map((s) => [
       String(s.calls),
       int(s.rowsPerCall),
@@ -109,6 +119,7 @@ export function scalingTable(results: Results): string {
       fixed(s.cpuSeconds, 1),
       fixed(s.cores, 2),
       int(s.hwmMB),
+      fixed(s.sinkCpuSeconds),
     ]),
   );
 }

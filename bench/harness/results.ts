@@ -89,6 +89,8 @@ export interface ScalingResult {
   readonly cores: number;
   readonly peakRssMB: number;
   readonly hwmMB: number;
+  /** CPU the sink used meanwhile (on two cores it competes with the server). */
+  readonly sinkCpuSeconds?: number;
   readonly error?: string;
 }
 
