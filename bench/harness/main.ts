@@ -44,15 +44,7 @@ import {
   type Usage,
 } from "./proc.ts";
 import { type CpuProfile, summarise } from "./profile.ts";
-import {
-  checkTargets,
-  limitsTable,
-  memoryTable,
-  profileText,
-  runsTable,
-  scalingTable,
-  targetsText,
-} from "./report.ts";
+import { checkTargets, fullReport } from "./report.ts";
 import type { LimitResult, MemoryResult, Results, RunResult, ScalingResult, TargetName } from "./results.ts";
 import { Destination } from "./rpc.ts";
 import type { SinkStats } from "./sink.ts";
@@ -614,12 +606,16 @@ async function profileRun(sink: Peer): Promise<void> {
   const rpc = new Destination(server.port);
   const call = { configuration: configuration(sink.match), schema: "bench_profile" };
   let seconds = 0;
+  const window = { fromUs: 0, toUs: 0 };
+  const nowUs = () => Number(process.hrtime.bigint() / 1000n);
   try {
     await rpc.createTable(call, w.table);
     const usage = measureProcess(server.pid);
+    window.fromUs = nowUs();
     try {
       await rpc.write(call, w.table, set.files, SENTINELS, false);
     } finally {
+      window.toUs = nowUs();
       seconds = usage.stop().wallSeconds;
     }
   } finally {
@@ -630,9 +626,9 @@ async function profileRun(sink: Peer): Promise<void> {
   if (file === undefined) throw new Error("the server wrote no .cpuprofile");
   const profile = JSON.parse(await readFile(join(profDir, file), "utf8")) as CpuProfile;
   results.profile = {
-    workload: `narrow upsert, CSV, sink, ${set.rows.toLocaleString("en-US")} rows (whole server process: start-up, CreateTable, WriteBatch)`,
+    workload: `narrow upsert, CSV, sink, ${set.rows.toLocaleString("en-US")} rows (the WriteBatch call only)`,
     rowsPerSecond: set.rows / seconds,
-    ...summarise(profile, ROOT),
+    ...summarise(profile, ROOT, 25, window),
   };
   log(`  profile: bench/out/profiles/${file}`);
 }
@@ -646,14 +642,7 @@ async function writeResults(): Promise<void> {
   const name = `${date.slice(0, 10)}-${results.meta.size}.json`;
   await writeFile(join(opts.out, name), text);
   await writeFile(join(opts.out, "latest.json"), text);
-  const print = (title: string, body: string) =>
-    body !== "" && process.stdout.write(`\n## ${title}\n\n${body}\n`);
-  print("Runs (through the whole server over gRPC)", runsTable(results.runs));
-  print("Limits", limitsTable(results.limits));
-  if (results.memory.length > 0) print("Memory (fresh server, no NODE_OPTIONS, sink)", memoryTable(results));
-  if (results.scaling.length > 0) print("Concurrent calls (narrow, CSV, sink)", scalingTable(results));
-  print("Profile", profileText(results));
-  print("Targets", targetsText(results.targets));
+  process.stdout.write(`\n${fullReport(results)}`);
   process.stdout.write(`\nwritten: ${join(opts.out, name)} and latest.json (${results.meta.seconds} s)\n`);
 }
 

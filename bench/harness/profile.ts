@@ -43,12 +43,25 @@ export function shortUrl(url: string, root = ""): string {
   return u;
 }
 
-export function summarise(profile: CpuProfile, root = "", top = 25): ProfileSummary {
+/**
+ * `window` (µs on CLOCK_MONOTONIC, which V8's profile timestamps and `process.hrtime` of any
+ * process on the machine share) keeps only the samples taken within it, e.g. one call's.
+ */
+export function summarise(
+  profile: CpuProfile,
+  root = "",
+  top = 25,
+  window?: { readonly fromUs: number; readonly toUs: number },
+): ProfileSummary {
   const byNode = new Map<number, number>();
+  let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
     const id = profile.samples[i]!;
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (window !== undefined && (at < window.fromUs || at > window.toUs)) continue;
     // A sample's delta is the time since the previous one; V8 can emit small negative ones.
-    byNode.set(id, (byNode.get(id) ?? 0) + Math.max(0, profile.timeDeltas[i] ?? 0));
+    byNode.set(id, (byNode.get(id) ?? 0) + Math.max(0, delta));
   }
   const functions = new Map<string, number>();
   const files = new Map<string, number>();

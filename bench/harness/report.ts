@@ -6,18 +6,29 @@ const int = (n: number) => Math.round(n).toLocaleString("en-US");
 const fixed = (n: number | undefined, digits = 1) => (n === undefined ? "–" : n.toFixed(digits));
 const pct = (r: number | undefined) => (r === undefined ? "–" : `${Math.round(r * 100)}%`);
 
-/** A plain-text table with right-aligned numbers. */
-export function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+/** A table, its first `text` columns left-aligned, the rest (numbers) right-aligned: plain text or Markdown. */
+export function table(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  markdown = false,
+  text = 3,
+): string {
+  if (markdown) {
+    const cell = (c: string) => c.replaceAll("|", "\\|");
+    const line = (cells: readonly string[]) => `| ${cells.map(cell).join(" | ")} |`;
+    const rule = `|${head.map((_, i) => (i < text ? "---" : "---:")).join("|")}|`;
+    return [line(head), rule, ...rows.map(line)].join("\n");
+  }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const last = head.length - 1;
   const line = (cells: readonly string[]) =>
     cells
-      .map((c, i) => (i < 3 ? (i === last ? c : c.padEnd(widths[i]!)) : c.padStart(widths[i]!)))
+      .map((c, i) => (i < text ? (i === last ? c : c.padEnd(widths[i]!)) : c.padStart(widths[i]!)))
       .join("  ");
   return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
-export function runsTable(runs: readonly RunResult[]): string {
+export function runsTable(runs: readonly RunResult[], markdown = false): string {
   const failures = runs
     .filter((r) => r.error !== undefined)
     .map((r) => `failed: ${r.workload}/${r.format}/${r.target}: ${r.error}`);
@@ -62,11 +73,13 @@ export function runsTable(runs: readonly RunResult[]): string {
             pct(r.ratio.direct),
           ],
     ),
+    markdown,
   );
-  return failures.length === 0 ? text : `${text}\n\n${failures.join("\n")}`;
+  const listed = markdown ? failures.map((f) => `- ${f}`) : failures;
+  return failures.length === 0 ? text : `${text}\n\n${listed.join("\n")}`;
 }
 
-export function limitsTable(limits: readonly LimitResult[]): string {
+export function limitsTable(limits: readonly LimitResult[], markdown = false): string {
   return table(
     ["limit", "workload", "format", "rows", "s", "rows/s", "CPU s", "peak RSS MB"],
     limits.map((l) => [
@@ -79,10 +92,11 @@ export function limitsTable(limits: readonly LimitResult[]): string {
       fixed(l.cpuSeconds, 2),
       l.peakRssMB === undefined ? "–" : int(l.peakRssMB),
     ]),
+    markdown,
   );
 }
 
-export function memoryTable(results: Results): string {
+export function memoryTable(results: Results, markdown = false): string {
   return table(
     ["format", "CSV MB", "file plaintext MB", "rows", "s", "idle RSS MB", "peak RSS MB (VmHWM)"],
     results.memory.map((m) => [
@@ -94,26 +108,17 @@ export function memoryTable(results: Results): string {
       int(m.baselineRssMB),
       int(m.hwmMB),
     ]),
+    markdown,
+    1,
   );
 }
 
-export function scalingTable(results: Results): string {
+export function scalingTable(results: Results, markdown = false): string {
   return table(
-    [
-      "calls",
-      "rows/call",
-      "",
-      "s",
-      "rows/s (all calls)",
-      "CPU s",
-      "cores",
-      "peak RSS MB (VmHWM)",
-      "sink CPU s",
-    ],
+    ["calls", "rows/call", "s", "rows/s (all calls)", "CPU s", "cores", "peak RSS MB (VmHWM)", "sink CPU s"],
     results.scaling.map((s) => [
       String(s.calls),
       int(s.rowsPerCall),
-      "",
       s.error === undefined ? fixed(s.seconds, 1) : "failed",
       int(s.rowsPerSecond),
       fixed(s.cpuSeconds, 1),
@@ -121,12 +126,31 @@ export function scalingTable(results: Results): string {
       int(s.hwmMB),
       fixed(s.sinkCpuSeconds),
     ]),
+    markdown,
+    1,
   );
 }
 
-export function profileText(results: Results): string {
+export function profileText(results: Results, markdown = false): string {
   const p = results.profile;
   if (p === undefined) return "";
+  if (markdown) {
+    const entries = (list: typeof p.functions, n: number) =>
+      table(
+        ["self time", "", "function (file:line)"],
+        list.slice(0, n).map((f) => [`${fixed(f.percent)} %`, `${fixed(f.selfMs, 0)} ms`, f.name]),
+        true,
+      );
+    return [
+      `${p.workload}: ${int(p.rowsPerSecond)} rows/s; ${int(p.sampledMs)} ms sampled (idle ${int(p.idleMs)} ms).`,
+      "",
+      entries(p.functions, 20),
+      "",
+      "By file:",
+      "",
+      entries(p.files, 12).replace("function (file:line)", "file"),
+    ].join("\n");
+  }
   const lines = [
     `CPU profile of the server, ${p.workload} (${int(p.rowsPerSecond)} rows/s; ${int(p.sampledMs)} ms sampled, idle ${int(p.idleMs)} ms)`,
     "top self time by function:",
@@ -230,9 +254,25 @@ export function checkTargets(results: Results): TargetCheck[] {
   return checks;
 }
 
-export function targetsText(checks: readonly TargetCheck[]): string {
+export function targetsText(checks: readonly TargetCheck[], markdown = false): string {
   return table(
     ["", "target", "measured"],
     checks.map((c) => [c.met === undefined ? "?" : c.met ? "met" : "NOT met", c.target, c.measured]),
+    markdown,
   );
+}
+
+/** Every section of a run, as the benchmark prints it (plain text) or for docs/benchmarks.md (Markdown). */
+export function fullReport(results: Results, markdown = false): string {
+  const sections: [string, string][] = [
+    ["Runs (through the whole server over gRPC)", runsTable(results.runs, markdown)],
+    ["Limits", limitsTable(results.limits, markdown)],
+  ];
+  if (results.memory.length > 0)
+    sections.push(["Memory (fresh server, no NODE_OPTIONS, sink)", memoryTable(results, markdown)]);
+  if (results.scaling.length > 0)
+    sections.push(["Concurrent calls (narrow, CSV, sink)", scalingTable(results, markdown)]);
+  if (results.profile !== undefined) sections.push(["Profile", profileText(results, markdown)]);
+  sections.push(["Targets", targetsText(results.targets, markdown)]);
+  return sections.map(([title, body]) => `## ${title}\n\n${body}\n`).join("\n");
 }

@@ -146,6 +146,19 @@ test("profile: self time per function and file from samples and time deltas", ()
     percent: 80,
   });
   assert.deepEqual(summary.files[1], { name: "(garbage collector)", selfMs: 1, percent: 20 });
+  const windowed = summarise(
+    {
+      nodes: [{ id: 2, callFrame: frame("f", "") }],
+      startTime: 100_000,
+      endTime: 200_000,
+      samples: [2, 2, 2],
+      timeDeltas: [10_000, 20_000, 30_000],
+    },
+    "",
+    25,
+    { fromUs: 120_000, toUs: 140_000 },
+  );
+  assert.equal(windowed.functions[0]!.selfMs, 20, "only the sample taken at 130 ms");
 });
 
 function tinyResults(): Results {
