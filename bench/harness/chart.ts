@@ -128,7 +128,7 @@ export function renderChart(results: Results): string {
         if (run === undefined) return;
         if (run.error !== undefined || run.rowsPerSecond <= 0) {
           text(x + barWidth / 2, bottom - 6, "✕", `class="failed" text-anchor="middle"`);
-          text(x + barWidth / 2, bottom - 20, "failed", `class="value" text-anchor="middle"`);
+          text(x + barWidth / 2, bottom + 28, "failed", `class="failedLabel" text-anchor="middle"`);
         } else {
           const top = y(Math.max(run.rowsPerSecond, low));
           out.push(
@@ -156,7 +156,7 @@ export function renderChart(results: Results): string {
     "<style>",
     ".title{font-size:15px;font-weight:bold}.sub{font-size:11px;fill:#555}.legend{font-size:11px}",
     ".panel{font-size:13px;font-weight:bold}.axis{font-size:11px;fill:#333}.value{font-size:9px;fill:#222}",
-    ".failed{font-size:14px;fill:#c53030}.grid{stroke:#e2e8f0}.base{stroke:#4a5568}",
+    ".failed{font-size:14px;fill:#c53030}.failedLabel{font-size:10px;fill:#c53030}.grid{stroke:#e2e8f0}.base{stroke:#4a5568}",
     ".decode{stroke:#2f855a;stroke-width:2;stroke-dasharray:6 3}.read{stroke:#2f855a;stroke-width:1.5;stroke-dasharray:2 2}",
     ".direct{stroke:#1a202c;stroke-width:3}.copy{stroke:#c53030;stroke-width:2}",
     "</style>",

@@ -320,10 +320,12 @@ async function engineLimits(c: Crate, direct: DirectClient, name: WorkloadName):
     const r = await best(async () => {
       const ref = { schema: schemaName(), table: w.table.name };
       try {
+        // Bodies first: between loading the table and the measured call, every run waits the same.
+        const send = kind === "direct" ? await direct.prepare(w, ref) : undefined;
         await createLikeDestination(c, ref, w.table);
-        if (kind === "copy") return await copyFrom(c, ref, w);
+        if (send === undefined) return await copyFrom(c, ref, w);
         if (w.preload) await copyFrom(c, ref, w);
-        const send = await direct.prepare(w, ref);
+        await settle();
         const timed = await send();
         const wrong = await verify(c, ref, w);
         if (wrong !== undefined) throw new Error(`direct client left a wrong table: ${wrong}`);
@@ -345,6 +347,15 @@ async function engineLimits(c: Crate, direct: DirectClient, name: WorkloadName):
     log(`  ${kind} ${name}: ${"error" in r ? r.error : `${Math.round(r.rows / r.seconds)} rows/s`}`);
   }
 }
+
+/**
+ * A quiet moment before each measured call against CrateDB, the same for the direct client and
+ * the destination: CrateDB keeps working in the background after CREATE TABLE and a bulk import
+ * (shard start, translog, segment merges), which would otherwise fall on whichever call comes
+ * right after it.
+ */
+const SETTLE_MS = 3_000;
+const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 
 /** The setup form's values for a target: defaults (4 requests in flight, 8 MiB bodies, gzip). */
 const configuration = (url: string): Record<string, string> =>
@@ -413,7 +424,10 @@ async function measuredRun(
     server = await startDestination(format);
     rpc = new Destination(server.port);
     if (!created) await rpc.createTable(call, w.table);
-    if (w.preload && target === "cratedb") await copyFrom(crate!, ref, w);
+    if (target === "cratedb") {
+      if (w.preload) await copyFrom(crate!, ref, w);
+      await settle();
+    }
     if (target === "sink") await sinkCall(peer!, "/_bench/reset");
     const peerCpu = peer ? cpuSeconds(peer.pid) : 0;
     const usage = measureProcess(server.pid);
@@ -438,6 +452,7 @@ async function measuredRun(
       peakRssMB: u.peakRssMB,
       hwmMB: u.hwmMB,
       ...(peerCpuSeconds === undefined ? {} : { peerCpuSeconds }),
+      machineCores: u.machineCores,
       ratio: {},
       ...(target === "sink" ? {} : { verified: wrong ?? "ok" }),
       ...(wrong === undefined ? {} : { error: `wrong table afterwards: ${wrong}` }),
@@ -581,6 +596,7 @@ async function scalingRuns(sink: Peer): Promise<void> {
         peakRssMB: u.peakRssMB,
         hwmMB: u.hwmMB,
         sinkCpuSeconds: cpuSeconds(sink.pid) - sinkCpu,
+        machineCores: u.machineCores,
         ...(error === undefined ? {} : { error }),
       };
       results.scaling.push(result);

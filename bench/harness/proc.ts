@@ -25,6 +25,15 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
+/** CPU seconds all processes on the machine have used so far (busy time from /proc/stat). */
+export function machineBusySeconds(): number {
+  const [, ...ticks] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
+  const n = ticks.map(Number);
+  // user nice system idle iowait irq softirq steal …: idle and iowait are not busy.
+  const busy = n.slice(0, 8).reduce((a, b) => a + b, 0) - (n[3] ?? 0) - (n[4] ?? 0);
+  return busy / CLOCK_TICKS;
+}
+
 /** VmRSS and VmHWM (peak over the process's life) in MB. */
 export function memoryMB(pid: number): { rss: number; hwm: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -59,11 +68,14 @@ export interface Usage {
   readonly cpuSeconds: number;
   readonly peakRssMB: number;
   readonly hwmMB: number;
+  /** CPU seconds per wall second of the whole machine (every process): near the core count, it was saturated. */
+  readonly machineCores: number;
 }
 
 export function measureProcess(pid: number): { stop(): Usage } {
   const started = performance.now();
   const cpu = cpuSeconds(pid);
+  const machine = machineBusySeconds();
   const sampler = rssSampler(pid);
   return {
     stop() {
@@ -74,6 +86,7 @@ export function measureProcess(pid: number): { stop(): Usage } {
         cpuSeconds: cpuSeconds(pid) - cpu,
         peakRssMB,
         hwmMB: memoryMB(pid).hwm,
+        machineCores: (machineBusySeconds() - machine) / wallSeconds,
       };
     },
   };

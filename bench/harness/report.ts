@@ -46,6 +46,7 @@ export function runsTable(runs: readonly RunResult[], markdown = false): string 
       "cores",
       "peak RSS MB",
       "peer CPU s",
+      "machine cores",
       "×decode",
       "×read",
       "×COPY",
@@ -67,6 +68,7 @@ export function runsTable(runs: readonly RunResult[], markdown = false): string 
             fixed(r.cores, 2),
             int(r.hwmMB),
             fixed(r.peerCpuSeconds),
+            fixed(r.machineCores, 2),
             pct(r.ratio.decode),
             pct(r.ratio.read),
             pct(r.ratio.copy),
@@ -115,7 +117,17 @@ export function memoryTable(results: Results, markdown = false): string {
 
 export function scalingTable(results: Results, markdown = false): string {
   return table(
-    ["calls", "rows/call", "s", "rows/s (all calls)", "CPU s", "cores", "peak RSS MB (VmHWM)", "sink CPU s"],
+    [
+      "calls",
+      "rows/call",
+      "s",
+      "rows/s (all calls)",
+      "CPU s",
+      "cores",
+      "peak RSS MB (VmHWM)",
+      "sink CPU s",
+      "machine cores",
+    ],
     results.scaling.map((s) => [
       String(s.calls),
       int(s.rowsPerCall),
@@ -125,6 +137,7 @@ export function scalingTable(results: Results, markdown = false): string {
       fixed(s.cores, 2),
       int(s.hwmMB),
       fixed(s.sinkCpuSeconds),
+      fixed(s.machineCores, 2),
     ]),
     markdown,
     1,

@@ -45,6 +45,8 @@ export interface RunResult {
   readonly hwmMB: number;
   /** CPU the sink (or simulator) process used meanwhile. */
   readonly peerCpuSeconds?: number;
+  /** Busy CPU seconds of the whole machine per wall second (CrateDB, the sink, other work included). */
+  readonly machineCores?: number;
   readonly loadAverage: number;
   readonly ratio: { decode?: number; read?: number; copy?: number; direct?: number };
   readonly verified?: string;
@@ -91,6 +93,7 @@ export interface ScalingResult {
   readonly hwmMB: number;
   /** CPU the sink used meanwhile (on two cores it competes with the server). */
   readonly sinkCpuSeconds?: number;
+  readonly machineCores?: number;
   readonly error?: string;
 }
 
