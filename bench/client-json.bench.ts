@@ -2,7 +2,7 @@
  * Exact JSON on the client's hot paths: parsing result bodies (plain vs reviver path) and
  * serializing bulk arg sets (native fast path vs replacer path), chunking throughput and the
  * cost of gzip on a bulk body.
- * Run: npm run bench client-json
+ * Run: npm run bench:micro client-json
  */
 import { gzipSync } from "node:zlib";
 import { bulkBodyOf, chunkBulk } from "../src/cratedb/client/chunking.ts";

@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: runs every `*.bench.ts` in this folder, each in its own process so one
- * benchmark's heap does not skew the next. Pass names to run only those: `npm run bench decode`.
+ * `npm run bench:micro`: runs every `*.bench.ts` in this folder (micro benchmarks of single pieces;
+ * `npm run bench` is the end-to-end benchmark, bench/harness), each in its own process so one
+ * benchmark's heap does not skew the next. Pass names to run only those: `npm run bench:micro decode`.
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
