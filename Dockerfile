@@ -31,6 +31,8 @@ RUN --mount=type=bind,from=build,source=/tmp/package.tgz,target=/tmp/package.tgz
  && npm cache clean --force
 # The image's own unprivileged user (uid 1000); the server writes nothing to disk.
 USER node
+# The young generation's size, which V8 otherwise scales with the host's memory (docs/benchmarks.md).
+ENV NODE_OPTIONS="--max-semi-space-size=16"
 EXPOSE 50052
 # gRPC health through the destination's own command: exits 0 only when the server answers SERVING.
 # It reads CRATEDB_DESTINATION_PORT and CRATEDB_DESTINATION_HOST like the server, so both agree.

@@ -5,6 +5,7 @@
  * Run: npm run bench:micro client-json
  */
 import { gzipSync } from "node:zlib";
+import { serializeArgSets } from "../src/cratedb/client/arg-sets.ts";
 import { bulkBodyOf, chunkBulk } from "../src/cratedb/client/chunking.ts";
 import { parseExactJson, stringifyRow } from "../src/cratedb/client/exact-json.ts";
 import type { SqlValue } from "../src/cratedb/sql-client.ts";
@@ -49,11 +50,11 @@ time("stringifyRow, rows with a bigint (replacer)", bytes, () => {
   for (const r of withBig) stringifyRow(r);
 });
 time("chunkBulk into 1 MiB bodies", bytes, () => {
-  for (const _ of chunkBulk("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", args, 1 << 20));
+  for (const _ of chunkBulk("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", serializeArgSets(args), 1 << 20));
 });
 
-const [chunk] = [...chunkBulk("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", args, 8 << 20)];
-const body = bulkBodyOf("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", chunk!.rows);
+const [chunk] = [...chunkBulk("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", serializeArgSets(args), 8 << 20)];
+const body = bulkBodyOf("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", chunk!.groups);
 for (const level of [1, 6]) {
   let size = 0;
   time(`gzip level ${level} of one bulk body`, body.length, () => {

@@ -10,11 +10,12 @@
 import { stat } from "node:fs/promises";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
+import { serializedArgs } from "../src/cratedb/client/arg-sets.ts";
 import { bulkBodyOf, chunkBulk } from "../src/cratedb/client/chunking.ts";
 import { CrateClient } from "../src/cratedb/client/crate-client.ts";
 import { qualified } from "../src/cratedb/sql/ident.ts";
 import { TYPE_RECORDS } from "../src/cratedb/sql/type-metadata.ts";
-import type { BulkOptions, BulkResult, SqlClient, SqlResult, SqlValue } from "../src/cratedb/sql-client.ts";
+import type { BulkArgs, BulkOptions, BulkResult, SqlClient, SqlResult } from "../src/cratedb/sql-client.ts";
 import { setLogSink } from "../src/log.ts";
 import { createTable } from "../src/ops/table/create.ts";
 import { writeBatch } from "../src/ops/write/batch.ts";
@@ -65,15 +66,12 @@ const sink: SqlClient = {
   async sql(): Promise<SqlResult> {
     return { cols: [], rows: [], rowcount: 1 };
   },
-  async bulk(
-    stmt: string,
-    args: readonly (readonly SqlValue[])[],
-    _options?: BulkOptions,
-  ): Promise<BulkResult> {
+  async bulk(stmt: string, bulkArgs: BulkArgs, _options?: BulkOptions): Promise<BulkResult> {
+    const args = serializedArgs(bulkArgs);
     for (const chunk of chunkBulk(stmt, args, 8 * 1024 * 1024)) {
-      await gzipAsync(bulkBodyOf(stmt, chunk.rows), { level: 1 });
+      await gzipAsync(bulkBodyOf(stmt, chunk.groups), { level: 1 });
     }
-    return { rowcount: args.length, results: args.map(() => ({ rowcount: 1 })) };
+    return { rowcount: args.count, results: Array.from({ length: args.count }, () => ({ rowcount: 1 })) };
   },
 };
 const { dir, cleanup } = await batchDir();

@@ -163,7 +163,8 @@ export async function startDestination(
   const started = await startChild(
     [
       ...(options.nodeArgs ?? []),
-      "src/main.ts",
+      ...(process.env["BENCH_NODE_ARGS"]?.split(" ").filter(Boolean) ?? []),
+      process.env["BENCH_SERVER_ENTRY"] ?? "src/main.ts",
       "--port",
       "0",
       "--host",

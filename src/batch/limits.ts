@@ -39,3 +39,9 @@ export const DEFAULT_MAX_ROW_BYTES = 128 * 1024 * 1024;
  * header of millions of empty fields from filling memory before it is refused.
  */
 export const MAX_HEADER_FIELDS = 10_000;
+
+/**
+ * Plaintext of one Parquet file at most: Parquet is read from memory (its footer is at the end and
+ * plaintext never touches the disk), so this bounds what one file can hold there.
+ */
+export const DEFAULT_MAX_PARQUET_BYTES = 256 * 1024 * 1024;

@@ -9,20 +9,6 @@ import { DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ROW_BYTES } from "./limits.ts";
 import { type CellContext, type CellReader, cellReader, fitsColumn } from "./parquet-values.ts";
 import type { BatchValue, RowChunk } from "./values.ts";
 
-/**
- * Parquet needs random access (the footer is at the end), but Fivetran's files are encrypted
- * and compressed as a whole and plaintext must never touch the disk. So the plaintext is
- * collected in process memory — up to `maxBytes`, beyond which the file is refused with a clear
- * error — and decoded one row group at a time from there.
- *
- * Decoding uses parquet-wasm's synchronous `readParquet`: its asynchronous reader turns a
- * corrupt page into a WebAssembly trap that escapes as an uncaught exception and leaves the read
- * pending forever, while `readParquet` reports the same corruption as an ordinary error.
- * Memory: the plaintext in JS, a copy of it inside the WASM heap while a row group is decoded,
- * and the decoded row group.
- */
-export const DEFAULT_MAX_PARQUET_BYTES = 256 * 1024 * 1024;
-
 /** Rows per record batch handed to Arrow: large enough to amortise the WASM round trip. */
 const BATCH_ROWS = 16_384;
 const CELL_OVERHEAD = 3;
@@ -54,6 +40,18 @@ const unreadable = (path: string, cause: unknown) =>
 const undecodable = (path: string, cause: unknown) =>
   new BatchFileError("BATCH_BAD_PARQUET", path, "the Parquet data cannot be decoded", {}, { cause });
 
+/**
+ * Parquet needs random access (the footer is at the end), but Fivetran's files are encrypted
+ * and compressed as a whole and plaintext must never touch the disk. So the plaintext is
+ * collected in process memory — up to `maxBytes`, beyond which the file is refused with a clear
+ * error — and decoded one row group at a time from there.
+ *
+ * Decoding uses parquet-wasm's synchronous `readParquet`: its asynchronous reader turns a
+ * corrupt page into a WebAssembly trap that escapes as an uncaught exception and leaves the read
+ * pending forever, while `readParquet` reports the same corruption as an ordinary error.
+ * Memory: the plaintext in JS, a copy of it inside the WASM heap while a row group is decoded,
+ * and the decoded row group.
+ */
 export async function* parquetRowChunks(
   path: string,
   bytes: AsyncIterable<Buffer>,

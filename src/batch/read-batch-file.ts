@@ -2,8 +2,13 @@ import type { TableDef } from "../table-def.ts";
 import { defaultRequiredColumns } from "./column-plan.ts";
 import { csvRowChunks } from "./csv-rows.ts";
 import type { BatchFormat, FileParams } from "./file-params.ts";
-import { type BatchFileLimits, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ROW_BYTES } from "./limits.ts";
-import { DEFAULT_MAX_PARQUET_BYTES, parquetRowChunks } from "./parquet-rows.ts";
+import {
+  type BatchFileLimits,
+  DEFAULT_MAX_FIELD_BYTES,
+  DEFAULT_MAX_PARQUET_BYTES,
+  DEFAULT_MAX_ROW_BYTES,
+} from "./limits.ts";
+import type { ParquetRowOptions } from "./parquet-rows.ts";
 import { plaintextChunks } from "./plaintext.ts";
 import { prefetched } from "./prefetch.ts";
 import type { RowChunk } from "./values.ts";
@@ -51,10 +56,23 @@ export function readBatchFile(path: string, options: ReadBatchFileOptions): Asyn
   };
   const rows =
     options.format === "parquet"
-      ? parquetRowChunks(path, bytes, {
+      ? lazyParquetRowChunks(path, bytes, {
           ...rowOptions,
           maxBytes: options.maxParquetBytes ?? DEFAULT_MAX_PARQUET_BYTES,
         })
       : csvRowChunks(path, bytes, rowOptions);
   return prefetched(rows);
+}
+
+/**
+ * Parquet's decoder — a WebAssembly module and Apache Arrow, ~35 MB resident — loads with the
+ * first Parquet file, so a destination that is sent CSV never carries it.
+ */
+async function* lazyParquetRowChunks(
+  path: string,
+  bytes: AsyncIterable<Buffer>,
+  options: ParquetRowOptions,
+): AsyncGenerator<RowChunk> {
+  const { parquetRowChunks } = await import("./parquet-rows.ts");
+  yield* parquetRowChunks(path, bytes, options);
 }

@@ -50,6 +50,23 @@ export interface BulkResult {
   readonly results: readonly BulkItemResult[];
 }
 
+export interface ArgGroup {
+  /** Arg sets as JSON, comma-separated, without brackets. */
+  readonly json: Buffer;
+  /** How many arg sets `json` holds. */
+  readonly count: number;
+}
+
+/** `bulk_args` already serialized (`serializeArgSets` in client/arg-sets.ts). */
+export interface SerializedArgSets {
+  readonly kind: "serialized";
+  readonly count: number;
+  readonly groups: readonly ArgGroup[];
+}
+
+/** `bulk_args`: one arg set per row, or the same already serialized. */
+export type BulkArgs = readonly (readonly SqlValue[])[] | SerializedArgSets;
+
 export interface SqlClient {
   /** One statement with positional `?` args. Throws a typed CrateDB error on failure. */
   sql(stmt: string, args?: readonly SqlValue[], options?: RequestOptions): Promise<SqlResult>;
@@ -58,5 +75,5 @@ export interface SqlClient {
    * bounded concurrency. Every item's result is checked: a −2 item fails the call with an error
    * naming the item's position (unless `missingRowIsOk` covers it).
    */
-  bulk(stmt: string, bulkArgs: readonly (readonly SqlValue[])[], options?: BulkOptions): Promise<BulkResult>;
+  bulk(stmt: string, bulkArgs: BulkArgs, options?: BulkOptions): Promise<BulkResult>;
 }

@@ -1,6 +1,7 @@
 /** Batch values as SQL args: the one place the unmodified marker is kept from reaching CrateDB. */
 import type { BatchValue } from "../batch/index.ts";
-import type { SqlValue } from "../cratedb/sql-client.ts";
+import { serializeArgSets } from "../cratedb/client/arg-sets.ts";
+import type { SerializedArgSets, SqlValue } from "../cratedb/sql-client.ts";
 import { DestinationError } from "../errors.ts";
 
 /**
@@ -12,6 +13,15 @@ export function asArgs(rows: readonly (readonly BatchValue[])[]): readonly (read
   for (const row of rows) for (const value of row) if (typeof value === "symbol") throw unresolvedMarker();
   // Checked above: no row holds the marker, the only BatchValue that is no SqlValue.
   return rows as readonly (readonly SqlValue[])[];
+}
+
+/**
+ * Rows as arg sets, serialized now rather than when their request is sent: rows kept as arrays
+ * while they wait for a request slot outlive young-generation collections and grow the heap
+ * (src/cratedb/client/arg-sets.ts). Capture only the result, not the rows, in what runs later.
+ */
+export function argsJson(rows: readonly (readonly BatchValue[])[]): SerializedArgSets {
+  return serializeArgSets(asArgs(rows));
 }
 
 /** One value as an arg; the unmodified marker is refused as in `asArgs`. */

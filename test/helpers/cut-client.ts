@@ -1,5 +1,6 @@
 /** A SqlClient that passes requests through until it is cut, then fails every one: a crash. */
 import type {
+  BulkArgs,
   BulkOptions,
   BulkResult,
   RequestOptions,
@@ -21,7 +22,7 @@ export class CutClient implements SqlClient {
     return this.#inner.sql(stmt, args, options);
   }
 
-  bulk(stmt: string, bulkArgs: readonly (readonly SqlValue[])[], options?: BulkOptions): Promise<BulkResult> {
+  bulk(stmt: string, bulkArgs: BulkArgs, options?: BulkOptions): Promise<BulkResult> {
     if (this.cut) return Promise.reject(new Error("connection cut"));
     return this.#inner.bulk(stmt, bulkArgs, options);
   }

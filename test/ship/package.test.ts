@@ -162,6 +162,15 @@ describe("the container image's commands, run as the Dockerfile runs them", () =
   const all = parseDockerfile(readFileSync(path.join(root, "Dockerfile"), "utf8"));
   const stage = finalStage(all);
   const one = (keyword: string) => stage.filter((i) => i.keyword === keyword);
+  /** ENV instructions of the form KEY="value" (or KEY=value), as the commands below run with them. */
+  const imageEnv = (): Record<string, string> =>
+    Object.fromEntries(
+      one("ENV").map((i) => {
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"]*)"|(\S*))$/.exec(i.args);
+        assert.ok(m, `ENV ${i.args}: one KEY=value per instruction`);
+        return [m[1]!, m[2] ?? m[3]!];
+      }),
+    );
 
   test("the image: built in a stage of its own, run as a user, on port 50052, labelled", () => {
     const froms = all.filter((i) => i.keyword === "FROM").map((i) => i.args);
@@ -200,7 +209,10 @@ describe("the container image's commands, run as the Dockerfile runs them", () =
       runs.some((r) => /\bnpm install --global --omit=dev\b.* \/tmp\/package\.tgz\b/.test(r)),
       runs.join("\n"),
     );
-    assert.deepEqual(one("ENV"), [], "no ENV in the image that this test would have to repeat");
+  });
+
+  test("the image's environment: V8's young generation sized for a server, not for the host's memory", () => {
+    assert.deepEqual(imageEnv(), { NODE_OPTIONS: "--max-semi-space-size=16" });
   });
 
   test("ENTRYPOINT serves; the HEALTHCHECK command exits 0 while it runs and 1 once it has stopped", {
@@ -219,6 +231,7 @@ describe("the container image's commands, run as the Dockerfile runs them", () =
     const port = await freePort();
     const env = {
       ...npmEnv,
+      ...imageEnv(),
       PATH: `${path.join(global, "bin")}${path.delimiter}${npmEnv["PATH"]}`,
       CRATEDB_DESTINATION_PORT: String(port),
     };

@@ -6,9 +6,10 @@
  */
 import { warning } from "../../log.ts";
 import { CrateDbError, classify, exceptionName, scrubMessage } from "../errors.ts";
-import type { BulkItemResult, BulkOptions, BulkResult, SqlValue } from "../sql-client.ts";
+import type { BulkArgs, BulkItemResult, BulkOptions, BulkResult } from "../sql-client.ts";
+import { type ArgGroup, argSetsAt, pickArgSets, type SerializedArgSets, serializedArgs } from "./arg-sets.ts";
 import { backoffDelay, sleep } from "./backoff.ts";
-import { bulkBodyOf, chunkBulk, rowsOf } from "./chunking.ts";
+import { bulkBodyOf, chunkBulk } from "./chunking.ts";
 import type { RetryPolicy } from "./options.ts";
 import { flatValues, parseResponse } from "./response.ts";
 import { abortedError, type HttpResponse } from "./transport.ts";
@@ -28,16 +29,15 @@ export interface BulkRunOptions extends BulkOptions {
   readonly idempotent?: boolean | undefined;
 }
 
-type Args = readonly (readonly SqlValue[])[];
-
 export async function runBulk(
   stmt: string,
-  bulkArgs: Args,
+  bulkArgs: BulkArgs,
   options: BulkRunOptions,
   context: BulkContext,
 ): Promise<BulkResult> {
-  const results: BulkItemResult[] = new Array(bulkArgs.length);
-  const chunks = chunkBulk(stmt, bulkArgs, context.requestBytes);
+  const args = serializedArgs(bulkArgs);
+  const results: BulkItemResult[] = new Array(args.count);
+  const chunks = chunkBulk(stmt, args, context.requestBytes);
   let failure: unknown;
   let failed = false;
   const worker = async (): Promise<void> => {
@@ -46,7 +46,7 @@ export async function runBulk(
       if (next.done) return;
       const positions = Array.from({ length: next.value.count }, (_, i) => next.value.start + i);
       try {
-        await sendChunk(next.value.rows, positions, bulkArgs, results, options, context);
+        await sendChunk(next.value.groups, positions, args, results, options, context);
       } catch (error) {
         if (!failed) failure = error;
         failed = true;
@@ -61,32 +61,32 @@ export async function runBulk(
 }
 
 async function sendChunk(
-  firstRows: string,
+  firstGroups: readonly ArgGroup[],
   firstPositions: readonly number[],
-  bulkArgs: Args,
+  args: SerializedArgSets,
   results: BulkItemResult[],
   options: BulkRunOptions,
   context: BulkContext,
 ): Promise<void> {
-  let rows = firstRows;
+  let groups = firstGroups;
   let positions = firstPositions;
   for (let round = 1; ; round++) {
     const current = positions;
     let response: HttpResponse;
-    const chunkRows = rows;
+    const chunkGroups = groups;
     let bytes = 0;
     try {
       response = await context.post(
         (text) => {
-          const body = bulkBodyOf(text, chunkRows);
+          const body = bulkBodyOf(text, chunkGroups);
           bytes = body.length;
           return body;
         },
-        () => flatValues(current.map((p) => bulkArgs[p])),
+        () => flatValues(argSetsAt(args, current)),
       );
     } catch (error) {
       throw error instanceof CrateDbError && error.kind !== "transient"
-        ? inRequest(error, current, bytes, bulkArgs.length, options)
+        ? inRequest(error, current, bytes, args.count, options)
         : error;
     }
     const items = (parseResponse(response) as { results?: unknown }).results;
@@ -122,7 +122,7 @@ async function sendChunk(
         firstFailed,
         failedFinally.length + again.length,
         current.length,
-        bulkArgs,
+        args,
         options,
       );
     }
@@ -137,7 +137,7 @@ async function sendChunk(
       throw abortedError(reason);
     }
     positions = again;
-    rows = rowsOf(again.map((p) => bulkArgs[p]!));
+    groups = pickArgSets(args, again).groups;
   }
 }
 
@@ -216,10 +216,10 @@ function bulkItemError(
   position: number,
   failures: number,
   sent: number,
-  bulkArgs: Args,
+  args: SerializedArgSets,
   options: BulkOptions,
 ): CrateDbError {
-  const where = `${failures} of ${sent} rows in one request failed; the first is item ${position} (0-based) of ${bulkArgs.length}${keyNames(options)}`;
+  const where = `${failures} of ${sent} rows in one request failed; the first is item ${position} (0-based) of ${args.count}${keyNames(options)}`;
   if (item.error === undefined) {
     return new CrateDbError(
       { code: "CRATEDB_BULK_ITEM_FAILED", retry: "never" },
@@ -234,7 +234,7 @@ function bulkItemError(
     crateCode: code,
     exception: exceptionName(message),
   });
-  const text = scrubMessage(message, flatValues(bulkArgs[position] ?? []));
+  const text = scrubMessage(message, flatValues(argSetsAt(args, [position])[0]!));
   return new CrateDbError(classification, `CrateDB rejected rows: ${where}: CrateDB error ${code}: ${text}`, {
     crateCode: code,
     httpStatus: 200,

@@ -1,59 +1,61 @@
 /**
- * Splits `bulk_args` into request bodies of at most `limitBytes` serialized bytes. The body around
+ * Splits serialized `bulk_args` into request bodies of at most `limitBytes` bytes. The body around
  * the arg sets is made per attempt (`bulkBodyOf`), because each attempt's statement text differs
  * (query id, deadline). An arg set that alone exceeds the limit still travels, alone, so
  * CrateDB's own limit decides.
  */
-import type { SqlValue } from "../sql-client.ts";
-import { stringifyRow, stringifyRows } from "./exact-json.ts";
+import { type ArgGroup, type SerializedArgSets, splitGroup } from "./arg-sets.ts";
 
 export interface BulkChunk {
   /** Position of the chunk's first arg set in the whole bulk. */
   readonly start: number;
   readonly count: number;
-  /** The chunk's arg sets as JSON, comma-separated, without brackets. */
-  readonly rows: string;
+  /** The chunk's arg sets, in order. */
+  readonly groups: readonly ArgGroup[];
 }
 
 /** Room for the leading comment and deadline the statement text gets per attempt. */
 const TEXT_ALLOWANCE = 160;
 
-export function* chunkBulk(
-  stmt: string,
-  bulkArgs: readonly (readonly SqlValue[])[],
-  limitBytes: number,
-): Generator<BulkChunk> {
+export function* chunkBulk(stmt: string, args: SerializedArgSets, limitBytes: number): Generator<BulkChunk> {
   const frame = Buffer.byteLength(`{"stmt":${JSON.stringify(stmt)},"bulk_args":[]}`) + TEXT_ALLOWANCE;
-  // Rows come chunked by size already (rowChunkBytes), so one request usually takes them all:
-  // serialized in one call, about half the cost of one call per arg set.
-  const all = stringifyRows(bulkArgs);
-  if (frame + Buffer.byteLength(all) - 2 <= limitBytes || bulkArgs.length <= 1) {
-    // A slice of a flat string shares its characters: no copy.
-    if (bulkArgs.length > 0) yield { start: 0, count: bulkArgs.length, rows: all.slice(1, -1) };
-    return;
-  }
-  let parts: string[] = [];
-  let bytes = frame;
+  const room = limitBytes - frame;
+  let groups: ArgGroup[] = [];
+  let bytes = 0;
+  let count = 0;
   let start = 0;
-  for (let i = 0; i < bulkArgs.length; i++) {
-    const row = stringifyRow(bulkArgs[i]!);
-    const rowBytes = Buffer.byteLength(row);
-    if (parts.length > 0 && bytes + 1 + rowBytes > limitBytes) {
-      yield { start, count: parts.length, rows: parts.join(",") };
-      parts = [];
-      bytes = frame;
-      start = i;
+  const withGroup = (group: ArgGroup) => bytes + (count > 0 ? 1 : 0) + group.json.length;
+  const add = (group: ArgGroup) => {
+    bytes = withGroup(group);
+    count += group.count;
+    groups.push(group);
+  };
+  for (const whole of args.groups) {
+    // A group that does not fit is placed one arg set at a time (rare: groups are ~32 KiB).
+    for (const group of withGroup(whole) <= room ? [whole] : splitGroup(whole)) {
+      if (count > 0 && withGroup(group) > room) {
+        yield { start, count, groups };
+        start += count;
+        groups = [];
+        bytes = 0;
+        count = 0;
+      }
+      add(group);
     }
-    bytes += rowBytes + (parts.length > 0 ? 1 : 0);
-    parts.push(row);
   }
-  if (parts.length > 0) yield { start, count: parts.length, rows: parts.join(",") };
+  if (count > 0) yield { start, count, groups };
 }
 
-/** The arg sets of a retry, chosen from the whole bulk, as a chunk's `rows`. */
-export const rowsOf = (rows: readonly (readonly SqlValue[])[]): string => rows.map(stringifyRow).join(",");
+const COMMA = Buffer.from(",");
+const BODY_TAIL = Buffer.from("]}");
 
-/** The body of one bulk request: the statement's final text around a chunk's rows. */
-export function bulkBodyOf(text: string, rows: string): Buffer {
-  return Buffer.from(`{"stmt":${JSON.stringify(text)},"bulk_args":[${rows}]}`);
+/** The body of one bulk request: the statement's final text around a chunk's arg sets. */
+export function bulkBodyOf(text: string, groups: readonly ArgGroup[]): Buffer {
+  const parts: Buffer[] = [Buffer.from(`{"stmt":${JSON.stringify(text)},"bulk_args":[`)];
+  groups.forEach((group, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(group.json);
+  });
+  parts.push(BODY_TAIL);
+  return Buffer.concat(parts);
 }

@@ -10,6 +10,7 @@ import { observeRequest } from "../../metrics.ts";
 import { CrateDbError } from "../errors.ts";
 import { isFenced, renderDeadline } from "../sql/fence.ts";
 import type {
+  BulkArgs,
   BulkOptions,
   BulkResult,
   RequestOptions,
@@ -126,11 +127,7 @@ export class CrateClient implements SqlClient {
     return { cols: parsed.cols as string[], rows: parsed.rows as unknown[][], rowcount: parsed.rowcount };
   }
 
-  async bulk(
-    stmt: string,
-    bulkArgs: readonly (readonly SqlValue[])[],
-    options: CrateBulkOptions = {},
-  ): Promise<BulkResult> {
+  async bulk(stmt: string, bulkArgs: BulkArgs, options: CrateBulkOptions = {}): Promise<BulkResult> {
     return runBulk(stmt, bulkArgs, options, {
       requestBytes: this.#shared.options.requestBytes,
       concurrency: this.#shared.options.concurrency,

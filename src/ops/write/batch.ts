@@ -12,7 +12,7 @@ import type { BulkSql } from "../../cratedb/sql/ident.ts";
 import { deleteByKey, updateByKey, upsertRows } from "../../cratedb/sql/write.ts";
 import { shownTable } from "../../errors.ts";
 import { SYSTEM_COLUMN, type TableRef } from "../../table-def.ts";
-import { asArgs } from "../args.ts";
+import { argsJson } from "../args.ts";
 import type { CallContext } from "../context.ts";
 import {
   type BatchSource,
@@ -89,11 +89,9 @@ function replaceStep(ref: TableRef, keyColumns: readonly string[], keyCast: stri
       statement = { columns: chunk.columns, sql: upsertRows(ref, chunk.columns, keyColumns, keyCast) };
     }
     const { sql } = statement;
-    const prepared = lastPerKey(shownFileName(sending.path), chunk, keyIndexes);
-    return {
-      keys: prepared.keys,
-      run: () => sendRows(sending, sql, asArgs(prepared.rows), prepared.rowNumbers),
-    };
+    const { keys, rows, rowNumbers } = lastPerKey(shownFileName(sending.path), chunk, keyIndexes);
+    const args = argsJson(rows);
+    return { keys, run: () => sendRows(sending, sql, args, rowNumbers) };
   };
 }
 
@@ -145,12 +143,15 @@ function updateStep(ref: TableRef, keyColumns: readonly string[], keyCast: strin
       group.args.push(args);
       group.rowNumbers.push(prepared.rowNumbers[r]!);
     }
+    const sends = [...groups.values()].map((g) => ({
+      sql: g.sql,
+      args: argsJson(g.args),
+      rowNumbers: g.rowNumbers,
+    }));
     return {
       keys: prepared.keys,
       run: async () => {
-        await Promise.all(
-          [...groups.values()].map((g) => sendRows(sending, g.sql, asArgs(g.args), g.rowNumbers)),
-        );
+        await Promise.all(sends.map((s) => sendRows(sending, s.sql, s.args, s.rowNumbers)));
       },
     };
   };
@@ -159,8 +160,8 @@ function updateStep(ref: TableRef, keyColumns: readonly string[], keyCast: strin
 function deleteStep(ref: TableRef, keyColumns: readonly string[], keyCast: string): ChunkStep {
   const sql = deleteByKey(ref, keyColumns, keyCast);
   return (sending, chunk, keyIndexes) => {
-    const prepared = onePerKey(shownFileName(sending.path), chunk, keyIndexes, () => true);
-    const args = prepared.rows.map((row) => keyIndexes.map((i) => row[i]!));
-    return { keys: prepared.keys, run: () => sendRows(sending, sql, asArgs(args), prepared.rowNumbers) };
+    const { keys, rows, rowNumbers } = onePerKey(shownFileName(sending.path), chunk, keyIndexes, () => true);
+    const args = argsJson(rows.map((row) => keyIndexes.map((i) => row[i]!)));
+    return { keys, run: () => sendRows(sending, sql, args, rowNumbers) };
   };
 }

@@ -17,7 +17,7 @@ import { CrateDbError } from "../../cratedb/errors.ts";
 import { refreshTable } from "../../cratedb/sql/ddl.ts";
 import type { BulkSql } from "../../cratedb/sql/ident.ts";
 import { validateColumnNames, validateTableRef } from "../../cratedb/sql/names.ts";
-import type { SqlValue } from "../../cratedb/sql-client.ts";
+import type { BulkArgs } from "../../cratedb/sql-client.ts";
 import { DestinationError } from "../../errors.ts";
 import type { TableDef, TableRef } from "../../table-def.ts";
 import { type CallContext, requestOptions, run } from "../context.ts";
@@ -117,10 +117,17 @@ export async function runStep(
         keyColumns: options.keyColumns,
         missingRowIsOk: options.missingRowIsOk,
       };
-      for await (const chunk of fileChunks(path, source, settings, options.required, ctx.signal)) {
-        rows += chunk.rows.length;
-        const { keys, run } = work(sending, chunk);
-        await pipeline.submit(keys, run);
+      const chunks = fileChunks(path, source, settings, options.required, ctx.signal);
+      try {
+        for (;;) {
+          // The chunk itself is not held while waiting for a slot: only what `work` kept of it.
+          const next = await nextWork(chunks, sending, work);
+          if (next === undefined) break;
+          rows += next.rows;
+          await pipeline.submit(next.keys, next.run);
+        }
+      } finally {
+        await chunks.return(undefined);
       }
     }
     await pipeline.drain();
@@ -128,6 +135,16 @@ export async function runStep(
     await pipeline.settle();
   }
   return rows;
+}
+
+async function nextWork(
+  chunks: AsyncGenerator<RowChunk>,
+  sending: Sending,
+  work: ChunkWork,
+): Promise<{ rows: number; keys: readonly string[]; run: () => Promise<void> } | undefined> {
+  const next = await chunks.next();
+  if (next.done === true) return undefined;
+  return { rows: next.value.rows.length, ...work(sending, next.value) };
 }
 
 export async function refresh(ctx: CallContext, ref: TableRef): Promise<void> {
@@ -158,10 +175,10 @@ export interface Sending {
 export async function sendRows(
   sending: Sending,
   sql: BulkSql,
-  args: readonly (readonly SqlValue[])[],
+  args: BulkArgs,
   rowNumbers: readonly number[],
 ): Promise<void> {
-  if (args.length === 0) return;
+  if (("kind" in args ? args.count : args.length) === 0) return;
   try {
     await sending.ctx.client.bulk(sql.bulk, args, {
       ...requestOptions(sending.ctx),

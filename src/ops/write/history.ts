@@ -7,6 +7,7 @@
  */
 
 import { shownFileName } from "../../batch/index.ts";
+import { serializeArgSets } from "../../cratedb/client/arg-sets.ts";
 import { keyCastFor } from "../../cratedb/sql/fence.ts";
 import { upsertRows } from "../../cratedb/sql/write.ts";
 import {
@@ -17,7 +18,7 @@ import {
 import type { SqlValue } from "../../cratedb/sql-client.ts";
 import { DestinationError, shownTable } from "../../errors.ts";
 import { SYSTEM_COLUMN } from "../../table-def.ts";
-import { asArg, asArgs } from "../args.ts";
+import { argsJson, asArg, asArgs } from "../args.ts";
 import type { CallContext } from "../context.ts";
 import {
   type BatchSource,
@@ -133,12 +134,15 @@ async function earliestStart(
         (kept, next) => Number(kept[startIndex]) <= Number(next[startIndex]),
         [...keyIndexes, startIndex],
       );
-      const args = prepared.rows.map((row): SqlValue[] => {
-        const key = keyIndexes.map((i) => asArg(row[i]!));
-        const start = Number(row[startIndex]);
-        return pass === "delete" ? [...key, start] : [start - 1, ...key, start];
-      });
-      return { keys: prepared.keys, run: () => sendRows(sending, sql, args, prepared.rowNumbers) };
+      const args = serializeArgSets(
+        prepared.rows.map((row): SqlValue[] => {
+          const key = keyIndexes.map((i) => asArg(row[i]!));
+          const start = Number(row[startIndex]);
+          return pass === "delete" ? [...key, start] : [start - 1, ...key, start];
+        }),
+      );
+      const { keys, rowNumbers } = prepared;
+      return { keys, run: () => sendRows(sending, sql, args, rowNumbers) };
     },
   );
 }
@@ -162,11 +166,13 @@ async function replaceVersions(job: HistoryJob, paths: readonly string[]): Promi
         };
       }
       const sql = statement.stmt;
-      const prepared = lastPerKey(shownFileName(sending.path), chunk, indexesOf(chunk.columns, pk));
-      return {
-        keys: prepared.keys,
-        run: () => sendRows(sending, sql, asArgs(prepared.rows), prepared.rowNumbers),
-      };
+      const { keys, rows, rowNumbers } = lastPerKey(
+        shownFileName(sending.path),
+        chunk,
+        indexesOf(chunk.columns, pk),
+      );
+      const args = argsJson(rows);
+      return { keys, run: () => sendRows(sending, sql, args, rowNumbers) };
     },
   );
 }
@@ -231,7 +237,7 @@ async function closeDeleted(job: HistoryJob, paths: readonly string[]): Promise<
       // The first delete of a key closes its active version; later ones find none (no-ops).
       const file = shownFileName(sending.path);
       const prepared = onePerKey(file, chunk, keyIndexes, () => true);
-      const args = prepared.rows.map((row, r): SqlValue[] => {
+      const rows = prepared.rows.map((row, r): SqlValue[] => {
         // A closed version needs the time it ended: NULL or the marker would leave a version
         // that is neither active nor ended.
         const end = row[endIndex];
@@ -245,7 +251,9 @@ async function closeDeleted(job: HistoryJob, paths: readonly string[]): Promise<
         }
         return [end, ...keyIndexes.map((i) => asArg(row[i]!))];
       });
-      return { keys: prepared.keys, run: () => sendRows(sending, sql, args, prepared.rowNumbers) };
+      const args = serializeArgSets(rows);
+      const { keys, rowNumbers } = prepared;
+      return { keys, run: () => sendRows(sending, sql, args, rowNumbers) };
     },
   );
 }

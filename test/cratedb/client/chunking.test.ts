@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { serializeArgSets } from "../../../src/cratedb/client/arg-sets.ts";
 import { bulkBodyOf, chunkBulk } from "../../../src/cratedb/client/chunking.ts";
 
 /** Room the chunker keeps for the comment and deadline each attempt's text gets. */
 const ALLOWANCE = 160;
 
 const bodies = (stmt: string, rows: unknown[][], limit: number) =>
-  [...chunkBulk(stmt, rows as never, limit)].map((c) => {
-    const body = bulkBodyOf(stmt, c.rows);
+  [...chunkBulk(stmt, serializeArgSets(rows as never), limit)].map((c) => {
+    const body = bulkBodyOf(stmt, c.groups);
     return {
       start: c.start,
       count: c.count,
