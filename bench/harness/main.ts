@@ -68,6 +68,7 @@ const USAGE = `npm run bench -- [options]
   --targets sink,simulator,cratedb   (default all; cratedb needs CRATEDB_URL)
   --skip x,y                 sections to leave out: limits, memory, scaling, profile
   --repeat N                 measure each run N times, keep the fastest (default 1)
+  --profile-workload W       narrow or wide: what the CPU profile runs (default narrow; CSV, sink)
   --out DIR                  results directory (default bench/results)
   env CRATEDB_URL (+ CRATEDB_USER, CRATEDB_PASSWORD): also measure against that CrateDB`;
 
@@ -80,6 +81,7 @@ const { values: opts } = parseArgs({
     targets: { type: "string" },
     skip: { type: "string", default: "" },
     repeat: { type: "string", default: "1" },
+    "profile-workload": { type: "string", default: "narrow" },
     out: { type: "string", default: join(ROOT, "bench", "results") },
     help: { type: "boolean", short: "h" },
   },
@@ -610,10 +612,12 @@ async function scalingRuns(sink: Peer): Promise<void> {
   }
 }
 
-/** The sink narrow upsert (CSV) again, with `--cpu-prof` on the server; self time summarised. */
+/** A sink upsert (CSV; narrow unless --profile-workload) again, with `--cpu-prof` on the server; self time summarised. */
 async function profileRun(sink: Peer): Promise<void> {
   log("CPU profile …");
-  const w = workload("narrow", size.rows.narrow);
+  // The workloads a call writes into an empty table.
+  const [name] = list(opts["profile-workload"], ["narrow", "wide"] as const, "profile workload");
+  const w = workload(name!, size.rows[name!]);
   const set = await cache.batch(w, "csv");
   const profDir = join(ROOT, "bench", "out", "profiles");
   await rm(profDir, { recursive: true, force: true });
@@ -642,7 +646,7 @@ async function profileRun(sink: Peer): Promise<void> {
   if (file === undefined) throw new Error("the server wrote no .cpuprofile");
   const profile = JSON.parse(await readFile(join(profDir, file), "utf8")) as CpuProfile;
   results.profile = {
-    workload: `narrow upsert, CSV, sink, ${set.rows.toLocaleString("en-US")} rows (the WriteBatch call only)`,
+    workload: `${name} upsert, CSV, sink, ${set.rows.toLocaleString("en-US")} rows (the WriteBatch call only)`,
     rowsPerSecond: set.rows / seconds,
     ...summarise(profile, ROOT, 25, window),
   };

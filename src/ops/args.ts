@@ -21,7 +21,13 @@ export function asArgs(rows: readonly (readonly BatchValue[])[]): readonly (read
  * (src/cratedb/client/arg-sets.ts). Capture only the result, not the rows, in what runs later.
  */
 export function argsJson(rows: readonly (readonly BatchValue[])[]): SerializedArgSets {
-  return serializeArgSets(asArgs(rows));
+  try {
+    // The serializer refuses a symbol itself: no separate pass over every value for the marker.
+    return serializeArgSets(rows as readonly (readonly SqlValue[])[]);
+  } catch (error) {
+    asArgs(rows);
+    throw error;
+  }
 }
 
 /** One value as an arg; the unmodified marker is refused as in `asArgs`. */
