@@ -39,6 +39,7 @@ import {
   measureProcess,
   memoryMB,
   ROOT,
+  serverCommand,
   startChild,
   startDestination,
   type Usage,
@@ -69,6 +70,9 @@ const USAGE = `npm run bench -- [options]
   --skip x,y                 sections to leave out: limits, memory, scaling, profile
   --repeat N                 measure each run N times, keep the fastest (default 1)
   --profile-workload W       narrow or wide: what the CPU profile runs (default narrow; CSV, sink)
+  --server-entry FILE        the server's entry (default src/main.ts; dist/main.js after npm run build)
+  --server-node-args "…"     Node flags for the server, e.g. "--max-semi-space-size=16" as the
+                             executable and the container image run it (default none)
   --out DIR                  results directory (default bench/results)
   env CRATEDB_URL (+ CRATEDB_USER, CRATEDB_PASSWORD): also measure against that CrateDB`;
 
@@ -82,6 +86,8 @@ const { values: opts } = parseArgs({
     skip: { type: "string", default: "" },
     repeat: { type: "string", default: "1" },
     "profile-workload": { type: "string", default: "narrow" },
+    "server-entry": { type: "string", default: "src/main.ts" },
+    "server-node-args": { type: "string", default: "" },
     out: { type: "string", default: join(ROOT, "bench", "results") },
     help: { type: "boolean", short: "h" },
   },
@@ -113,6 +119,8 @@ function preset(): SizePreset {
 }
 
 const size = preset();
+serverCommand.entry = opts["server-entry"];
+serverCommand.nodeArgs = opts["server-node-args"].split(" ").filter((a) => a !== "");
 const workloads = list(opts.workloads, WORKLOADS, "workload");
 const formats = list(opts.formats, FORMATS, "format");
 const crateUrl = process.env["CRATEDB_URL"];

@@ -155,6 +155,12 @@ export interface DestinationProcess extends Child {
   readonly port: number;
 }
 
+/** How the server is started: `--server-entry` and `--server-node-args` of `npm run bench`. */
+export const serverCommand: { entry: string; nodeArgs: readonly string[] } = {
+  entry: "src/main.ts",
+  nodeArgs: [],
+};
+
 /** The destination server as Fivetran runs it: `node src/main.ts --port 0 …`, port from its log line. */
 export async function startDestination(
   format: "csv" | "parquet",
@@ -163,8 +169,8 @@ export async function startDestination(
   const started = await startChild(
     [
       ...(options.nodeArgs ?? []),
-      ...(process.env["BENCH_NODE_ARGS"]?.split(" ").filter(Boolean) ?? []),
-      process.env["BENCH_SERVER_ENTRY"] ?? "src/main.ts",
+      ...serverCommand.nodeArgs,
+      serverCommand.entry,
       "--port",
       "0",
       "--host",
