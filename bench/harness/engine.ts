@@ -29,7 +29,7 @@ import {
   closeKeyVersionsBefore,
   deleteVersionsFrom,
 } from "../../src/cratedb/sql/write-history.ts";
-import type { SqlValue } from "../../src/cratedb/sql-client.ts";
+import { SEARCH_BULK_ITEMS, type SqlValue } from "../../src/cratedb/sql-client.ts";
 import { physicalColumns } from "../../src/ops/table/create.ts";
 import type { ColumnDef, TableDef, TableRef } from "../../src/table-def.ts";
 import type { Cell } from "../../test/helpers/batch-writer.ts";
@@ -153,13 +153,13 @@ export async function copyFrom(crate: Crate, ref: TableRef, w: Workload): Promis
  * One step of the direct client: a plain statement, or one statement over many arg sets. Searches
  * (history steps matching more than the key) run each arg set as a task on CrateDB's search
  * pool, whose queue holds 1,000 (EsRejectedExecutionException beyond, checked on CrateDB 6.4.3):
- * their requests carry at most SEARCH_ARG_SETS arg sets, so four in flight stay below it.
+ * their requests carry at most as many arg sets as the destination's (SEARCH_BULK_ITEMS).
  */
 type Phase =
   | { readonly sql: string }
   | { readonly bulk: string; readonly args: () => Iterable<SqlValue[]>; readonly search?: boolean };
 
-const SEARCH_ARG_SETS = 200;
+const SEARCH_ARG_SETS = SEARCH_BULK_ITEMS;
 
 /** The statements the destination sends for a workload, with their args, in its order. */
 function plan(w: Workload, ref: TableRef): Phase[] {

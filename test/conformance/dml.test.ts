@@ -397,6 +397,47 @@ describe("bulk_args", () => {
     assert.equal(r.json.error.code, 4004);
   });
 
+  test("a search-based bulk UPDATE of 20,000 arg sets trips the query circuit breaker: items fail (checked on CrateDB 6.4.3)", {
+    timeout: 120_000,
+  }, async () => {
+    // Every arg set of a bulk UPDATE/DELETE that is no primary-key lookup runs as its own collect
+    // phase, all at once, each reserving ~0.1 % of the breaker (see SEARCH_BULK_ITEMS).
+    const t = await table("bulk_breaker", "id BIGINT, s BIGINT, active BOOLEAN, PRIMARY KEY (id, s)");
+    const n = 20_000;
+    const ids = Array.from({ length: n }, (_, i) => i);
+    const loaded = await bulk(
+      `INSERT INTO ${t} (id, s, active) VALUES (?, ?, ?)`,
+      ids.map((i) => [i, 1, true]),
+    );
+    assert.equal(loaded.status, 200);
+    await ok(`REFRESH TABLE ${t}`);
+    const r = await bulk(
+      `UPDATE ${t} SET active = FALSE WHERE id = ? AND active = TRUE`,
+      ids.map((i) => [i]),
+    );
+    assert.equal(r.status, 200);
+    const results = r.json.results as { rowcount: number; error?: { code: number; message: string } }[];
+    assert.equal(results.length, n);
+    const failed = results.filter((x) => x.rowcount === -2);
+    assert.ok(failed.length > n / 2, `${failed.length} of ${n} items failed`);
+    const detailed = failed.find((x) => x.error !== undefined)!.error!;
+    assert.ok(
+      (detailed.code === 5000 &&
+        /^(CircuitBreakingException|EsRejectedExecutionException)\[/.test(detailed.message)) ||
+        (detailed.code === 5005 && /^JobKilledException\[/.test(detailed.message)),
+      `${detailed.code} ${detailed.message}`,
+    );
+    // The same statement 100 arg sets at a time passes.
+    await ok(`REFRESH TABLE ${t}`);
+    for (let i = 0; i < 1_000; i += 100) {
+      const part = await bulk(
+        `UPDATE ${t} SET active = FALSE WHERE id = ? AND active = TRUE`,
+        ids.slice(i, i + 100).map((k) => [k]),
+      );
+      assert.ok((part.json.results as { rowcount: number }[]).every((x) => x.rowcount >= 0));
+    }
+  });
+
   test("empty bulk_args answer 200 with no results (checked on CrateDB 6.4.3)", async () => {
     const t = await table("bulk4");
     const r = await bulk(`INSERT INTO ${t} (id) VALUES (?)`, []);

@@ -73,6 +73,7 @@ export function prepareUpdate(ctx: Ctx, all: readonly Tok[]): Prepared {
   }
   return {
     returnsRows: returning !== undefined,
+    searches: !byKey,
     bind(args) {
       const sink = new ParamSink();
       // Oversized text in an assignment is a shard-level failure (§2.4), checked per value.
@@ -141,6 +142,7 @@ export function prepareDelete(ctx: Ctx, all: readonly Tok[]): Prepared {
   const byKey = isPkLookup(table, where, alias);
   return {
     returnsRows: returning !== undefined,
+    searches: !byKey,
     bind(args) {
       const sink = new ParamSink();
       const target = `${table.live} AS ${quoteIdent(alias)}`;

@@ -21,6 +21,8 @@ export interface BatchableBound extends Bound {
 
 export interface Prepared {
   readonly returnsRows: boolean;
+  /** An UPDATE or DELETE that finds its rows by a search, not by full primary key. */
+  readonly searches?: boolean;
   /** Analysis of one arg set: throws analysis errors (casts, unknown columns), never touches data. */
   bind(args: readonly JsonValue[]): BatchableBound;
   /**

@@ -309,9 +309,28 @@ function setSession(ctx: Ctx, toks: readonly Tok[]): void {
   if (t && (t.kind === "word" || t.kind === "ident" || t.kind === "string")) ctx.session.schema = t.value;
 }
 
+/**
+ * CrateDB runs every arg set of a search-based bulk UPDATE/DELETE as a collect phase of its own,
+ * all at once, each reserving a block of the query circuit breaker (min(0.1 % of its limit,
+ * 2 MiB) split over the shards, BlockBasedRamAccounting). Checked on CrateDB 6.4.3 (2 GB heap,
+ * 1.1 GB breaker): 5,000 arg sets passed; 10,000 failed 8–9 thousand items with
+ * CircuitBreakingException (5000), 40,000 with EsRejectedExecutionException (5000), and a history
+ * close of 37,500 with JobKilledException (5005). The simulator fails every item from 10,000 arg
+ * sets on and applies none.
+ */
+export const SEARCH_BULK_BREAKER_ITEMS = 10_000;
+
 /** Analysis of every item first (its errors fail the whole request), then per-item execution (§1.9). */
 async function runBulk(pg: Pg, dml: Prepared, bulkArgs: readonly JsonValue[][]): Promise<Outcome> {
   const bound = bulkArgs.map((a) => dml.bind(a));
+  if (dml.searches && bound.length >= SEARCH_BULK_BREAKER_ITEMS) {
+    const broken = new SimError(
+      5000,
+      "CircuitBreakingException",
+      "Allocating 314.5kb for 'collect: 1' failed, breaker would use 1.2gb in total. Limit is 1.1gb. Either increase memory and limit, change the query or reduce concurrent query load",
+    );
+    return { kind: "bulk", results: bound.map((_, n) => itemError(broken, n)) };
+  }
   const results: BulkItem[] = [];
   const BATCH = 500;
   if (dml.runBatch && bound.length > 1) {

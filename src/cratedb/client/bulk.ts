@@ -37,7 +37,7 @@ export async function runBulk(
 ): Promise<BulkResult> {
   const args = serializedArgs(bulkArgs);
   const results: BulkItemResult[] = new Array(args.count);
-  const chunks = chunkBulk(stmt, args, context.requestBytes);
+  const chunks = chunkBulk(stmt, args, context.requestBytes, options.maxItemsPerRequest);
   let failure: unknown;
   let failed = false;
   const worker = async (): Promise<void> => {

@@ -1,5 +1,6 @@
 /**
- * Splits serialized `bulk_args` into request bodies of at most `limitBytes` bytes. The body around
+ * Splits serialized `bulk_args` into request bodies of at most `limitBytes` bytes and `maxItems`
+ * arg sets. The body around
  * the arg sets is made per attempt (`bulkBodyOf`), because each attempt's statement text differs
  * (query id, deadline). An arg set that alone exceeds the limit still travels, alone, so
  * CrateDB's own limit decides.
@@ -17,7 +18,12 @@ export interface BulkChunk {
 /** Room for the leading comment and deadline the statement text gets per attempt. */
 const TEXT_ALLOWANCE = 160;
 
-export function* chunkBulk(stmt: string, args: SerializedArgSets, limitBytes: number): Generator<BulkChunk> {
+export function* chunkBulk(
+  stmt: string,
+  args: SerializedArgSets,
+  limitBytes: number,
+  maxItems = Number.POSITIVE_INFINITY,
+): Generator<BulkChunk> {
   const frame = Buffer.byteLength(`{"stmt":${JSON.stringify(stmt)},"bulk_args":[]}`) + TEXT_ALLOWANCE;
   const room = limitBytes - frame;
   let groups: ArgGroup[] = [];
@@ -25,15 +31,17 @@ export function* chunkBulk(stmt: string, args: SerializedArgSets, limitBytes: nu
   let count = 0;
   let start = 0;
   const withGroup = (group: ArgGroup) => bytes + (count > 0 ? 1 : 0) + group.json.length;
+  const fits = (group: ArgGroup) => withGroup(group) <= room && count + group.count <= maxItems;
   const add = (group: ArgGroup) => {
     bytes = withGroup(group);
     count += group.count;
     groups.push(group);
   };
   for (const whole of args.groups) {
-    // A group that does not fit is placed one arg set at a time (rare: groups are ~32 KiB).
-    for (const group of withGroup(whole) <= room ? [whole] : splitGroup(whole)) {
-      if (count > 0 && withGroup(group) > room) {
+    // A group that does not fit is placed one arg set at a time (rare: groups are ~32 KiB, unless
+    // requests are capped by arg sets).
+    for (const group of fits(whole) ? [whole] : splitGroup(whole)) {
+      if (count > 0 && !fits(group)) {
         yield { start, count, groups };
         start += count;
         groups = [];

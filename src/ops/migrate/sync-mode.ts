@@ -17,7 +17,7 @@ import {
   setWhereNull,
 } from "../../cratedb/sql/migrate.ts";
 import { validateTableRef } from "../../cratedb/sql/names.ts";
-import type { SqlValue } from "../../cratedb/sql-client.ts";
+import { SEARCH_BULK_ITEMS, type SqlValue } from "../../cratedb/sql-client.ts";
 import { shownTable } from "../../errors.ts";
 import { type ColumnDef, SYSTEM_COLUMN, type TableRef } from "../../table-def.ts";
 import { discardLeftoverRebuild, rebuildTable } from "../alter/rebuild.ts";
@@ -142,7 +142,10 @@ async function deleteOlderVersionsInPages(
     const latest = await run(ctx, keysWithOlderVersions(ref, key, HISTORY, perRound));
     if (latest.rows.length === 0) return;
     const args = latest.rows.map((r) => [...r] as SqlValue[]);
-    await ctx.client.bulk(deleteOlderVersions(ref, key, HISTORY).bulk, args, requestOptions(ctx));
+    await ctx.client.bulk(deleteOlderVersions(ref, key, HISTORY).bulk, args, {
+      ...requestOptions(ctx),
+      maxItemsPerRequest: SEARCH_BULK_ITEMS,
+    });
     if (latest.rows.length < perRound) {
       await run(ctx, refreshTable(ref));
       return;

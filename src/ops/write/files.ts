@@ -88,6 +88,8 @@ export interface FileStepRules {
   readonly searchBased?: boolean;
   readonly keyColumns: readonly string[];
   readonly missingRowIsOk?: boolean | undefined;
+  /** For statements that search for their rows: SEARCH_BULK_ITEMS. */
+  readonly maxItemsPerRequest?: number;
 }
 
 /**
@@ -116,6 +118,7 @@ export async function runStep(
         path,
         keyColumns: options.keyColumns,
         missingRowIsOk: options.missingRowIsOk,
+        maxItemsPerRequest: options.maxItemsPerRequest,
       };
       const chunks = fileChunks(path, source, settings, options.required, ctx.signal);
       try {
@@ -166,6 +169,8 @@ export interface Sending {
   readonly keyColumns: readonly string[];
   /** Items naming a row that no longer exists are "nothing to do" (update/delete by key). */
   readonly missingRowIsOk?: boolean | undefined;
+  /** Set for statements that search for their rows (SEARCH_BULK_ITEMS). */
+  readonly maxItemsPerRequest?: number | undefined;
 }
 
 /**
@@ -184,6 +189,7 @@ export async function sendRows(
       ...requestOptions(sending.ctx),
       keyColumns: sending.keyColumns,
       missingRowIsOk: sending.missingRowIsOk,
+      maxItemsPerRequest: sending.maxItemsPerRequest,
     });
   } catch (error) {
     if (!(error instanceof CrateDbError) || error.kind === "transient") throw error;

@@ -15,7 +15,7 @@ import {
   closeKeyVersionsBefore,
   deleteVersionsFrom,
 } from "../../cratedb/sql/write-history.ts";
-import type { SqlValue } from "../../cratedb/sql-client.ts";
+import { SEARCH_BULK_ITEMS, type SqlValue } from "../../cratedb/sql-client.ts";
 import { DestinationError, shownTable } from "../../errors.ts";
 import { SYSTEM_COLUMN } from "../../table-def.ts";
 import { argsJson, asArg, asArgs } from "../args.ts";
@@ -123,7 +123,7 @@ async function earliestStart(
     job.source,
     job.settings,
     paths,
-    { required, searchBased: true, keyColumns: job.keyColumns },
+    { required, searchBased: true, keyColumns: job.keyColumns, maxItemsPerRequest: SEARCH_BULK_ITEMS },
     (sending, chunk) => {
       const keyIndexes = indexesOf(chunk.columns, job.keyColumns);
       const startIndex = indexesOf(chunk.columns, [SYSTEM_COLUMN.start])[0]!;
@@ -230,7 +230,7 @@ async function closeDeleted(job: HistoryJob, paths: readonly string[]): Promise<
     job.source,
     job.settings,
     paths,
-    { required, searchBased: true, keyColumns: job.keyColumns },
+    { required, searchBased: true, keyColumns: job.keyColumns, maxItemsPerRequest: SEARCH_BULK_ITEMS },
     (sending, chunk) => {
       const keyIndexes = indexesOf(chunk.columns, job.keyColumns);
       const endIndex = indexesOf(chunk.columns, [SYSTEM_COLUMN.end])[0]!;

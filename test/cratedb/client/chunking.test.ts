@@ -73,3 +73,24 @@ test("an arg set larger than the limit travels alone", () => {
 test("no arg sets yield no request", () => {
   assert.equal(bodies("S", [], 100).length, 0);
 });
+
+test("requests can be capped by arg sets as well as by bytes, groups split where needed", () => {
+  const rows = Array.from({ length: 230 }, (_, i) => [i, "k"]);
+  const chunks = [...chunkBulk("S", serializeArgSets(rows), 1 << 20, 50)];
+  assert.deepEqual(
+    chunks.map((c) => [c.start, c.count]),
+    [
+      [0, 50],
+      [50, 50],
+      [100, 50],
+      [150, 50],
+      [200, 30],
+    ],
+  );
+  assert.deepEqual(
+    chunks.flatMap(
+      (c) => (JSON.parse(bulkBodyOf("S", c.groups).toString()) as { bulk_args: unknown[] }).bulk_args,
+    ),
+    rows,
+  );
+});

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { CrateClient } from "../../../src/cratedb/client/crate-client.ts";
+import { SEARCH_BULK_ITEMS, type SqlClient } from "../../../src/cratedb/sql-client.ts";
 import { createTable } from "../../../src/ops/table/create.ts";
 import type { TableDef } from "../../../src/table-def.ts";
 import { batchDir, type Cell } from "../../helpers/batch-writer.ts";
@@ -218,6 +219,53 @@ describe("WriteHistoryBatch", () => {
       [1, "a", 1, ms(T(1)), ms(T(5)), false],
       [2, "b", 2, ms(T(1)), ms(MAX), true],
     ]);
+  });
+
+  test("statements that search for their rows go in requests of at most SEARCH_BULK_ITEMS arg sets", async () => {
+    // CrateDB runs each arg set of such a request as a collect phase of its own, all at once: a
+    // chunk's thousands of arg sets in one request trip its query circuit breaker (conformance:
+    // dml.test.ts). Statements by full primary key keep whole-chunk requests.
+    const n = 1_000;
+    const keys = Array.from({ length: n }, (_, i) => i + 1);
+    const ref = await historyTable(
+      "many",
+      keys.map((id) => row(id, "a", "1", T(1), MAX, true)),
+    );
+    const bulks: { stmt: string; items: number; max: number | undefined }[] = [];
+    const recording: SqlClient = {
+      sql: (stmt, args, options) => client.sql(stmt, args, options),
+      bulk: (stmt, args, options) => {
+        bulks.push({
+          stmt,
+          items: "kind" in args ? args.count : args.length,
+          max: options?.maxItemsPerRequest,
+        });
+        return client.bulk(stmt, args, options);
+      },
+    };
+    const del = (id: number, end: string): Cell[] => [String(id), N, N, N, end, "false", SYNCED];
+    const even = keys.filter((id) => id % 2 === 0);
+    await runHistoryBatch(recording, dir, ref, HISTORY, {
+      earliest: [{ columns: EARLIEST, rows: even.map((id) => [String(id), T(2)]) }],
+      replace: [{ rows: even.map((id) => row(id, "b", "2", T(2), MAX, true)) }],
+      delete: [{ rows: keys.filter((id) => id % 2 === 1).map((id) => del(id, T(3))) }],
+    });
+    const searches = bulks.filter((b) => /^\s*(\/\*.*?\*\/\s*)?(UPDATE|DELETE)\b/is.test(b.stmt));
+    assert.ok(searches.length >= 3, "earliest start: delete and close; delete file: close");
+    for (const b of searches) assert.equal(b.max, SEARCH_BULK_ITEMS, b.stmt);
+    const upserts = bulks.filter((b) => /\bINSERT\b/i.test(b.stmt));
+    assert.ok(upserts.length > 0 && upserts.every((b) => b.max === undefined));
+    const versions = await shown(ref);
+    assert.equal(versions.length, n + n / 2);
+    assert.deepEqual(
+      versions.filter((v) => v[0] === 1 || v[0] === 2),
+      [
+        [1, "a", 1, ms(T(1)), ms(T(3)), false],
+        [2, "a", 1, ms(T(1)), ms(T(2)) - 1, false],
+        [2, "b", 2, ms(T(2)), ms(MAX), true],
+      ],
+    );
+    assert.equal(versions.filter((v) => v[5] === true).length, n / 2);
   });
 
   test("a delete row without its end time is refused naming file, row and column; the version stays active", async () => {
