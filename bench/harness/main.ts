@@ -71,7 +71,7 @@ const USAGE = `npm run bench -- [options]
   --repeat N                 measure each run N times, keep the fastest (default 1)
   --profile-workload W       narrow or wide: what the CPU profile runs (default narrow; CSV, sink)
   --server-entry FILE        the server's entry (default src/main.ts; dist/main.js after npm run build)
-  --server-node-args "…"     Node flags for the server, e.g. "--max-semi-space-size=16" as the
+  --server-node-args="…"     Node flags for the server, e.g. "--max-semi-space-size=16" as the
                              executable and the container image run it (default none)
   --out DIR                  results directory (default bench/results)
   env CRATEDB_URL (+ CRATEDB_USER, CRATEDB_PASSWORD): also measure against that CrateDB`;
