@@ -86,21 +86,18 @@ function classifyCode(code: number, exception: string | undefined): Classificati
       ? { code: "CRATEDB_SQL_SYNTAX", retry: "never" }
       : {
           code: "CRATEDB_REJECTED",
-
           retry: "never",
         };
   }
   if (code === 4002 || code === 4008) {
     return {
       code: "CRATEDB_INVALID_NAME",
-
       retry: "never",
     };
   }
   if (code === 4007) {
     return {
       code: "CRATEDB_WRITE_BLOCKED",
-
       retry: "never",
     };
   }
@@ -110,7 +107,6 @@ function classifyCode(code: number, exception: string | undefined): Classificati
   if (code >= 4030 && code <= 4037) {
     return {
       code: "CRATEDB_READ_ONLY",
-
       retry: "never",
     };
   }
@@ -129,13 +125,14 @@ function classifyCode(code: number, exception: string | undefined): Classificati
   // Query killed (KILL or a node leaving): not repeated here; the sync may run it again.
   if (code === 5005) return { code: "CRATEDB_QUERY_KILLED", retry: "never" };
   if (code === 5000) {
-    return exception === "CircuitBreakingException"
-      ? {
-          code: "CRATEDB_MEMORY",
-
-          retry: "if-idempotent",
-        }
-      : { code: "CRATEDB_SERVER_ERROR", retry: "never" };
+    if (exception === "CircuitBreakingException") return { code: "CRATEDB_MEMORY", retry: "if-idempotent" };
+    // A full thread-pool queue refused a task (a bulk search's arg sets each take one,
+    // cratedb.md §0). Other shards' tasks of the same statement may have run, so only a
+    // statement that may run twice is sent again.
+    if (exception === "EsRejectedExecutionException") {
+      return { code: "CRATEDB_OVERLOADED", retry: "if-idempotent" };
+    }
+    return { code: "CRATEDB_SERVER_ERROR", retry: "never" };
   }
   // Task failed / shards unavailable / query failed on shards: a node restarting or shards
   // relocating; the statement may have partly run.
@@ -156,7 +153,6 @@ function classifyStatus(status: number): Classification {
     case 401:
       return {
         code: "CRATEDB_AUTH",
-
         retry: "never",
       };
     // The transport adds advice when the port turns out to speak TLS (plain HTTP to a TLS port).
@@ -165,7 +161,6 @@ function classifyStatus(status: number): Classification {
     case 413:
       return {
         code: "CRATEDB_REQUEST_TOO_LARGE",
-
         retry: "never",
       };
     case 429:
@@ -181,7 +176,6 @@ function classifyStatus(status: number): Classification {
         ? { code: "CRATEDB_SERVER_ERROR", retry: "never" }
         : {
             code: "CRATEDB_NOT_CRATEDB",
-
             retry: "never",
           };
   }
@@ -203,7 +197,6 @@ function classifyNetwork(errorCode: string): Classification {
     case "UND_ERR_BODY_TIMEOUT":
       return {
         code: "CRATEDB_TIMEOUT",
-
         retry: "if-idempotent",
       };
     case "UND_ERR_ABORTED":
@@ -220,14 +213,12 @@ function classifyNetwork(errorCode: string): Classification {
     case "ERR_SSL_HTTP_REQUEST":
       return {
         code: "CRATEDB_NOT_TLS",
-
         retry: "never",
       };
     default:
       if (isTlsErrorCode(errorCode)) {
         return {
           code: "CRATEDB_TLS",
-
           retry: "never",
         };
       }

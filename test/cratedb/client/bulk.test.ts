@@ -158,6 +158,48 @@ test("bulk items that failed for a passing reason are sent again on their own", 
   assert.deepEqual(n.requests[1]!.body?.bulk_args, [[0], [3], [6], [9]]);
 });
 
+test("a search bulk goes in requests of at most maxItemsPerRequest; items a full search queue refused are sent again", async () => {
+  const seen = new Set<number>();
+  const n = await node((req, res) => {
+    json(res, 200, {
+      cols: [],
+      results: (req.body?.bulk_args ?? []).map((r) => {
+        const id = Number(r[0]);
+        const first = !seen.has(id);
+        seen.add(id);
+        return first && id % 4 === 1
+          ? {
+              rowcount: -2,
+              error: {
+                code: 5000,
+                message:
+                  "EsRejectedExecutionException[rejected execution of [collect/LOW] on [name = n1/search]]",
+              },
+            }
+          : { rowcount: 1 };
+      }),
+    });
+  });
+  const rows = Array.from({ length: 25 }, (_, i) => [i]);
+  const result = await client([n.url], { concurrency: 1 }).bulk(
+    "UPDATE t SET a = FALSE WHERE id = ? AND a = TRUE",
+    rows,
+    { maxItemsPerRequest: 10 },
+  );
+  assert.equal(result.rowcount, 25);
+  assert.deepEqual(
+    n.requests.map((r) => (r.body?.bulk_args ?? []).map((a) => a[0])),
+    [
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+      [1, 5, 9],
+      [10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+      [13, 17],
+      [20, 21, 22, 23, 24],
+      [21],
+    ],
+  );
+});
+
 test("bulk items with an open outcome are not sent again for a non-idempotent statement", async () => {
   const n = await node((req, res) =>
     json(res, 200, {

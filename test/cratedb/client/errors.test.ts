@@ -45,6 +45,12 @@ const cases: [Failure, string, string, string][] = [
     "if-idempotent",
   ],
   [
+    { type: "response", httpStatus: 500, crateCode: 5000, exception: "EsRejectedExecutionException" },
+    "CRATEDB_OVERLOADED",
+    "transient",
+    "if-idempotent",
+  ],
+  [
     { type: "response", httpStatus: 500, crateCode: 5002 },
     "CRATEDB_SHARDS_FAILED",
     "transient",
