@@ -3,11 +3,12 @@
  * JS heap.
  *
  * Why: rows waiting for a free request slot, and rows of requests in flight, used to stay JS
- * arrays until CrateDB answered. They lived long enough to be copied by every young-generation
- * collection and then promoted, so V8 grew both generations: a 100 MB batch peaked at ~330 MB
- * resident with under 50 MB live. Serialized when prepared, the rows die young; the bytes wait
- * instead. And each group stays a small string on its way to bytes: V8 puts every string over
- * ~128 KiB straight into the old generation.
+ * arrays until CrateDB answered. They lived long enough to be copied by young-generation
+ * collections and then promoted: during a 100 MB batch the old generation grew to ~150 MB between
+ * full collections with under 50 MB live, and full collections took 20–30 ms. Serialized when
+ * prepared, the rows die young and the bytes wait instead (old generation ~26 MB, 10 % more rows/s;
+ * docs/benchmarks.md). Each group stays a small string on its way to bytes: V8 puts every string
+ * over ~128 KiB straight into the old generation.
  *
  * The values are needed again only on rare paths — items sent again after a passing failure, and
  * the values scrubbed from an error message — and are parsed back from the bytes then.
