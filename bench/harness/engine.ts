@@ -24,16 +24,11 @@ import { createTableDdl } from "../../src/cratedb/sql/ddl.ts";
 import { keyCastFor, renderDeadline } from "../../src/cratedb/sql/fence.ts";
 import { type BulkSql, qualified } from "../../src/cratedb/sql/ident.ts";
 import { deleteByKey, updateByKey, upsertRows } from "../../src/cratedb/sql/write.ts";
-import {
-  closeActiveVersion,
-  closeKeyVersionsBefore,
-  deleteVersionsFrom,
-} from "../../src/cratedb/sql/write-history.ts";
-import { SEARCH_BULK_ITEMS, type SqlValue } from "../../src/cratedb/sql-client.ts";
+import type { SqlValue } from "../../src/cratedb/sql-client.ts";
 import { physicalColumns } from "../../src/ops/table/create.ts";
 import type { ColumnDef, TableDef, TableRef } from "../../src/table-def.ts";
 import type { Cell } from "../../test/helpers/batch-writer.ts";
-import { HISTORY, historyGroup, historyRow, NARROW, narrowRow, T1, type Workload } from "./workloads.ts";
+import { HISTORY, historyGroup, historyRow, NARROW, narrowRow, T0, T1, type Workload } from "./workloads.ts";
 
 const gzipAsync = promisify(gzip);
 
@@ -149,17 +144,8 @@ export async function copyFrom(crate: Crate, ref: TableRef, w: Workload): Promis
   }
 }
 
-/**
- * One step of the direct client: a plain statement, or one statement over many arg sets. Searches
- * (history steps matching more than the key) run each arg set as a task on CrateDB's search
- * pool, whose queue holds 1,000 (EsRejectedExecutionException beyond, checked on CrateDB 6.4.3):
- * their requests carry at most as many arg sets as the destination's (SEARCH_BULK_ITEMS).
- */
-type Phase =
-  | { readonly sql: string }
-  | { readonly bulk: string; readonly args: () => Iterable<SqlValue[]>; readonly search?: boolean };
-
-const SEARCH_ARG_SETS = SEARCH_BULK_ITEMS;
+/** One step of the direct client: a plain statement, or one statement over many arg sets. */
+type Phase = { readonly sql: string } | { readonly bulk: string; readonly args: () => Iterable<SqlValue[]> };
 
 /** The statements the destination sends for a workload, with their args, in its order. */
 function plan(w: Workload, ref: TableRef): Phase[] {
@@ -244,18 +230,15 @@ function plan(w: Workload, ref: TableRef): Phase[] {
       const upsert = fenced(upsertRows(ref, names(HISTORY.columns), pk, keyCast));
       const update = w.files("csv").find((f) => f.kind === "update")!;
       const updates = [...update.rows()];
+      // Versions are closed by full primary key, as the destination does once it has read them;
+      // this client knows them already (every key has one active version starting at T0).
+      const close = fenced(updateByKey(ref, ["_fivetran_end", "_fivetran_active"], pk, keyCast));
+      const t0 = Date.parse(T0);
       return [
         refresh,
         {
-          bulk: fenced(deleteVersionsFrom(ref, ["id"])),
-          args: () => mapRows(filter(range(n), changed), (i) => [i, t1]),
-          search: true,
-        },
-        refresh,
-        {
-          bulk: fenced(closeKeyVersionsBefore(ref, ["id"])),
-          args: () => mapRows(filter(range(n), changed), (i) => [t1 - 1, i, t1]),
-          search: true,
+          bulk: close,
+          args: () => mapRows(filter(range(n), changed), (i) => [t1 - 1, false, i, t0]),
         },
         {
           bulk: upsert,
@@ -283,13 +266,12 @@ function plan(w: Workload, ref: TableRef): Phase[] {
         },
         refresh,
         {
-          bulk: fenced(closeActiveVersion(ref, ["id"])),
+          bulk: close,
           args: () =>
             mapRows(
               filter(range(n), (i) => historyGroup(i) === "delete"),
-              (i) => [t1 - 1, i],
+              (i) => [t1 - 1, false, i, t0],
             ),
-          search: true,
         },
         refresh,
       ];
@@ -335,7 +317,7 @@ async function prepare(phases: readonly Phase[]): Promise<Prepared[]> {
       parts.push(row);
       bytes += row.length + 1;
       argSets++;
-      if (bytes >= BODY_ROWS_BYTES || (phase.search && parts.length >= SEARCH_ARG_SETS)) await flush();
+      if (bytes >= BODY_ROWS_BYTES) await flush();
     }
     await flush();
     out.push({ bodies, argSets });

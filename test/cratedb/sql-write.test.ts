@@ -1,18 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { deleteByKey, updateByKey, upsertRows } from "../../src/cratedb/sql/write.ts";
-import {
-  closeActiveVersion,
-  closeKeyVersionsBefore,
-  deleteVersionsFrom,
-  selectVersions,
-} from "../../src/cratedb/sql/write-history.ts";
+import { selectVersions } from "../../src/cratedb/sql/write-history.ts";
 
 const ref = { schema: "s", table: "t" };
-/** The fence around a key value and as a predicate (src/cratedb/sql/fence.ts), spelled out. */
+/** The fence around a key value (src/cratedb/sql/fence.ts), spelled out. */
 const fenced = (value: string, type: string) =>
   `CASE WHEN CURRENT_TIMESTAMP < {fence_deadline} THEN ${value} ELSE CAST(ln(0) AS ${type}) END`;
-const FENCE = "CASE WHEN CURRENT_TIMESTAMP < {fence_deadline} THEN TRUE ELSE CAST(ln(0) AS BOOLEAN) END";
 const hostile = { schema: 'my"schema', table: "Order Items" };
 
 describe("WriteBatch statements", () => {
@@ -51,27 +45,6 @@ describe("WriteBatch statements", () => {
 });
 
 describe("WriteHistoryBatch statements", () => {
-  test("overlap removal deletes versions of the source key starting at or after the given start", () => {
-    assert.equal(
-      deleteVersionsFrom(ref, ["id"]).bulk,
-      `DELETE FROM "s"."t" WHERE "id" = ? AND "_fivetran_start" >= ? AND ${FENCE}`,
-    );
-  });
-
-  test("closing before a start ends the active version and any version still overlapping it", () => {
-    assert.equal(
-      closeKeyVersionsBefore(ref, ["a", "b"]).bulk,
-      `UPDATE "s"."t" SET "_fivetran_active" = FALSE, "_fivetran_end" = ? WHERE "a" = ? AND "b" = ? AND ("_fivetran_active" = TRUE OR "_fivetran_end" >= ?) AND ${FENCE}`,
-    );
-  });
-
-  test("a history delete ends the active version of the source key", () => {
-    assert.equal(
-      closeActiveVersion(ref, ["id"]).bulk,
-      `UPDATE "s"."t" SET "_fivetran_active" = FALSE, "_fivetran_end" = ? WHERE "id" = ? AND "_fivetran_active" = TRUE AND ${FENCE}`,
-    );
-  });
-
   test("versions of single-column keys are selected with one array argument", () => {
     assert.deepEqual(selectVersions(ref, ["id", "v"], ["id"], [[1], [2]]), {
       stmt: 'SELECT "id", "v" FROM "s"."t" WHERE "id" = ANY(?)',

@@ -26,7 +26,7 @@ const KEYS_PER_LOOKUP = 500;
  * JSON numbers (or exact text) and may differ in trailing zeros from the file's decimal text, so
  * DECIMAL parts are compared in one canonical form; every other type reads back as it was sent.
  */
-function keyMaker(
+export function keyMaker(
   table: TableDef,
   keyColumns: readonly string[],
 ): (row: readonly unknown[], at: readonly number[]) => string {
@@ -48,13 +48,13 @@ function canonicalDecimal(text: string): string {
   return trimmed === "-0" ? "0" : trimmed;
 }
 
-interface Version {
+export interface Version {
   readonly start: number;
   readonly values: readonly unknown[];
 }
 
 /** Each key's versions (table columns in `tableColumns` order), ascending by start. */
-async function versionsOf(
+export async function versionsOf(
   ctx: CallContext,
   ref: TableRef,
   keyFor: (row: readonly unknown[], at: readonly number[]) => string,

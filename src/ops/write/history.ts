@@ -6,16 +6,11 @@
  * in search-based mode). See docs/write-batch.md for the idempotency argument.
  */
 
-import { shownFileName } from "../../batch/index.ts";
+import { type BatchValue, shownFileName } from "../../batch/index.ts";
 import { serializeArgSets } from "../../cratedb/client/arg-sets.ts";
 import { keyCastFor } from "../../cratedb/sql/fence.ts";
-import { upsertRows } from "../../cratedb/sql/write.ts";
-import {
-  closeActiveVersion,
-  closeKeyVersionsBefore,
-  deleteVersionsFrom,
-} from "../../cratedb/sql/write-history.ts";
-import { SEARCH_BULK_ITEMS, type SqlValue } from "../../cratedb/sql-client.ts";
+import { deleteByKey, updateByKey, upsertRows } from "../../cratedb/sql/write.ts";
+import type { SqlValue } from "../../cratedb/sql-client.ts";
 import { DestinationError, shownTable } from "../../errors.ts";
 import { SYSTEM_COLUMN } from "../../table-def.ts";
 import { argsJson, asArg, asArgs } from "../args.ts";
@@ -28,7 +23,7 @@ import {
   sendRows,
   type WriteSettings,
 } from "./files.ts";
-import { completeUpdates } from "./history-update.ts";
+import { completeUpdates, keyMaker, versionsOf } from "./history-update.ts";
 import { BatchRowError, indexesOf, keyOf, lastPerKey, onePerKey, primaryKey, requireKey } from "./rows.ts";
 
 export interface WriteHistoryFiles {
@@ -81,9 +76,7 @@ export async function writeHistoryBatch(
   // Rows a failed earlier attempt left unrefreshed must be seen by the searches below.
   await searchable();
   if (files.earliestStartFiles.length > 0) {
-    counts.earliest = await earliestStart(job, files.earliestStartFiles, "delete");
-    await searchable();
-    await earliestStart(job, files.earliestStartFiles, "close");
+    counts.earliest = await earliestStart(job, files.earliestStartFiles);
   }
   counts.replaced = await replaceVersions(job, files.replaceFiles);
   if (files.updateFiles.length > 0) {
@@ -104,26 +97,30 @@ export async function writeHistoryBatch(
 }
 
 /**
- * Step 1, in two passes over the earliest-start files with a REFRESH between them (the second
- * pass must not find the versions the first deleted): delete versions starting at or after `s`,
- * then close what remains active or overlapping at `s − 1 ms`. Per key only the earliest `s`
- * matters: both passes with the smaller start include the effect of the larger one.
+ * Step 1: per key, the versions starting at or after the earliest start `s` are deleted, and the
+ * rest that is still active or reaches `s` ends at `s − 1 ms`. A chunk's keys have their versions
+ * read first (one search per 500 keys, after the REFRESH the pipeline keeps), and each version is
+ * then deleted or closed by its full primary key: lookups, which CrateDB runs per arg set far
+ * faster than a search per key (cratedb.md §0). Per key only the earliest `s` matters; a key
+ * repeated in a later chunk reads the versions this one left.
  */
-async function earliestStart(
-  job: HistoryJob,
-  paths: readonly string[],
-  pass: "delete" | "close",
-): Promise<number> {
-  const { ref } = job.source;
+async function earliestStart(job: HistoryJob, paths: readonly string[]): Promise<number> {
+  const { ref, table } = job.source;
+  const versionKey = versionKeyOf(job);
+  const remove = deleteByKey(ref, versionKey.pk, versionKey.cast);
+  const close = updateByKey(ref, [SYSTEM_COLUMN.end, SYSTEM_COLUMN.active], versionKey.pk, versionKey.cast);
+  const read = [...job.keyColumns, SYSTEM_COLUMN.start, SYSTEM_COLUMN.end, SYSTEM_COLUMN.active];
+  const endAt = read.indexOf(SYSTEM_COLUMN.end);
+  const activeAt = read.indexOf(SYSTEM_COLUMN.active);
+  const keyFor = keyMaker(table, job.keyColumns);
   const required = [...job.keyColumns, SYSTEM_COLUMN.start];
-  const sql =
-    pass === "delete" ? deleteVersionsFrom(ref, job.keyColumns) : closeKeyVersionsBefore(ref, job.keyColumns);
   return runStep(
     job.call,
     job.source,
     job.settings,
     paths,
-    { required, searchBased: true, keyColumns: job.keyColumns, maxItemsPerRequest: SEARCH_BULK_ITEMS },
+    // A version another chunk of this step already removed is nothing to do.
+    { required, searchBased: true, keyColumns: job.keyColumns, missingRowIsOk: true },
     (sending, chunk) => {
       const keyIndexes = indexesOf(chunk.columns, job.keyColumns);
       const startIndex = indexesOf(chunk.columns, [SYSTEM_COLUMN.start])[0]!;
@@ -134,17 +131,62 @@ async function earliestStart(
         (kept, next) => Number(kept[startIndex]) <= Number(next[startIndex]),
         [...keyIndexes, startIndex],
       );
-      const args = serializeArgSets(
-        prepared.rows.map((row): SqlValue[] => {
-          const key = keyIndexes.map((i) => asArg(row[i]!));
-          const start = Number(row[startIndex]);
-          return pass === "delete" ? [...key, start] : [start - 1, ...key, start];
-        }),
-      );
-      const { keys, rowNumbers } = prepared;
-      return { keys, run: () => sendRows(sending, sql, args, rowNumbers) };
+      const pkOf = versionKey.valuesFrom(chunk.columns);
+      return {
+        keys: prepared.keys,
+        run: async () => {
+          const versions = await versionsOf(
+            job.call,
+            ref,
+            keyFor,
+            read,
+            job.keyColumns,
+            prepared.rows.map((row) => keyIndexes.map((i) => asArg(row[i]!))),
+            job.settings,
+          );
+          const removed: SqlValue[][] = [];
+          const removedRows: number[] = [];
+          const closed: SqlValue[][] = [];
+          const closedRows: number[] = [];
+          prepared.rows.forEach((row, r) => {
+            const start = Number(row[startIndex]);
+            for (const version of versions.get(keyFor(row, keyIndexes)) ?? []) {
+              if (version.start >= start) {
+                removed.push(pkOf(row, version.start));
+                removedRows.push(prepared.rowNumbers[r]!);
+              } else if (version.values[activeAt] === true || Number(version.values[endAt]) >= start) {
+                closed.push([start - 1, false, ...pkOf(row, version.start)]);
+                closedRows.push(prepared.rowNumbers[r]!);
+              }
+            }
+          });
+          // Different versions: the two statements never touch the same row.
+          await Promise.all([
+            sendRows(sending, remove, serializeArgSets(removed), removedRows),
+            sendRows(sending, close, serializeArgSets(closed), closedRows),
+          ]);
+        },
+      };
     },
   );
+}
+
+/** The history table's primary key (K and `_fivetran_start`), and a version's values for it. */
+function versionKeyOf(job: HistoryJob): {
+  readonly pk: readonly string[];
+  readonly cast: string;
+  /** For a file's columns: the key values of a row of that file, with a version's start. */
+  valuesFrom(columns: readonly string[]): (row: readonly BatchValue[], start: number) => SqlValue[];
+} {
+  const pk = primaryKey(job.source.table);
+  return {
+    pk,
+    cast: keyCastFor(job.source.table.columns, pk[0]),
+    valuesFrom(columns) {
+      const at = pk.map((name) => (name === SYSTEM_COLUMN.start ? -1 : columns.indexOf(name)));
+      return (row, start) => at.map((i) => (i < 0 ? start : asArg(row[i]!)));
+    },
+  };
 }
 
 /** Step 2: every row is a version, inserted or overwritten on (K, start) — by full primary key. */
@@ -221,23 +263,31 @@ async function updateVersions(
   return { written, skipped };
 }
 
-/** Step 4: the active version of each deleted key ends at the file's `_fivetran_end`. */
+/**
+ * Step 4: the active version of each deleted key ends at the file's `_fivetran_end`. As in step 1,
+ * a chunk's keys have their versions read first and the active ones are closed by full primary key.
+ */
 async function closeDeleted(job: HistoryJob, paths: readonly string[]): Promise<number> {
-  const sql = closeActiveVersion(job.source.ref, job.keyColumns);
+  const { ref, table } = job.source;
+  const versionKey = versionKeyOf(job);
+  const close = updateByKey(ref, [SYSTEM_COLUMN.end, SYSTEM_COLUMN.active], versionKey.pk, versionKey.cast);
+  const read = [...job.keyColumns, SYSTEM_COLUMN.start, SYSTEM_COLUMN.active];
+  const activeAt = read.indexOf(SYSTEM_COLUMN.active);
+  const keyFor = keyMaker(table, job.keyColumns);
   const required = [...job.keyColumns, SYSTEM_COLUMN.synced, SYSTEM_COLUMN.end];
   return runStep(
     job.call,
     job.source,
     job.settings,
     paths,
-    { required, searchBased: true, keyColumns: job.keyColumns, maxItemsPerRequest: SEARCH_BULK_ITEMS },
+    { required, searchBased: true, keyColumns: job.keyColumns, missingRowIsOk: true },
     (sending, chunk) => {
       const keyIndexes = indexesOf(chunk.columns, job.keyColumns);
       const endIndex = indexesOf(chunk.columns, [SYSTEM_COLUMN.end])[0]!;
       // The first delete of a key closes its active version; later ones find none (no-ops).
       const file = shownFileName(sending.path);
       const prepared = onePerKey(file, chunk, keyIndexes, () => true);
-      const rows = prepared.rows.map((row, r): SqlValue[] => {
+      const ends = prepared.rows.map((row, r): number => {
         // A closed version needs the time it ended: NULL or the marker would leave a version
         // that is neither active nor ended.
         const end = row[endIndex];
@@ -249,11 +299,33 @@ async function closeDeleted(job: HistoryJob, paths: readonly string[]): Promise<
             `a history delete row needs the time its version ended, not ${end === null ? "NULL" : "the unmodified marker"}`,
           );
         }
-        return [end, ...keyIndexes.map((i) => asArg(row[i]!))];
+        return end;
       });
-      const args = serializeArgSets(rows);
-      const { keys, rowNumbers } = prepared;
-      return { keys, run: () => sendRows(sending, sql, args, rowNumbers) };
+      const pkOf = versionKey.valuesFrom(chunk.columns);
+      return {
+        keys: prepared.keys,
+        run: async () => {
+          const versions = await versionsOf(
+            job.call,
+            ref,
+            keyFor,
+            read,
+            job.keyColumns,
+            prepared.rows.map((row) => keyIndexes.map((i) => asArg(row[i]!))),
+            job.settings,
+          );
+          const closed: SqlValue[][] = [];
+          const closedRows: number[] = [];
+          prepared.rows.forEach((row, r) => {
+            for (const version of versions.get(keyFor(row, keyIndexes)) ?? []) {
+              if (version.values[activeAt] !== true) continue;
+              closed.push([ends[r]!, false, ...pkOf(row, version.start)]);
+              closedRows.push(prepared.rowNumbers[r]!);
+            }
+          });
+          await sendRows(sending, close, serializeArgSets(closed), closedRows);
+        },
+      };
     },
   );
 }
