@@ -15,7 +15,6 @@ import type { SqlValue } from "../../cratedb/sql-client.ts";
 import { SYSTEM_COLUMN, type TableDef, type TableRef } from "../../table-def.ts";
 import { asArg } from "../args.ts";
 import { type CallContext, run } from "../context.ts";
-import type { WriteSettings } from "./files.ts";
 import { checkKey, indexesOf, keyOf, type PreparedRows } from "./rows.ts";
 
 /** Keys looked up per SELECT: keeps the statement text and the answer small. */
@@ -61,7 +60,6 @@ export async function versionsOf(
   tableColumns: readonly string[],
   keyColumns: readonly string[],
   keys: readonly (readonly SqlValue[])[],
-  _settings: WriteSettings,
 ): Promise<Map<string, Version[]>> {
   const keyIndexes = indexesOf(tableColumns, keyColumns);
   const startIndex = tableColumns.indexOf(SYSTEM_COLUMN.start);
@@ -101,7 +99,6 @@ export async function completeUpdates(
   keyColumns: readonly string[],
   file: string,
   chunk: RowChunk,
-  settings: WriteSettings,
 ): Promise<PreparedRows & { skipped: number }> {
   const tableColumns = table.columns.map((c) => c.name);
   const keyFor = keyMaker(table, keyColumns);
@@ -122,7 +119,7 @@ export async function completeUpdates(
     }
     rows.push(r);
   }
-  const versions = await versionsOf(ctx, ref, keyFor, tableColumns, keyColumns, keyValues, settings);
+  const versions = await versionsOf(ctx, ref, keyFor, tableColumns, keyColumns, keyValues);
   const out: PreparedRows & { skipped: number } = { rows: [], rowNumbers: [], keys: [], skipped: 0 };
   // Two rows of one key with the same start are one version: the later row wins, in one arg set.
   const sent = new Map<string, number>();

@@ -23,7 +23,7 @@ import {
   sendRows,
   type WriteSettings,
 } from "./files.ts";
-import { completeUpdates, keyMaker, versionsOf } from "./history-update.ts";
+import { completeUpdates, keyMaker, type Version, versionsOf } from "./history-update.ts";
 import { BatchRowError, indexesOf, keyOf, lastPerKey, onePerKey, primaryKey, requireKey } from "./rows.ts";
 
 export interface WriteHistoryFiles {
@@ -105,14 +105,12 @@ export async function writeHistoryBatch(
  * repeated in a later chunk reads the versions this one left.
  */
 async function earliestStart(job: HistoryJob, paths: readonly string[]): Promise<number> {
-  const { ref, table } = job.source;
-  const versionKey = versionKeyOf(job);
-  const remove = deleteByKey(ref, versionKey.pk, versionKey.cast);
-  const close = updateByKey(ref, [SYSTEM_COLUMN.end, SYSTEM_COLUMN.active], versionKey.pk, versionKey.cast);
-  const read = [...job.keyColumns, SYSTEM_COLUMN.start, SYSTEM_COLUMN.end, SYSTEM_COLUMN.active];
-  const endAt = read.indexOf(SYSTEM_COLUMN.end);
-  const activeAt = read.indexOf(SYSTEM_COLUMN.active);
-  const keyFor = keyMaker(table, job.keyColumns);
+  const { ref } = job.source;
+  const stored = storedVersions(job, [SYSTEM_COLUMN.end, SYSTEM_COLUMN.active]);
+  const remove = deleteByKey(ref, stored.pk, stored.cast);
+  const close = updateByKey(ref, [SYSTEM_COLUMN.end, SYSTEM_COLUMN.active], stored.pk, stored.cast);
+  const endAt = stored.at(SYSTEM_COLUMN.end);
+  const activeAt = stored.at(SYSTEM_COLUMN.active);
   const required = [...job.keyColumns, SYSTEM_COLUMN.start];
   return runStep(
     job.call,
@@ -131,26 +129,18 @@ async function earliestStart(job: HistoryJob, paths: readonly string[]): Promise
         (kept, next) => Number(kept[startIndex]) <= Number(next[startIndex]),
         [...keyIndexes, startIndex],
       );
-      const pkOf = versionKey.valuesFrom(chunk.columns);
+      const pkOf = stored.pkFrom(chunk.columns);
       return {
         keys: prepared.keys,
         run: async () => {
-          const versions = await versionsOf(
-            job.call,
-            ref,
-            keyFor,
-            read,
-            job.keyColumns,
-            prepared.rows.map((row) => keyIndexes.map((i) => asArg(row[i]!))),
-            job.settings,
-          );
+          const versions = await stored.of(prepared.rows, keyIndexes);
           const removed: SqlValue[][] = [];
           const removedRows: number[] = [];
           const closed: SqlValue[][] = [];
           const closedRows: number[] = [];
           prepared.rows.forEach((row, r) => {
             const start = Number(row[startIndex]);
-            for (const version of versions.get(keyFor(row, keyIndexes)) ?? []) {
+            for (const version of versions[r]!) {
               if (version.start >= start) {
                 removed.push(pkOf(row, version.start));
                 removedRows.push(prepared.rowNumbers[r]!);
@@ -171,19 +161,30 @@ async function earliestStart(job: HistoryJob, paths: readonly string[]): Promise
   );
 }
 
-/** The history table's primary key (K and `_fivetran_start`), and a version's values for it. */
-function versionKeyOf(job: HistoryJob): {
-  readonly pk: readonly string[];
-  readonly cast: string;
-  /** For a file's columns: the key values of a row of that file, with a version's start. */
-  valuesFrom(columns: readonly string[]): (row: readonly BatchValue[], start: number) => SqlValue[];
-} {
-  const pk = primaryKey(job.source.table);
+/**
+ * What steps 1 and 4 share: reading the stored versions of a chunk's keys (the columns `read`,
+ * after K and `_fivetran_start`), and the full primary key (K and `_fivetran_start`) that each
+ * version is then changed by.
+ */
+function storedVersions(job: HistoryJob, read: readonly string[]) {
+  const { ref, table } = job.source;
+  const pk = primaryKey(table);
+  const columns = [...job.keyColumns, SYSTEM_COLUMN.start, ...read];
+  const keyFor = keyMaker(table, job.keyColumns);
   return {
     pk,
-    cast: keyCastFor(job.source.table.columns, pk[0]),
-    valuesFrom(columns) {
-      const at = pk.map((name) => (name === SYSTEM_COLUMN.start ? -1 : columns.indexOf(name)));
+    cast: keyCastFor(table.columns, pk[0]),
+    /** Where each of `read` is in a version's values. */
+    at: (name: string): number => columns.indexOf(name),
+    /** Each row's stored versions, ascending by start (rows hold the file's K at `keyIndexes`). */
+    async of(rows: readonly (readonly BatchValue[])[], keyIndexes: readonly number[]): Promise<Version[][]> {
+      const keys = rows.map((row) => keyIndexes.map((i) => asArg(row[i]!)));
+      const found = await versionsOf(job.call, ref, keyFor, columns, job.keyColumns, keys);
+      return rows.map((row) => found.get(keyFor(row, keyIndexes)) ?? []);
+    },
+    /** For a file's columns: the primary-key values of a row's version starting at `start`. */
+    pkFrom(fileColumns: readonly string[]): (row: readonly BatchValue[], start: number) => SqlValue[] {
+      const at = pk.map((name) => (name === SYSTEM_COLUMN.start ? -1 : fileColumns.indexOf(name)));
       return (row, start) => at.map((i) => (i < 0 ? start : asArg(row[i]!)));
     },
   };
@@ -244,15 +245,7 @@ async function updateVersions(
         keys: [...keys],
         run: async () => {
           const file = shownFileName(sending.path);
-          const done = await completeUpdates(
-            call,
-            source.ref,
-            source.table,
-            job.keyColumns,
-            file,
-            chunk,
-            settings,
-          );
+          const done = await completeUpdates(call, source.ref, source.table, job.keyColumns, file, chunk);
           written += done.rows.length;
           skipped += done.skipped;
           await sendRows(sending, sql, asArgs(done.rows), done.rowNumbers);
@@ -268,12 +261,14 @@ async function updateVersions(
  * a chunk's keys have their versions read first and the active ones are closed by full primary key.
  */
 async function closeDeleted(job: HistoryJob, paths: readonly string[]): Promise<number> {
-  const { ref, table } = job.source;
-  const versionKey = versionKeyOf(job);
-  const close = updateByKey(ref, [SYSTEM_COLUMN.end, SYSTEM_COLUMN.active], versionKey.pk, versionKey.cast);
-  const read = [...job.keyColumns, SYSTEM_COLUMN.start, SYSTEM_COLUMN.active];
-  const activeAt = read.indexOf(SYSTEM_COLUMN.active);
-  const keyFor = keyMaker(table, job.keyColumns);
+  const stored = storedVersions(job, [SYSTEM_COLUMN.active]);
+  const close = updateByKey(
+    job.source.ref,
+    [SYSTEM_COLUMN.end, SYSTEM_COLUMN.active],
+    stored.pk,
+    stored.cast,
+  );
+  const activeAt = stored.at(SYSTEM_COLUMN.active);
   const required = [...job.keyColumns, SYSTEM_COLUMN.synced, SYSTEM_COLUMN.end];
   return runStep(
     job.call,
@@ -301,23 +296,15 @@ async function closeDeleted(job: HistoryJob, paths: readonly string[]): Promise<
         }
         return end;
       });
-      const pkOf = versionKey.valuesFrom(chunk.columns);
+      const pkOf = stored.pkFrom(chunk.columns);
       return {
         keys: prepared.keys,
         run: async () => {
-          const versions = await versionsOf(
-            job.call,
-            ref,
-            keyFor,
-            read,
-            job.keyColumns,
-            prepared.rows.map((row) => keyIndexes.map((i) => asArg(row[i]!))),
-            job.settings,
-          );
+          const versions = await stored.of(prepared.rows, keyIndexes);
           const closed: SqlValue[][] = [];
           const closedRows: number[] = [];
           prepared.rows.forEach((row, r) => {
-            for (const version of versions.get(keyFor(row, keyIndexes)) ?? []) {
+            for (const version of versions[r]!) {
               if (version.values[activeAt] !== true) continue;
               closed.push([ends[r]!, false, ...pkOf(row, version.start)]);
               closedRows.push(prepared.rowNumbers[r]!);
