@@ -76,11 +76,14 @@ export function registerServerGauges(read: {
   readonly running: () => number;
   readonly waiting: () => number;
   readonly inFlight: () => number;
+  readonly prepareThreadsRunning: () => number;
+  readonly prepareThreadsStarted: () => number;
 }): void {
   for (const [name, help, value] of [
     ["rpcs_running", "Destination RPCs holding a worker slot.", read.running],
     ["rpcs_waiting", "Destination RPCs waiting for a worker slot or their table.", read.waiting],
     ["http_requests_in_flight", "HTTP requests in progress: RPCs, health and reflection.", read.inFlight],
+    ["prepare_threads_running", "Threads preparing a WriteBatch step's files.", read.prepareThreadsRunning],
   ] as const) {
     registry.removeSingleMetric(`${PREFIX}${name}`);
     new Gauge({
@@ -92,6 +95,19 @@ export function registerServerGauges(read: {
       },
     });
   }
+  const started = `${PREFIX}prepare_threads_started_total`;
+  registry.removeSingleMetric(started);
+  let counted = 0;
+  new Counter({
+    name: started,
+    help: "Prepare threads started; the other steps were prepared on their call's thread.",
+    registers: [registry],
+    collect() {
+      const now = read.prepareThreadsStarted();
+      this.inc(now - counted);
+      counted = now;
+    },
+  });
 }
 
 export function setBuildInfo(version: string, commit: string): void {

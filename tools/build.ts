@@ -62,7 +62,27 @@ const common = {
   logLevel: "warning",
 } as const satisfies esbuild.BuildOptions;
 
-async function bundle(options: esbuild.BuildOptions, commit: string): Promise<void> {
+/**
+ * Replaces src/ops/write/worker-script.ts, which finds the prepare thread's code beside itself in
+ * src/: `body` is the replacement's function body.
+ */
+function workerScript(body: string): esbuild.Plugin {
+  return {
+    name: "worker-script",
+    setup(build) {
+      build.onLoad({ filter: /[\\/]src[\\/]ops[\\/]write[\\/]worker-script\.ts$/ }, () => ({
+        loader: "ts",
+        contents:
+          "export type WorkerScript = { readonly url: URL } | { readonly code: string };\n" +
+          `export function prepareWorkerScript(): WorkerScript {\n${body}\n}\n`,
+      }));
+    },
+  };
+}
+
+const PREPARE_WORKER = path.join(root, "src", "ops", "write", "prepare-worker.ts");
+
+async function bundle(options: esbuild.BuildOptions, commit: string, needsBuildInfo = true): Promise<void> {
   const info = buildInfo(commit);
   const result = await esbuild.build({
     ...common,
@@ -71,7 +91,7 @@ async function bundle(options: esbuild.BuildOptions, commit: string): Promise<vo
   });
   if (result.warnings.length > 0)
     throw new Error(`esbuild warned ${result.warnings.length} time(s); see above`);
-  if (!info.used())
+  if (needsBuildInfo && !info.used())
     throw new Error("src/cli/build-info.ts was not bundled: version and commit would be wrong");
 }
 
@@ -83,17 +103,26 @@ export async function buildPackage(outdir = path.join(root, "dist")): Promise<vo
   rmSync(outdir, { recursive: true, force: true });
   await bundle(
     {
+      entryPoints: { ...common.entryPoints, "prepare-worker": PREPARE_WORKER },
       outdir,
       format: "esm",
       splitting: true,
       packages: "external",
       chunkNames: "chunks/[name]-[hash]",
+      plugins: [
+        // dist/prepare-worker.js, seen from dist/ or dist/chunks/, wherever esbuild put this module.
+        workerScript(
+          "  const inChunks = /[\\\\/]chunks[\\\\/][^\\\\/]*$/.test(import.meta.url);\n" +
+            '  return { url: new URL(inChunks ? "../prepare-worker.js" : "./prepare-worker.js", import.meta.url) };',
+        ),
+      ],
     },
     commitToEmbed(),
   );
 }
 
 const WASM_ASSET = "parquet_wasm_bg.wasm";
+const WORKER_ASSET = "prepare-worker.cjs";
 
 /**
  * parquet-wasm's Node build reads its .wasm file next to itself; inside the executable it is a SEA
@@ -148,7 +177,26 @@ export async function buildExe(outdir = path.join(root, "build")): Promise<{ fil
   mkdirSync(work, { recursive: true });
   const main = path.join(work, "main.cjs");
   // CommonJS: Node 24 runs a SEA's main script only as CommonJS.
-  await bundle({ outfile: main, format: "cjs", plugins: [parquetWasmFromAsset] }, commitToEmbed());
+  await bundle(
+    {
+      outfile: main,
+      format: "cjs",
+      plugins: [
+        parquetWasmFromAsset,
+        // The executable has no files beside it: the prepare thread's code is an asset, run with `eval`.
+        workerScript(
+          `  return { code: require("node:sea").getAsset(${JSON.stringify(WORKER_ASSET)}, "utf8") };`,
+        ),
+      ],
+    },
+    commitToEmbed(),
+  );
+  const worker = path.join(work, WORKER_ASSET);
+  await bundle(
+    { entryPoints: [PREPARE_WORKER], outfile: worker, format: "cjs", plugins: [parquetWasmFromAsset] },
+    commitToEmbed(),
+    false,
+  );
 
   const blob = path.join(work, "sea.blob");
   const config = path.join(work, "sea-config.json");
@@ -164,7 +212,10 @@ export async function buildExe(outdir = path.join(root, "build")): Promise<{ fil
       // machine, most of a WriteBatch's peak. 16 MB semi-spaces cost no throughput in
       // \`npm run bench\` and keep a 100 MB batch near 265 MB resident (docs/benchmarks.md).
       execArgv: ["--max-semi-space-size=16"],
-      assets: { [WASM_ASSET]: require.resolve(`parquet-wasm/node/${WASM_ASSET}`) },
+      assets: {
+        [WASM_ASSET]: require.resolve(`parquet-wasm/node/${WASM_ASSET}`),
+        [WORKER_ASSET]: worker,
+      },
     }),
   );
   run(process.execPath, ["--experimental-sea-config", config]);

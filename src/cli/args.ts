@@ -32,6 +32,8 @@ export interface CliOptions {
   readonly shutdownTimeoutMs: number;
   /** Whether /metrics series carry schema and table labels. */
   readonly metricsTableLabels: boolean;
+  /** Prepare threads (`--prepare-threads`); unset: the server's default for this machine. */
+  readonly prepareThreads?: number;
   /** Only the `--batch-file-*` settings given; the batch reader's defaults apply to the rest. */
   readonly batchFiles?: BatchFileLimits;
 }
@@ -176,6 +178,10 @@ export function parseCli(
         if (value === "false" || value === "0" || value === "no") return false;
         throw new Error("expected true or false");
       }),
+      ...optional(
+        "prepareThreads",
+        parseOr(raw("prepare-threads"), undefined, (t) => integerIn(t, 0, 256)),
+      ),
       ...(Object.keys(batchFiles).length > 0 ? { batchFiles } : {}),
     },
   };

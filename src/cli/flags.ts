@@ -82,6 +82,11 @@ export const FLAGS = {
     value: "<bytes>",
     help: `largest row of a batch file, e.g. 128MiB (default ${DEFAULTS.maxRowBytes / MiB}MiB)`,
   },
+  "prepare-threads": {
+    env: "CRATEDB_DESTINATION_PREPARE_THREADS",
+    value: "<n>",
+    help: "threads that read and prepare large WriteBatch files beside the calls' own thread, 0 for none (default: CPU cores − 1, at least 1)",
+  },
   "metrics-table-labels": {
     env: "CRATEDB_DESTINATION_METRICS_TABLE_LABELS",
     value: "<true|false>",

@@ -80,7 +80,7 @@ export async function serve(options: CliOptions): Promise<void> {
   info(
     `listening on ${shown}:${server.port}` +
       (server.host === "::" ? " (IPv6 and IPv4)" : "") +
-      ` ${versionFields()} max_workers=${options.maxWorkers}` +
+      ` ${versionFields()} max_workers=${options.maxWorkers} prepare_threads=${server.prepareThreads}` +
       ` batch_file_format=${options.batchFileFormat}` +
       // The operator's own setting, shown so a deployment can check it took effect.
       (options.batchFiles?.allowedDirs ? ` batch_file_dirs=${options.batchFiles.allowedDirs.join(",")}` : ""),

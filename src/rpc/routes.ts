@@ -6,6 +6,7 @@ import type { ConnectRouter, ServiceImpl } from "@connectrpc/connect";
 import { DestinationConnector } from "../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
 import { Health } from "../../gen/grpc/health/v1/health_pb.ts";
 import type { BatchFileLimits, BatchFormat } from "../batch/index.ts";
+import type { PrepareThreads } from "../ops/write/prepare-thread.ts";
 import { callLogInterceptor } from "./call-log.ts";
 import { alterTable } from "./handlers/alter-table.ts";
 import { capabilities } from "./handlers/capabilities.ts";
@@ -28,6 +29,8 @@ export interface RouteOptions {
   readonly batchFileFormat: BatchFormat;
   /** What batch file reads are allowed (`--batch-file-*` flags); absent fields take defaults. */
   readonly batchFiles?: BatchFileLimits | undefined;
+  /** Shared by every call's WriteBatch steps; absent: each step is prepared on its call's thread. */
+  readonly prepareThreads?: PrepareThreads | undefined;
   readonly workerLimit: WorkerLimit;
   readonly health: HealthState;
   /** Replaces single destination handlers, e.g. with slow or failing ones in server tests. */
@@ -46,7 +49,7 @@ export function routes(options: RouteOptions): (router: ConnectRouter) => void {
     createTable,
     alterTable,
     truncate,
-    writeBatch: writeBatch(options.batchFileFormat, options.batchFiles),
+    writeBatch: writeBatch(options.batchFileFormat, options.batchFiles, options.prepareThreads),
     writeHistoryBatch: writeHistoryBatch(options.batchFileFormat, options.batchFiles),
     migrate,
     ...options.handlers,

@@ -9,6 +9,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { BatchFileLimits, BatchFormat } from "../batch/index.ts";
 import { METRICS_CONTENT_TYPE, metricsText, registerServerGauges } from "../metrics.ts";
+import { defaultPrepareThreads, PrepareThreads } from "../ops/write/prepare-thread.ts";
 import { HealthState } from "./health.ts";
 import { OnePortServer } from "./one-port.ts";
 import { type DestinationImpl, HEALTH_SERVICES, routes } from "./routes.ts";
@@ -32,6 +33,8 @@ export interface ServerOptions {
   readonly batchFileFormat: BatchFormat;
   /** What batch file reads are allowed (`--batch-file-*` flags); absent fields take defaults. */
   readonly batchFiles?: BatchFileLimits;
+  /** Threads preparing large WriteBatch steps (ops/write/prepare-thread.ts); unset: cores − 1, at least 1. */
+  readonly prepareThreads?: number | undefined;
   /** How long in-flight calls may run after shutdown begins before their signals are aborted. */
   readonly shutdownTimeoutMs: number;
   /** A connection that has sent no request bytes after this long is closed. Default 10 s. */
@@ -51,6 +54,8 @@ export interface RunningServer {
   readonly port: number;
   readonly health: HealthState;
   readonly workerLimit: WorkerLimit;
+  /** Prepare threads at most, as configured or defaulted. */
+  readonly prepareThreads: number;
   /** Number of HTTP requests (RPCs) in progress, health and reflection included. */
   readonly inFlight: number;
   /** Idempotent: every call returns the same promise. */
@@ -60,11 +65,14 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const health = new HealthState(HEALTH_SERVICES);
   const workerLimit = new WorkerLimit(options.maxWorkers);
+  const prepareThreads = options.prepareThreads ?? defaultPrepareThreads();
+  const threads = new PrepareThreads({ threads: prepareThreads });
   const shutdownController = new AbortController();
   const adapter = connectNodeAdapter({
     routes: routes({
       batchFileFormat: options.batchFileFormat,
       batchFiles: options.batchFiles,
+      prepareThreads: threads,
       workerLimit,
       health,
       handlers: options.handlers,
@@ -81,6 +89,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     running: () => workerLimit.running,
     waiting: () => workerLimit.waiting,
     inFlight: () => inFlight,
+    prepareThreadsRunning: () => threads.running,
+    prepareThreadsStarted: () => threads.started,
   });
   const handler = (
     req: http.IncomingMessage | http2.Http2ServerRequest,
@@ -141,6 +151,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port: address.port,
     health,
     workerLimit,
+    prepareThreads,
     get inFlight() {
       return inFlight;
     },

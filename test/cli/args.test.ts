@@ -78,6 +78,7 @@ test("every flag can come from its environment variable", () => {
     CRATEDB_DESTINATION_BATCH_FILE_FORMAT: "parquet",
     CRATEDB_DESTINATION_SHUTDOWN_TIMEOUT: "0",
     CRATEDB_DESTINATION_METRICS_TABLE_LABELS: "yes",
+    CRATEDB_DESTINATION_PREPARE_THREADS: "3",
   });
   assert.deepEqual(options, {
     port: 6000,
@@ -87,8 +88,9 @@ test("every flag can come from its environment variable", () => {
     batchFileFormat: "parquet",
     shutdownTimeoutMs: 0,
     metricsTableLabels: true,
+    prepareThreads: 3,
   });
-  assert.deepEqual(Object.values(FLAGS).map((f) => f.env).length, 11);
+  assert.deepEqual(Object.values(FLAGS).map((f) => f.env).length, 12);
 });
 
 test("a flag wins over its environment variable, and an empty variable counts as unset", () => {
@@ -98,6 +100,18 @@ test("a flag wins over its environment variable, and an empty variable counts as
   });
   assert.equal(options.port, 7000);
   assert.equal(options.logLevel, "INFO");
+});
+
+test("--prepare-threads takes 0 (none) to 256; unset leaves the server's default", () => {
+  assert.equal(run(["--prepare-threads", "0"]).prepareThreads, 0);
+  assert.equal(run(["--prepare-threads=256"]).prepareThreads, 256);
+  assert.equal(run([]).prepareThreads, undefined);
+  for (const bad of ["-1", "257", "two"])
+    assert.throws(
+      () => parseCli([`--prepare-threads=${bad}`], {}),
+      /^invalid value .* for --prepare-threads: expected an integer from 0 to 256/,
+      bad,
+    );
 });
 
 test("the last of a repeated flag wins", () => {

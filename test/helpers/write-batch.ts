@@ -2,7 +2,7 @@
 import { UNMODIFIED } from "../../src/batch/values.ts";
 import type { SqlClient } from "../../src/cratedb/sql-client.ts";
 import { writeBatch } from "../../src/ops/write/batch.ts";
-import type { BatchSource } from "../../src/ops/write/files.ts";
+import type { BatchSource, WriteSettings } from "../../src/ops/write/files.ts";
 import { writeHistoryBatch } from "../../src/ops/write/history.ts";
 import type { TableDef, TableRef } from "../../src/table-def.ts";
 import { type Cell, TESTER_NULL, type WriterColumn, writeBatchFile } from "./batch-writer.ts";
@@ -78,7 +78,7 @@ export async function runWriteBatch(
   ref: TableRef,
   table: TableDef,
   spec: BatchSpec,
-  rowChunkBytes?: number,
+  tuning: Pick<WriteSettings, "rowChunkBytes" | "threads"> = {},
 ): Promise<void> {
   const replace = await writeFiles(dir, table, spec.replace);
   const update = await writeFiles(dir, table, spec.update);
@@ -87,7 +87,7 @@ export async function runWriteBatch(
     call(client),
     source(ref, table, { ...replace.keys, ...update.keys, ...del.keys }, spec.replace?.[0]?.format),
     { replaceFiles: replace.paths, updateFiles: update.paths, deleteFiles: del.paths },
-    { concurrency: 3, ...(rowChunkBytes === undefined ? {} : { rowChunkBytes }) },
+    { concurrency: 3, ...tuning },
   );
 }
 

@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import pkg from "../../package.json" with { type: "json" };
 import { exeName } from "../../tools/build.ts";
 import { listeningPort, runProcess, spawnProcess } from "../helpers/process.ts";
-import { answersFormAndHealth, replaysInput } from "./served.ts";
+import { answersFormAndHealth, replaysInput, writesInPrepareThread } from "./served.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const out = mkdtempSync(path.join(tmpdir(), "ship-exe-"));
@@ -88,6 +88,7 @@ test("serves the setup form and health, replays a sync from Parquet files, answe
     t.diagnostic(`listening after ${Math.round(performance.now() - started)} ms`);
     await answersFormAndHealth(port);
     await replaysInput(port, "extra/value_extremes.json", "parquet");
+    await writesInPrepareThread(port, "parquet");
     const health = await runProcess(exe, ["health", "--port", String(port)], { cwd: out, env });
     assert.deepEqual(health, { code: 0, stdout: ["SERVING"], stderr: [] });
   } finally {

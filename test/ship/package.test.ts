@@ -22,7 +22,7 @@ import pkg from "../../package.json" with { type: "json" };
 import { DEFAULTS } from "../../src/cli/args.ts";
 import { freePort, listeningPort, type Proc, runProcess, spawnProcess } from "../helpers/process.ts";
 import { execForm, finalStage, healthcheck, parseDockerfile } from "./dockerfile.ts";
-import { answersFormAndHealth, replaysInput } from "./served.ts";
+import { answersFormAndHealth, replaysInput, writesInPrepareThread } from "./served.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const NAME = "cratedb-fivetran-destination";
@@ -102,7 +102,7 @@ describe("npm pack", () => {
     for (const file of files)
       assert.match(
         file,
-        /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin\/cratedb-fivetran-destination\.js|dist\/main\.js|dist\/chunks\/[\w-]+\.js)$/,
+        /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin\/cratedb-fivetran-destination\.js|dist\/(main|prepare-worker)\.js|dist\/chunks\/[\w-]+\.js)$/,
       );
     for (const must of ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "dist/main.js"])
       assert.ok(files.includes(must), must);
@@ -142,6 +142,7 @@ describe("npm install --omit=dev <tarball>", () => {
       const port = await listeningPort(server);
       await answersFormAndHealth(port);
       await replaysInput(port, "schema_migrations_input_dml.json", "csv");
+      await writesInPrepareThread(port, "csv");
     } finally {
       server.child.kill("SIGTERM");
     }

@@ -5,13 +5,19 @@
  * about: a module or asset the bundle lost shows here, not in the tests of the sources.
  */
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { DestinationConnector } from "../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
 import { Health } from "../../gen/grpc/health/v1/health_pb.ts";
 import { closeAllClients } from "../../src/cratedb/client/registry.ts";
+import { tableDefToProto } from "../../src/rpc/table-def-from-proto.ts";
+import type { TableDef } from "../../src/table-def.ts";
 import { actualRows, expectedRows, replay, shape } from "../e2e/replay-fixture.ts";
+import { testerFileParams } from "../e2e/tester-files.ts";
 import { loadInput } from "../e2e/tester-input.ts";
 import { runSetup } from "../e2e/tester-replay.ts";
-import { testConfiguration } from "../helpers/ops.ts";
+import { batchDir, type Cell, writeBatchFile } from "../helpers/batch-writer.ts";
+import { uniqueSchema } from "../helpers/cratedb.ts";
+import { col, dropSchema, testClient, testConfiguration } from "../helpers/ops.ts";
 import { grpcClient, grpcUnary } from "../rpc/server-fixture.ts";
 
 /** ConfigurationForm and Health only: what any started server must answer. */
@@ -53,4 +59,69 @@ export async function replaysInput(port: number, input: string, format: "csv" | 
     rpc.close();
     await closeAllClients();
   }
+}
+
+/**
+ * A WriteBatch file large enough (> 1 MiB on disk) to be prepared in a prepare thread: the thread's
+ * code must be in the artefact (a file of the package, an asset of the executable) and start.
+ * Checks the rows landed and /metrics counted the thread.
+ */
+export async function writesInPrepareThread(port: number, format: "csv" | "parquet"): Promise<void> {
+  const table: TableDef = {
+    name: "big",
+    columns: [col("id", "INT", true), col("note", "STRING"), col("_fivetran_synced", "UTC_DATETIME")],
+  };
+  const schema = uniqueSchema(`ship_thread_${format}`);
+  const files = await batchDir();
+  const rpc = grpcClient(port);
+  const client = testClient();
+  try {
+    const rows = 40_000;
+    // Random notes: compressed, the file stays well over the 1 MiB a step needs for a thread.
+    const file = await writeBatchFile({
+      dir: files.dir,
+      format,
+      columns: table.columns,
+      rows: (function* (): Generator<Cell[]> {
+        for (let id = 1; id <= rows; id++)
+          yield [String(id), randomBytes(24).toString("base64"), "2026-01-01T00:00:00Z"];
+      })(),
+    });
+    const configuration = testConfiguration();
+    const proto = tableDefToProto(table);
+    await grpcUnary(rpc, DestinationConnector.method.createTable, {
+      configuration,
+      schemaName: schema,
+      table: proto,
+    });
+    const before = await startedThreads(port);
+    const answer = await grpcUnary(rpc, DestinationConnector.method.writeBatch, {
+      configuration,
+      schemaName: schema,
+      table: proto,
+      keys: file.keys,
+      replaceFiles: [file.path],
+      fileParams: testerFileParams(false),
+    });
+    assert.equal(answer.response.case, "success");
+    assert.equal((await startedThreads(port)) - before, 1, "one prepare thread started");
+    const counted = await client.sql(
+      `SELECT count(*), min("id"), max("id"), count(DISTINCT "note") FROM "${schema}"."big"`,
+    );
+    assert.deepEqual(counted.rows, [[rows, 1, rows, rows]]);
+  } finally {
+    rpc.close();
+    await dropSchema(client, schema);
+    await client.close();
+    await files.cleanup();
+  }
+}
+
+async function startedThreads(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = text
+    .split("\n")
+    .find((l) => l.startsWith("cratedb_fivetran_destination_prepare_threads_started_total "));
+  assert.ok(line !== undefined, "/metrics has prepare_threads_started_total");
+  return Number(line.split(" ")[1]);
 }

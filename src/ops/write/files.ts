@@ -22,6 +22,8 @@ import { DestinationError } from "../../errors.ts";
 import type { TableDef, TableRef } from "../../table-def.ts";
 import { type CallContext, requestOptions, run } from "../context.ts";
 import { KeyedPipeline } from "./pipeline.ts";
+import { chunkPreparer, type PreparedSend, type WriteStepPlan } from "./prepare.ts";
+import type { PreparedStream, PrepareThreads } from "./prepare-thread.ts";
 
 /** The parts of a Write(History)BatchRequest every step needs. */
 export interface BatchSource {
@@ -41,6 +43,8 @@ export interface WriteSettings {
   readonly concurrency: number;
   /** Target size of one chunk of rows (default 1 MiB). */
   readonly rowChunkBytes?: number;
+  /** Where WriteBatch steps may be prepared off the call's thread; absent: all on it. */
+  readonly threads?: PrepareThreads | undefined;
 }
 
 /**
@@ -105,33 +109,93 @@ export async function runStep(
   options: FileStepRules,
   work: ChunkWork,
 ): Promise<number> {
+  return runWorks(
+    ctx,
+    source.ref,
+    settings,
+    options,
+    worksOnThisThread(ctx, source, settings, paths, options, work),
+  );
+}
+
+/**
+ * A WriteBatch step: as runStep, with each chunk prepared by `plan` — in a prepare thread when
+ * the settings have one free for a step this large, else here.
+ */
+export async function runWriteStep(
+  ctx: CallContext,
+  source: BatchSource,
+  settings: WriteSettings,
+  paths: readonly string[],
+  options: FileStepRules,
+  plan: WriteStepPlan,
+): Promise<number> {
+  const prepared = await settings.threads?.start(
+    {
+      plan,
+      paths,
+      read: {
+        table: source.table,
+        keys: source.keys,
+        fileParams: source.fileParams,
+        format: source.format,
+        rowChunkBytes: settings.rowChunkBytes ?? DEFAULT_ROW_CHUNK_BYTES,
+        required: options.required,
+        limits: source.limits,
+      },
+    },
+    ctx.signal,
+  );
+  if (prepared === undefined) {
+    const prepare = chunkPreparer(plan);
+    return runStep(ctx, source, settings, paths, options, (sending, chunk) => {
+      const { keys, sends } = prepare(sending.path, chunk);
+      return { keys, run: () => sendPrepared(sending, sends) };
+    });
+  }
+  const sendings = paths.map((path) => sendingFor(ctx, settings, path, options));
+  async function* works(stream: PreparedStream): AsyncGenerator<Work> {
+    for await (const { file, chunk } of stream) {
+      const sending = sendings[file]!;
+      const { sends } = chunk;
+      yield { rows: chunk.rows, keys: chunk.keys, run: () => sendPrepared(sending, sends) };
+    }
+  }
+  return runWorks(ctx, source.ref, settings, options, works(prepared));
+}
+
+/** A chunk's requests, all at once (their keys differ: one row per key per chunk). */
+async function sendPrepared(sending: Sending, sends: readonly PreparedSend[]): Promise<void> {
+  await Promise.all(sends.map((s) => sendRows(sending, s.sql, s.args, s.rowNumbers)));
+}
+
+/** What the pipeline runs for one chunk. */
+interface Work {
+  readonly rows: number;
+  readonly keys: readonly string[];
+  readonly run: () => Promise<void>;
+}
+
+async function runWorks(
+  ctx: CallContext,
+  ref: TableRef,
+  settings: WriteSettings,
+  options: FileStepRules,
+  works: AsyncGenerator<Work>,
+): Promise<number> {
   const pipeline = new KeyedPipeline({
     concurrency: settings.concurrency,
-    refresh: options.searchBased ? () => refresh(ctx, source.ref) : undefined,
+    refresh: options.searchBased ? () => refresh(ctx, ref) : undefined,
   });
   let rows = 0;
   try {
-    for (const path of paths) {
-      const sending: Sending = {
-        ctx,
-        settings,
-        path,
-        keyColumns: options.keyColumns,
-        missingRowIsOk: options.missingRowIsOk,
-        maxItemsPerRequest: options.maxItemsPerRequest,
-      };
-      const chunks = fileChunks(path, source, settings, options.required, ctx.signal);
-      try {
-        for (;;) {
-          // The chunk itself is not held while waiting for a slot: only what `work` kept of it.
-          const next = await nextWork(chunks, sending, work);
-          if (next === undefined) break;
-          rows += next.rows;
-          await pipeline.submit(next.keys, next.run);
-        }
-      } finally {
-        await chunks.return(undefined);
+    try {
+      for await (const work of works) {
+        rows += work.rows;
+        await pipeline.submit(work.keys, work.run);
       }
+    } finally {
+      await works.return(undefined);
     }
     await pipeline.drain();
   } finally {
@@ -140,11 +204,51 @@ export async function runStep(
   return rows;
 }
 
+async function* worksOnThisThread(
+  ctx: CallContext,
+  source: BatchSource,
+  settings: WriteSettings,
+  paths: readonly string[],
+  options: FileStepRules,
+  work: ChunkWork,
+): AsyncGenerator<Work> {
+  for (const path of paths) {
+    const sending = sendingFor(ctx, settings, path, options);
+    const chunks = fileChunks(path, source, settings, options.required, ctx.signal);
+    try {
+      for (;;) {
+        // The chunk itself is not held while the pipeline waits for a slot: only what `work` kept.
+        const next = await nextWork(chunks, sending, work);
+        if (next === undefined) break;
+        yield next;
+      }
+    } finally {
+      await chunks.return(undefined);
+    }
+  }
+}
+
+function sendingFor(
+  ctx: CallContext,
+  settings: WriteSettings,
+  path: string,
+  options: FileStepRules,
+): Sending {
+  return {
+    ctx,
+    settings,
+    path,
+    keyColumns: options.keyColumns,
+    missingRowIsOk: options.missingRowIsOk,
+    maxItemsPerRequest: options.maxItemsPerRequest,
+  };
+}
+
 async function nextWork(
   chunks: AsyncGenerator<RowChunk>,
   sending: Sending,
   work: ChunkWork,
-): Promise<{ rows: number; keys: readonly string[]; run: () => Promise<void> } | undefined> {
+): Promise<Work | undefined> {
   const next = await chunks.next();
   if (next.done === true) return undefined;
   return { rows: next.value.rows.length, ...work(sending, next.value) };

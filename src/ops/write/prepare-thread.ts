@@ -1,0 +1,155 @@
+/**
+ * Prepare threads: one call's WriteBatch step prepared off the call's thread (prepare-worker.ts),
+ * so one call can use two cores, and several calls more. The call's thread keeps ordering per key
+ * (KeyedPipeline) and HTTP; the thread posts prepared chunks, a few ahead.
+ *
+ * Threads are few and only for large steps: each costs ~10 MB and ~50 ms to start, which a small
+ * batch would not win back, and more threads than cores only compete. A step that finds no thread
+ * free is prepared on its call's thread, as everything was before threads.
+ */
+import { stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { ArgGroup } from "../../cratedb/sql-client.ts";
+import type { PreparedChunk } from "./prepare.ts";
+import {
+  type FromPrepareThread,
+  fromWire,
+  type PrepareJob,
+  type PrepareThreadData,
+  type ToPrepareThread,
+} from "./prepare-protocol.ts";
+import { prepareWorkerScript, type WorkerScript } from "./worker-script.ts";
+
+/** Steps whose files are smaller than this together (on disk, compressed) stay on the call's thread. */
+export const DEFAULT_PREPARE_THREAD_MIN_BYTES = 1024 * 1024;
+/** Prepared chunks a thread may hold ahead of the call: enough to never leave the call waiting. */
+const CHUNKS_AHEAD = 2;
+
+export interface PrepareThreadOptions {
+  /** Threads at most, shared by all calls; 0: every step on its call's thread. */
+  readonly threads: number;
+  readonly minBytes?: number;
+  readonly script?: WorkerScript;
+}
+
+/** One thread fewer than the cores: the calls' own thread keeps one busy with ordering and HTTP. */
+export const defaultPrepareThreads = (): number => Math.max(1, availableParallelism() - 1);
+
+/** The process's prepare threads: how many may run, and which steps get one. */
+export class PrepareThreads {
+  readonly #capacity: number;
+  readonly #minBytes: number;
+  readonly #script: WorkerScript | undefined;
+  #running = 0;
+  #started = 0;
+
+  constructor(options: PrepareThreadOptions) {
+    this.#capacity = Math.max(0, Math.floor(options.threads));
+    this.#minBytes = options.minBytes ?? DEFAULT_PREPARE_THREAD_MIN_BYTES;
+    this.#script = options.script;
+  }
+
+  /** Threads running now. */
+  get running(): number {
+    return this.#running;
+  }
+
+  /** Threads started since the process started. */
+  get started(): number {
+    return this.#started;
+  }
+
+  /**
+   * Prepared chunks of `job` from a thread, or undefined when the step is to be prepared on the
+   * call's thread (small files, no thread free). A file that cannot be looked at counts as small:
+   * reading it on the call's thread reports what is wrong with it.
+   */
+  async start(job: PrepareJob, signal: AbortSignal | undefined): Promise<PreparedStream | undefined> {
+    if (this.#running >= this.#capacity || job.paths.length === 0) return undefined;
+    let bytes = 0;
+    for (const path of job.paths) {
+      const size = await stat(path).then(
+        (s) => (s.isFile() ? s.size : 0),
+        () => 0,
+      );
+      bytes += size;
+    }
+    // Checked again: other calls may have taken the last thread while the files were looked at.
+    if (bytes < this.#minBytes || this.#running >= this.#capacity) return undefined;
+    this.#running++;
+    this.#started++;
+    return preparedInThread(this.#script ?? prepareWorkerScript(), job, signal, () => this.#running--);
+  }
+}
+
+export type PreparedStream = AsyncGenerator<{ readonly file: number; readonly chunk: PreparedChunk }>;
+
+async function* preparedInThread(
+  script: WorkerScript,
+  job: PrepareJob,
+  signal: AbortSignal | undefined,
+  release: () => void,
+): PreparedStream {
+  const workerData: PrepareThreadData = { ...job, credit: CHUNKS_AHEAD };
+  const worker =
+    "code" in script
+      ? new Worker(script.code, { eval: true, workerData })
+      : new Worker(script.url, { workerData });
+  const inbox: FromPrepareThread[] = [];
+  let stopped: Error | undefined;
+  let wake: (() => void) | undefined;
+  worker.on("message", (message: FromPrepareThread) => {
+    inbox.push(message);
+    wake?.();
+  });
+  worker.on("error", (error) => {
+    stopped ??= error;
+    wake?.();
+  });
+  worker.on("exit", (code) => {
+    stopped ??= new Error(`the prepare thread stopped unexpectedly (exit code ${code})`);
+    wake?.();
+  });
+  const abort = (): void => void worker.terminate();
+  signal?.addEventListener("abort", abort, { once: true });
+  try {
+    for (;;) {
+      while (inbox.length === 0) {
+        signal?.throwIfAborted();
+        if (stopped !== undefined) throw stopped;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+      const message = inbox.shift()!;
+      if (message.type === "done") return;
+      if (message.type === "failed") throw fromWire(message.error);
+      // Granted before this chunk is sent, so the next one is prepared meanwhile.
+      worker.postMessage({ type: "more" } satisfies ToPrepareThread);
+      yield { file: message.file, chunk: received(message.chunk) };
+    }
+  } finally {
+    signal?.removeEventListener("abort", abort);
+    await worker.terminate();
+    release();
+  }
+}
+
+/** Structured cloning turns Buffers into Uint8Arrays; the client wants Buffers (same bytes, no copy). */
+function received(chunk: PreparedChunk): PreparedChunk {
+  return {
+    ...chunk,
+    sends: chunk.sends.map((send) => ({
+      ...send,
+      args: {
+        ...send.args,
+        groups: send.args.groups.map(
+          (g): ArgGroup => ({
+            json: Buffer.from(g.json.buffer, g.json.byteOffset, g.json.byteLength),
+            count: g.count,
+          }),
+        ),
+      },
+    })),
+  };
+}
