@@ -109,7 +109,7 @@ test("--prepare-threads takes 0 (none) to 256; unset leaves the server's default
   for (const bad of ["-1", "257", "two"])
     assert.throws(
       () => parseCli([`--prepare-threads=${bad}`], {}),
-      /^invalid value .* for --prepare-threads: expected an integer from 0 to 256/,
+      /invalid value "[^"]*" for --prepare-threads: expected an integer from 0 to 256/,
       bad,
     );
 });
