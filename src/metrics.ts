@@ -78,6 +78,7 @@ export function registerServerGauges(read: {
   readonly inFlight: () => number;
   readonly prepareThreadsRunning: () => number;
   readonly prepareThreadsStarted: () => number;
+  readonly prepareThreadsCpuSeconds: () => number;
 }): void {
   for (const [name, help, value] of [
     ["rpcs_running", "Destination RPCs holding a worker slot.", read.running],
@@ -95,19 +96,42 @@ export function registerServerGauges(read: {
       },
     });
   }
-  const started = `${PREFIX}prepare_threads_started_total`;
-  registry.removeSingleMetric(started);
-  let counted = 0;
-  new Counter({
-    name: started,
-    help: "Prepare threads started; the other steps were prepared on their call's thread.",
-    registers: [registry],
-    collect() {
-      const now = read.prepareThreadsStarted();
-      this.inc(now - counted);
-      counted = now;
-    },
-  });
+  for (const [name, help, value] of [
+    [
+      "prepare_threads_started_total",
+      "Prepare threads started; the other steps were prepared on their call's thread.",
+      read.prepareThreadsStarted,
+    ],
+    [
+      "prepare_threads_cpu_seconds_total",
+      "CPU time of prepare threads, counted when each finishes its step.",
+      read.prepareThreadsCpuSeconds,
+    ],
+    [
+      "main_thread_cpu_seconds_total",
+      "CPU time of the thread every call shares: RPCs, ordering, HTTP, and steps prepared there.",
+      mainThreadCpuSeconds,
+    ],
+  ] as const) {
+    registry.removeSingleMetric(`${PREFIX}${name}`);
+    let counted = 0;
+    new Counter({
+      name: `${PREFIX}${name}`,
+      help,
+      registers: [registry],
+      collect() {
+        const now = value();
+        this.inc(now - counted);
+        counted = now;
+      },
+    });
+  }
+}
+
+/** Called on the main thread only: the registry is collected there. */
+function mainThreadCpuSeconds(): number {
+  const { user, system } = process.threadCpuUsage();
+  return (user + system) / 1e6;
 }
 
 export function setBuildInfo(version: string, commit: string): void {

@@ -440,6 +440,7 @@ async function measuredRun(
     }
     if (target === "sink") await sinkCall(peer!, "/_bench/reset");
     const peerCpu = peer ? cpuSeconds(peer.pid) : 0;
+    const threadsBefore = await threadCpu(server.port);
     const usage = measureProcess(server.pid);
     let u: Usage;
     try {
@@ -447,6 +448,7 @@ async function measuredRun(
     } finally {
       u = usage.stop();
     }
+    const threadsAfter = await threadCpu(server.port);
     const peerCpuSeconds = peer ? cpuSeconds(peer.pid) - peerCpu : undefined;
     const stats = target === "sink" ? await sinkCall(peer!, "/_bench/stats") : undefined;
     const wrong = target === "sink" ? undefined : await verify(crateFromEnv(url), ref, w);
@@ -461,6 +463,10 @@ async function measuredRun(
       cores: u.cpuSeconds / u.wallSeconds,
       peakRssMB: u.peakRssMB,
       hwmMB: u.hwmMB,
+      threadCpuSeconds: {
+        main: threadsAfter.main - threadsBefore.main,
+        prepare: threadsAfter.prepare - threadsBefore.prepare,
+      },
       ...(peerCpuSeconds === undefined ? {} : { peerCpuSeconds }),
       machineCores: u.machineCores,
       ratio: {},
@@ -588,6 +594,7 @@ async function scalingRuns(sink: Peer): Promise<void> {
     try {
       for (const table of tables) await rpc.createTable(call, table);
       const sinkCpu = cpuSeconds(sink.pid);
+      const threadsBefore = await threadCpu(server.port);
       const usage = measureProcess(server.pid);
       let error: string | undefined;
       try {
@@ -596,6 +603,7 @@ async function scalingRuns(sink: Peer): Promise<void> {
         error = describeFailure(e, server);
       }
       const u = usage.stop();
+      const threadsAfter = await threadCpu(server.port);
       const result: ScalingResult = {
         calls,
         rowsPerCall: set.rows,
@@ -607,6 +615,10 @@ async function scalingRuns(sink: Peer): Promise<void> {
         hwmMB: u.hwmMB,
         sinkCpuSeconds: cpuSeconds(sink.pid) - sinkCpu,
         machineCores: u.machineCores,
+        threadCpuSeconds: {
+          main: threadsAfter.main - threadsBefore.main,
+          prepare: threadsAfter.prepare - threadsBefore.prepare,
+        },
         ...(error === undefined ? {} : { error }),
       };
       results.scaling.push(result);
@@ -621,6 +633,20 @@ async function scalingRuns(sink: Peer): Promise<void> {
 }
 
 /** A sink upsert (CSV; narrow unless --profile-workload) again, with `--cpu-prof` on the server; self time summarised. */
+/** CPU seconds so far of the server's main thread and of its finished prepare threads (/metrics). */
+async function threadCpu(port: number): Promise<{ main: number; prepare: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const series = (name: string): number => {
+    const line = text.split("\n").find((l) => l.startsWith(`cratedb_fivetran_destination_${name} `));
+    if (line === undefined) throw new Error(`the server's /metrics has no ${name}`);
+    return Number(line.split(" ")[1]);
+  };
+  return {
+    main: series("main_thread_cpu_seconds_total"),
+    prepare: series("prepare_threads_cpu_seconds_total"),
+  };
+}
+
 async function profileRun(sink: Peer): Promise<void> {
   log("CPU profile …");
   // The workloads a call writes into an empty table.

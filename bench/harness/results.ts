@@ -43,6 +43,11 @@ export interface RunResult {
   readonly cores: number;
   readonly peakRssMB: number;
   readonly hwmMB: number;
+  /**
+   * The server's CPU by thread (its /metrics): the thread all calls share, and prepare threads.
+   * The call can go no faster than its busiest thread allows, given a core for each.
+   */
+  readonly threadCpuSeconds?: { readonly main: number; readonly prepare: number };
   /** CPU the sink (or simulator) process used meanwhile. */
   readonly peerCpuSeconds?: number;
   /** Busy CPU seconds of the whole machine per wall second (CrateDB, the sink, other work included). */
@@ -94,6 +99,8 @@ export interface ScalingResult {
   /** CPU the sink used meanwhile (on two cores it competes with the server). */
   readonly sinkCpuSeconds?: number;
   readonly machineCores?: number;
+  /** As RunResult's: the main thread's CPU bounds what any number of calls can reach. */
+  readonly threadCpuSeconds?: { readonly main: number; readonly prepare: number };
   readonly error?: string;
 }
 

@@ -85,7 +85,7 @@ export const FLAGS = {
   "prepare-threads": {
     env: "CRATEDB_DESTINATION_PREPARE_THREADS",
     value: "<n>",
-    help: "threads that read and prepare large WriteBatch files beside the calls' own thread, 0 for none (default: CPU cores − 1, at least 1)",
+    help: "threads that read and prepare large WriteBatch files beside the calls' own thread, 0 for none (default: CPU cores − 2)",
   },
   "metrics-table-labels": {
     env: "CRATEDB_DESTINATION_METRICS_TABLE_LABELS",

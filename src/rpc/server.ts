@@ -33,7 +33,7 @@ export interface ServerOptions {
   readonly batchFileFormat: BatchFormat;
   /** What batch file reads are allowed (`--batch-file-*` flags); absent fields take defaults. */
   readonly batchFiles?: BatchFileLimits;
-  /** Threads preparing large WriteBatch steps (ops/write/prepare-thread.ts); unset: cores − 1, at least 1. */
+  /** Threads preparing large WriteBatch steps (ops/write/prepare-thread.ts); unset: cores − 2. */
   readonly prepareThreads?: number | undefined;
   /** How long in-flight calls may run after shutdown begins before their signals are aborted. */
   readonly shutdownTimeoutMs: number;
@@ -91,6 +91,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     inFlight: () => inFlight,
     prepareThreadsRunning: () => threads.running,
     prepareThreadsStarted: () => threads.started,
+    prepareThreadsCpuSeconds: () => threads.cpuSeconds,
   });
   const handler = (
     req: http.IncomingMessage | http2.Http2ServerRequest,

@@ -79,7 +79,17 @@ test("serves the setup form and health, replays a sync from Parquet files, answe
   timeout: 60_000,
 }, async (t) => {
   const started = performance.now();
-  const server = spawnProcess(exe, ["--port", "0", "--host", "127.0.0.1", "--batch-file-format", "parquet"], {
+  const args = [
+    "--port",
+    "0",
+    "--host",
+    "127.0.0.1",
+    "--batch-file-format",
+    "parquet",
+    "--prepare-threads",
+    "1",
+  ];
+  const server = spawnProcess(exe, args, {
     cwd: out,
     env,
   });

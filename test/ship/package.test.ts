@@ -137,7 +137,8 @@ describe("npm install --omit=dev <tarball>", () => {
   test("the bin serves the setup form, health and a replayed sync over gRPC, and exits 0 on SIGTERM", {
     timeout: 60_000,
   }, async () => {
-    const server = spawnProcess(bin(), ["--port", "0", "--host", "127.0.0.1"], { cwd: local, env: npmEnv });
+    const args = ["--port", "0", "--host", "127.0.0.1", "--prepare-threads", "1"];
+    const server = spawnProcess(bin(), args, { cwd: local, env: npmEnv });
     try {
       const port = await listeningPort(server);
       await answersFormAndHealth(port);

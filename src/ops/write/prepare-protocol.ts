@@ -35,11 +35,11 @@ export interface PrepareThreadData extends PrepareJob {
   readonly credit: number;
 }
 
-/** Thread → call. `file` is an index into the job's paths. */
+/** Thread → call. `file` is an index into the job's paths; `cpuMicros` the thread's CPU time. */
 export type FromPrepareThread =
   | { readonly type: "chunk"; readonly file: number; readonly chunk: PreparedChunk }
-  | { readonly type: "done" }
-  | { readonly type: "failed"; readonly error: WireError };
+  | { readonly type: "done"; readonly cpuMicros: number }
+  | { readonly type: "failed"; readonly error: WireError; readonly cpuMicros: number };
 
 /** Call → thread: one more chunk may be posted. */
 export interface ToPrepareThread {

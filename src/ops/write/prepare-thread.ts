@@ -23,6 +23,12 @@ import { prepareWorkerScript, type WorkerScript } from "./worker-script.ts";
 
 /** Steps whose files are smaller than this together (on disk, compressed) stay on the call's thread. */
 export const DEFAULT_PREPARE_THREAD_MIN_BYTES = 1024 * 1024;
+/**
+ * A thread's young generation. V8 would size it by the machine's memory (~200 MB on a large host)
+ * although a thread keeps only a few chunks; 32 and 64 MB measured the same rows/s
+ * (docs/benchmarks.md).
+ */
+const resourceLimits = { maxYoungGenerationSizeMb: 32 };
 /** Prepared chunks a thread may hold ahead of the call: enough to never leave the call waiting. */
 const CHUNKS_AHEAD = 2;
 
@@ -33,8 +39,12 @@ export interface PrepareThreadOptions {
   readonly script?: WorkerScript;
 }
 
-/** One thread fewer than the cores: the calls' own thread keeps one busy with ordering and HTTP. */
-export const defaultPrepareThreads = (): number => Math.max(1, availableParallelism() - 1);
+/**
+ * Two fewer than the cores: one for the calls' own thread (ordering, HTTP), one for what runs
+ * beside every thread anyway (zstd and gzip in libuv's pool, V8's collector). On two cores a
+ * thread measured no faster and cost ~15 % more CPU per row and ~40 MB (docs/benchmarks.md).
+ */
+export const defaultPrepareThreads = (): number => Math.max(0, availableParallelism() - 2);
 
 /** The process's prepare threads: how many may run, and which steps get one. */
 export class PrepareThreads {
@@ -43,6 +53,7 @@ export class PrepareThreads {
   readonly #script: WorkerScript | undefined;
   #running = 0;
   #started = 0;
+  #cpuMicros = 0;
 
   constructor(options: PrepareThreadOptions) {
     this.#capacity = Math.max(0, Math.floor(options.threads));
@@ -58,6 +69,11 @@ export class PrepareThreads {
   /** Threads started since the process started. */
   get started(): number {
     return this.#started;
+  }
+
+  /** CPU seconds of the threads that ran to the end of their step (or its failure). */
+  get cpuSeconds(): number {
+    return this.#cpuMicros / 1e6;
   }
 
   /**
@@ -79,7 +95,10 @@ export class PrepareThreads {
     if (bytes < this.#minBytes || this.#running >= this.#capacity) return undefined;
     this.#running++;
     this.#started++;
-    return preparedInThread(this.#script ?? prepareWorkerScript(), job, signal, () => this.#running--);
+    return preparedInThread(this.#script ?? prepareWorkerScript(), job, signal, (cpuMicros) => {
+      this.#running--;
+      this.#cpuMicros += cpuMicros;
+    });
   }
 }
 
@@ -89,14 +108,15 @@ async function* preparedInThread(
   script: WorkerScript,
   job: PrepareJob,
   signal: AbortSignal | undefined,
-  release: () => void,
+  release: (cpuMicros: number) => void,
 ): PreparedStream {
   const workerData: PrepareThreadData = { ...job, credit: CHUNKS_AHEAD };
   const worker =
     "code" in script
-      ? new Worker(script.code, { eval: true, workerData })
-      : new Worker(script.url, { workerData });
+      ? new Worker(script.code, { eval: true, workerData, resourceLimits })
+      : new Worker(script.url, { workerData, resourceLimits });
   const inbox: FromPrepareThread[] = [];
+  let cpuMicros = 0;
   let stopped: Error | undefined;
   let wake: (() => void) | undefined;
   worker.on("message", (message: FromPrepareThread) => {
@@ -122,6 +142,7 @@ async function* preparedInThread(
         wake = undefined;
       }
       const message = inbox.shift()!;
+      if (message.type !== "chunk") cpuMicros = message.cpuMicros;
       if (message.type === "done") return;
       if (message.type === "failed") throw fromWire(message.error);
       // Granted before this chunk is sent, so the next one is prepared meanwhile.
@@ -131,7 +152,7 @@ async function* preparedInThread(
   } finally {
     signal?.removeEventListener("abort", abort);
     await worker.terminate();
-    release();
+    release(cpuMicros);
   }
 }
 

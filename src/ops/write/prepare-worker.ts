@@ -43,7 +43,14 @@ async function prepareAll(): Promise<void> {
       post({ type: "chunk", file, chunk: prepared });
     }
   }
-  post({ type: "done" });
+  post({ type: "done", cpuMicros: cpuMicros() });
 }
 
-prepareAll().catch((error: unknown) => post({ type: "failed", error: toWire(error) }));
+function cpuMicros(): number {
+  const { user, system } = process.threadCpuUsage();
+  return user + system;
+}
+
+prepareAll().catch((error: unknown) =>
+  post({ type: "failed", error: toWire(error), cpuMicros: cpuMicros() }),
+);
