@@ -5,7 +5,6 @@ import {
   copyColumnValues,
   deleteAllRows,
   deletedFromActive,
-  deleteOlderVersions,
   fillHistory,
   insertVersionsAt,
   keysWithOlderVersions,
@@ -102,9 +101,6 @@ describe("Migrate statements", () => {
     assert.deepEqual(keysWithOlderVersions(ref, ["a", 'b"'], h, 500), {
       stmt: 'SELECT "a", "b""", max("_fivetran_start") AS m FROM "s"."t" GROUP BY "a", "b""" HAVING count(*) > 1 LIMIT ?',
       args: [500],
-    });
-    assert.deepEqual(deleteOlderVersions(ref, ["a", "b"], h), {
-      bulk: `DELETE FROM "s"."t" WHERE "a" = ? AND "b" = ? AND "_fivetran_start" < ? AND ${FENCE}`,
     });
     assert.deepEqual(deletedFromActive(ref, "is deleted", "_fivetran_active"), {
       stmt: `UPDATE "s"."t" SET "is deleted" = NOT "_fivetran_active" WHERE ${FENCE}`,

@@ -6,7 +6,7 @@
 import type { TableRef } from "../../table-def.ts";
 import type { SqlValue } from "../sql-client.ts";
 import { FENCE_PREDICATE } from "./fence.ts";
-import { type BulkSql, ident, identList, qualified, type Sql } from "./ident.ts";
+import { ident, identList, qualified, type Sql } from "./ident.ts";
 
 /** ` WHERE <conditions> AND <fence>`, or ` WHERE <fence>` alone. */
 const where = (...conditions: string[]): string => ` WHERE ${[...conditions, FENCE_PREDICATE].join(" AND ")}`;
@@ -160,11 +160,6 @@ export const keysWithOlderVersions = (
     `SELECT ${identList(key)}, max(${ident(h.start)}) AS m FROM ${qualified(ref)}` +
     ` GROUP BY ${identList(key)} HAVING count(*) > 1 LIMIT ?`,
   args: [limit],
-});
-
-/** Bulk, one arg set per key (key values, latest start): DELETE FROM "s"."t" WHERE "id" = ? AND "_fivetran_start" < ? */
-export const deleteOlderVersions = (ref: TableRef, key: readonly string[], h: HistoryColumns): BulkSql => ({
-  bulk: `DELETE FROM ${qualified(ref)}${where(...[...key, h.start].map((c, i) => `${ident(c)} ${i < key.length ? "=" : "<"} ?`))}`,
 });
 
 /** UPDATE "s"."t" SET "_fivetran_deleted" = NOT "_fivetran_active" WHERE <fence> */

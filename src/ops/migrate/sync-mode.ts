@@ -8,16 +8,17 @@
  */
 
 import { dropColumn, refreshTable } from "../../cratedb/sql/ddl.ts";
+import { keyCastFor } from "../../cratedb/sql/fence.ts";
 import {
   deletedFromActive,
-  deleteOlderVersions,
   fillHistory,
   keysWithOlderVersions,
   maxOf,
   setWhereNull,
 } from "../../cratedb/sql/migrate.ts";
 import { validateTableRef } from "../../cratedb/sql/names.ts";
-import { SEARCH_BULK_ITEMS, type SqlValue } from "../../cratedb/sql-client.ts";
+import { deleteByKey } from "../../cratedb/sql/write.ts";
+import type { SqlValue } from "../../cratedb/sql-client.ts";
 import { shownTable } from "../../errors.ts";
 import { type ColumnDef, SYSTEM_COLUMN, type TableRef } from "../../table-def.ts";
 import { discardLeftoverRebuild, rebuildTable } from "../alter/rebuild.ts";
@@ -25,6 +26,7 @@ import { type CallContext, requestOptions, run, step } from "../context.ts";
 import { sameDefinition } from "../table/create.ts";
 import { type DescribedTable, inspectTable } from "../table/describe.ts";
 import { forgetColumnTypes, recordColumnTypes } from "../table/type-metadata.ts";
+import { keyMaker, versionsOf } from "../write/versions.ts";
 import { checkWritable, existingTable, hasColumn, MigrateRefusedError } from "./checks.ts";
 import { ensureColumn, plain, updateAllRows } from "./column.ts";
 import { checkHistoryMode, HISTORY } from "./history.ts";
@@ -130,21 +132,42 @@ async function dropDeletedColumn(ctx: CallContext, table: DescribedTable) {
 /** Keys per round of keep-latest: bounds the memory the keys take, whatever the table's size. */
 const KEYS_PER_ROUND = 10_000;
 
-/** Deletes every version older than its key's latest, a bounded number of keys at a time. */
+/**
+ * Deletes every version older than its key's latest, a bounded number of keys at a time. Each
+ * round finds keys with older versions and their latest start, reads those keys' versions and
+ * deletes the older ones by full primary key (K, `_fivetran_start`): lookups by document id, where
+ * deleting by K and a start range would make CrateDB run one search per key.
+ */
 async function deleteOlderVersionsInPages(
   ctx: CallContext,
-  ref: TableRef,
+  table: DescribedTable,
   key: readonly string[],
   perRound: number,
 ): Promise<void> {
+  const ref = table.physical.ref;
+  const columns = table.columns.map(plain);
+  const pk = [...key, HISTORY.start];
+  const remove = deleteByKey(ref, pk, keyCastFor(columns, pk[0]));
+  const keyFor = keyMaker({ columns }, key);
+  const keyAt = key.map((_, i) => i);
   for (;;) {
     await run(ctx, refreshTable(ref)); // the GROUP BY must not see deleted versions
     const latest = await run(ctx, keysWithOlderVersions(ref, key, HISTORY, perRound));
     if (latest.rows.length === 0) return;
-    const args = latest.rows.map((r) => [...r] as SqlValue[]);
-    await ctx.client.bulk(deleteOlderVersions(ref, key, HISTORY).bulk, args, {
+    const latestStart = new Map(latest.rows.map((r) => [keyFor(r, keyAt), Number(r[key.length])]));
+    const keys = latest.rows.map((r) => r.slice(0, key.length) as SqlValue[]);
+    const versions = await versionsOf(ctx, ref, keyFor, pk, key, keys);
+    const older: SqlValue[][] = [];
+    for (const [k, list] of versions) {
+      const keep = latestStart.get(k);
+      if (keep === undefined) continue;
+      for (const version of list) if (version.start < keep) older.push([...version.values] as SqlValue[]);
+    }
+    // A version deleted by an earlier attempt of this round is gone already: nothing to do.
+    await ctx.client.bulk(remove.bulk, older, {
       ...requestOptions(ctx),
-      maxItemsPerRequest: SEARCH_BULK_ITEMS,
+      keyColumns: pk,
+      missingRowIsOk: true,
     });
     if (latest.rows.length < perRound) {
       await run(ctx, refreshTable(ref));
@@ -190,7 +213,7 @@ export async function historyToSoftDelete(
   table = await existingTable(ctx, ref, what);
 
   await step(ctx, "to-soft-delete:keep-latest", async () => {
-    await deleteOlderVersionsInPages(ctx, ref, key, options.keysPerRound ?? KEYS_PER_ROUND);
+    await deleteOlderVersionsInPages(ctx, table, key, options.keysPerRound ?? KEYS_PER_ROUND);
   });
   await step(ctx, "to-soft-delete:flag-deleted", async () => {
     await updateAllRows(ctx, ref, deletedFromActive(ref, deleted, HISTORY.active));

@@ -92,8 +92,6 @@ export interface FileStepRules {
   readonly searchBased?: boolean;
   readonly keyColumns: readonly string[];
   readonly missingRowIsOk?: boolean | undefined;
-  /** For statements that search for their rows: SEARCH_BULK_ITEMS. */
-  readonly maxItemsPerRequest?: number;
 }
 
 /**
@@ -240,7 +238,6 @@ function sendingFor(
     path,
     keyColumns: options.keyColumns,
     missingRowIsOk: options.missingRowIsOk,
-    maxItemsPerRequest: options.maxItemsPerRequest,
   };
 }
 
@@ -273,8 +270,6 @@ export interface Sending {
   readonly keyColumns: readonly string[];
   /** Items naming a row that no longer exists are "nothing to do" (update/delete by key). */
   readonly missingRowIsOk?: boolean | undefined;
-  /** Set for statements that search for their rows (SEARCH_BULK_ITEMS). */
-  readonly maxItemsPerRequest?: number | undefined;
 }
 
 /**
@@ -293,7 +288,6 @@ export async function sendRows(
       ...requestOptions(sending.ctx),
       keyColumns: sending.keyColumns,
       missingRowIsOk: sending.missingRowIsOk,
-      maxItemsPerRequest: sending.maxItemsPerRequest,
     });
   } catch (error) {
     if (!(error instanceof CrateDbError) || error.kind === "transient") throw error;

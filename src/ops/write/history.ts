@@ -23,8 +23,9 @@ import {
   sendRows,
   type WriteSettings,
 } from "./files.ts";
-import { completeUpdates, keyMaker, type Version, versionsOf } from "./history-update.ts";
+import { completeUpdates } from "./history-update.ts";
 import { BatchRowError, indexesOf, keyOf, lastPerKey, onePerKey, primaryKey, requireKey } from "./rows.ts";
+import { keyMaker, type Version, versionsOf } from "./versions.ts";
 
 export interface WriteHistoryFiles {
   readonly earliestStartFiles: readonly string[];

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { CrateClient } from "../../../src/cratedb/client/crate-client.ts";
+import type { SqlClient } from "../../../src/cratedb/sql-client.ts";
 import { migrate } from "../../../src/ops/migrate/migrate.ts";
 import { describeTable } from "../../../src/ops/table/describe.ts";
 import { readTypeRecords } from "../../../src/ops/table/type-metadata.ts";
@@ -186,6 +187,63 @@ describe("HISTORY_TO_SOFT_DELETE", () => {
     assert.deepEqual(
       await selectRows(client, ref, SOFT_OF_HISTORY_NAMES),
       [1, 2, 3, 4, 5, 6, 7].map((id) => [id, `v${id - 1}`, T0, false]),
+    );
+  });
+
+  test("older versions are deleted by full primary key, composite and DECIMAL keys included", async () => {
+    // Deleting by K and a start range would make CrateDB run one search per key (and trip its
+    // circuit breaker on large rounds); versions are read first and deleted by document id.
+    const def: TableDef = {
+      name: "composite",
+      columns: [
+        col("region", "STRING", true),
+        col("code", "DECIMAL", true, { decimal: { precision: 10, scale: 2 } }),
+        col("name", "STRING"),
+        col("_fivetran_start", "UTC_DATETIME", true),
+        col("_fivetran_end", "UTC_DATETIME"),
+        col("_fivetran_active", "BOOLEAN"),
+        col("_fivetran_synced", "UTC_DATETIME"),
+      ],
+    };
+    const names = [
+      "region",
+      "code",
+      "name",
+      "_fivetran_start",
+      "_fivetran_end",
+      "_fivetran_active",
+      "_fivetran_synced",
+    ];
+    const rows: unknown[][] = [];
+    for (const region of ["eu", "us"])
+      for (const code of ["1.50", "2.00", "10.25"])
+        for (let v = 0; v < 3; v++)
+          rows.push([region, code, `${region}${code}v${v}`, T0 + v, v === 2 ? MAX : T0 + v + 1, v === 2, T0]);
+    const ref = await seeder.seeded(def, names, rows);
+    const statements: string[] = [];
+    const recording: SqlClient = {
+      sql: (stmt, args, options) => client.sql(stmt, args, options),
+      bulk: (stmt, args, options) => {
+        statements.push(stmt);
+        return client.bulk(stmt, args, options);
+      },
+    };
+    await migrate(call(recording), ref, toSoftDelete, { keysPerRound: 4 });
+    const deletes = statements.filter(
+      (stmt) => /^\s*(\/\*.*?\*\/\s*)?DELETE\b/is.test(stmt) && stmt.includes(`"${ref.table}"`),
+    );
+    assert.ok(deletes.length >= 2, "one per round");
+    for (const stmt of deletes)
+      assert.match(
+        stmt,
+        /WHERE "region" = CASE .* AND "code" = \? AND "_fivetran_start" = \?$/s,
+        "by full primary key",
+      );
+    assert.deepEqual(
+      await selectRows(client, ref, ["region", "code", "name"], ["region", "code"]),
+      ["eu", "us"].flatMap((region) =>
+        [1.5, 2, 10.25].map((code) => [region, code, `${region}${code.toFixed(2)}v2`]),
+      ),
     );
   });
 
