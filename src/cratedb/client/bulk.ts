@@ -11,7 +11,7 @@ import { type ArgGroup, argSetsAt, pickArgSets, type SerializedArgSets, serializ
 import { backoffDelay, sleep } from "./backoff.ts";
 import { bulkBodyOf, chunkBulk } from "./chunking.ts";
 import type { RetryPolicy } from "./options.ts";
-import { flatValues, parseResponse } from "./response.ts";
+import { flatValues, parseResponse, plainRowcounts } from "./response.ts";
 import { abortedError, type HttpResponse } from "./transport.ts";
 
 export interface BulkContext {
@@ -89,6 +89,11 @@ async function sendChunk(
         ? inRequest(error, current, bytes, args.count, options)
         : error;
     }
+    const counts = plainRowcounts(response.text);
+    if (counts !== undefined && counts.length === current.length) {
+      for (let i = 0; i < counts.length; i++) results[current[i]!] = rowcountOf(counts[i]!);
+      return;
+    }
     const items = (parseResponse(response) as { results?: unknown }).results;
     if (!Array.isArray(items) || items.length !== current.length) {
       throw new CrateDbError(
@@ -140,6 +145,11 @@ async function sendChunk(
     groups = pickArgSets(args, again).groups;
   }
 }
+
+/** Results are kept per item; the usual ones are shared rather than one object per row. */
+const ONE_ROW: BulkItemResult = Object.freeze({ rowcount: 1 });
+const NO_ROW: BulkItemResult = Object.freeze({ rowcount: 0 });
+const rowcountOf = (n: number): BulkItemResult => (n === 1 ? ONE_ROW : n === 0 ? NO_ROW : { rowcount: n });
 
 /**
  * CrateDB details only the first 10 failed items per shard; later ones are a bare −2 (cratedb.md

@@ -12,6 +12,44 @@ export function parseResponse(response: HttpResponse): unknown {
   }
 }
 
+/** CrateDB's bulk answer up to its results: `{"cols":[],"duration":3.05,"results":[` (6.4.3). */
+const BULK_HEAD = /^\{"cols":\[\],"duration":-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?,"results":\[/;
+const ITEM = '{"rowcount":';
+
+/**
+ * The row counts of a bulk answer whose items are all plain successes (`{"rowcount":N}`, N ≥ 0) —
+ * nearly every answer — read without building an object per item; undefined for any other
+ * answer (a failed item, another layout), which then takes the full parse. A 10,000-item answer
+ * would otherwise be 10,000 objects to parse and collect.
+ */
+export function plainRowcounts(text: string): number[] | undefined {
+  const head = BULK_HEAD.exec(text);
+  if (head === null) return undefined;
+  const counts: number[] = [];
+  let i = head[0].length;
+  if (text.charCodeAt(i) === CLOSE_ARRAY) i++;
+  else {
+    for (;;) {
+      if (!text.startsWith(ITEM, i)) return undefined;
+      i += ITEM.length;
+      const from = i;
+      let n = 0;
+      for (let c = text.charCodeAt(i); c >= 48 && c <= 57; c = text.charCodeAt(++i)) n = n * 10 + (c - 48);
+      if (i === from || i - from > 15 || text.charCodeAt(i) !== CLOSE_OBJECT) return undefined;
+      counts.push(n);
+      const next = text.charCodeAt(++i);
+      i++;
+      if (next === CLOSE_ARRAY) break;
+      if (next !== COMMA) return undefined;
+    }
+  }
+  return i === text.length - 1 && text.charCodeAt(i) === CLOSE_OBJECT ? counts : undefined;
+}
+
+const COMMA = 0x2c;
+const CLOSE_ARRAY = 0x5d;
+const CLOSE_OBJECT = 0x7d;
+
 export function badResponse(node: Node, what: string, cause?: unknown): CrateDbError {
   return new CrateDbError(
     {
