@@ -25,10 +25,10 @@ import { prepareWorkerScript, type WorkerScript } from "./worker-script.ts";
 export const DEFAULT_PREPARE_THREAD_MIN_BYTES = 1024 * 1024;
 /**
  * A thread's young generation. V8 would size it by the machine's memory (~200 MB on a large host)
- * although a thread keeps only a few chunks; 32 and 64 MB measured the same rows/s
- * (docs/benchmarks.md).
+ * although a thread keeps only a few chunks; 16, 32 and 64 MB measured the same rows/s and peak
+ * RSS (docs/benchmarks.md).
  */
-const resourceLimits = { maxYoungGenerationSizeMb: 32 };
+const resourceLimits = { maxYoungGenerationSizeMb: 16 };
 /** Prepared chunks a thread may hold ahead of the call: enough to never leave the call waiting. */
 const CHUNKS_AHEAD = 2;
 
@@ -135,9 +135,9 @@ async function* preparedInThread(
   signal?.addEventListener("abort", abort, { once: true });
   try {
     for (;;) {
+      signal?.throwIfAborted();
       while (inbox.length === 0) {
-        signal?.throwIfAborted();
-        if (stopped !== undefined) throw stopped;
+        if (stopped !== undefined) throw signal?.aborted ? signal.reason : stopped;
         await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
       }
