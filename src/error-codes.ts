@@ -214,6 +214,11 @@ export const ERROR_CODES = {
   },
   WRITE_COLUMN_MISSING: { area: BATCH, kind: "bug" },
   WRITE_UNRESOLVED_VALUE: { area: BATCH, kind: "bug" },
+  WRITE_PREPARE_THREAD_STOPPED: {
+    area: BATCH,
+    kind: "transient",
+    hint: "The sync is retried. If it happens again, start the destination with --prepare-threads 0 (or more memory) and report it.",
+  },
 
   MIGRATE_TABLE_MISSING: {
     area: MIGRATE,

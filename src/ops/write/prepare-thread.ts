@@ -11,6 +11,7 @@ import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { ArgGroup } from "../../cratedb/sql-client.ts";
+import { DestinationError } from "../../errors.ts";
 import type { PreparedChunk } from "./prepare.ts";
 import {
   type FromPrepareThread,
@@ -124,11 +125,12 @@ async function* preparedInThread(
     wake?.();
   });
   worker.on("error", (error) => {
-    stopped ??= error;
+    // Named by its code only: its message is not ours to show.
+    stopped ??= threadStopped((error as NodeJS.ErrnoException).code ?? error.name, error);
     wake?.();
   });
   worker.on("exit", (code) => {
-    stopped ??= new Error(`the prepare thread stopped unexpectedly (exit code ${code})`);
+    stopped ??= threadStopped(`exit code ${code}`);
     wake?.();
   });
   const abort = (): void => void worker.terminate();
@@ -155,6 +157,16 @@ async function* preparedInThread(
     release(cpuMicros);
   }
 }
+
+/** The thread ended without an answer: out of its memory, killed, or an error outside its step. */
+const threadStopped = (why: string, cause?: Error): DestinationError =>
+  new DestinationError(
+    "WRITE_PREPARE_THREAD_STOPPED",
+    `the thread preparing batch file rows stopped (${why})`,
+    {
+      cause,
+    },
+  );
 
 /** Structured cloning turns Buffers into Uint8Arrays; the client wants Buffers (same bytes, no copy). */
 function received(chunk: PreparedChunk): PreparedChunk {

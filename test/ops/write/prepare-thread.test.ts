@@ -157,3 +157,26 @@ describe("errors across threads", () => {
     assert.equal(fromWire(toWire("thrown text")).message, "thrown text");
   });
 });
+
+describe("a prepare thread that stops without an answer", () => {
+  const stops = async (code: string, expected: RegExp): Promise<void> => {
+    const threads = new PrepareThreads({ threads: 1, minBytes: 0, script: { code } });
+    const stream = await threads.start(job([big.path], big.keys), undefined);
+    assert.ok(stream !== undefined);
+    await assert.rejects(drain(stream), (error: unknown) => {
+      assert.ok(error instanceof DestinationError);
+      assert.equal(error.code, "WRITE_PREPARE_THREAD_STOPPED");
+      assert.equal(error.kind, "transient", "Fivetran retries the sync");
+      assert.match(error.message, expected);
+      assert.match(error.message, /--prepare-threads 0/);
+      return true;
+    });
+    assert.equal(threads.running, 0);
+  };
+
+  test("exiting fails the step as transient, naming the exit code", () =>
+    stops("process.exit(3)", /stopped \(exit code 3\)/));
+
+  test("an error outside its step fails the step as transient, named by class, never by message", () =>
+    stops('throw new RangeError("secret-value")', /stopped \(RangeError\)(?![\s\S]*secret-value)/));
+});
