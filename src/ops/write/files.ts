@@ -1,7 +1,6 @@
 /**
  * What WriteBatch and WriteHistoryBatch share: the request's files and how to read them, the
- * tunables, and sending prepared rows so that a row CrateDB rejects is named by file, row and key
- * column names (never by its values).
+ * tunables, and running a step's chunks through one KeyedPipeline (sending: sending.ts).
  */
 import {
   type BatchFileLimits,
@@ -10,20 +9,15 @@ import {
   type FileParams,
   type RowChunk,
   readBatchFile,
-  shownColumnName,
-  shownFileName,
 } from "../../batch/index.ts";
-import { CrateDbError } from "../../cratedb/errors.ts";
 import { refreshTable } from "../../cratedb/sql/ddl.ts";
-import type { BulkSql } from "../../cratedb/sql/ident.ts";
 import { validateColumnNames, validateTableRef } from "../../cratedb/sql/names.ts";
-import type { BulkArgs } from "../../cratedb/sql-client.ts";
-import { DestinationError } from "../../errors.ts";
 import type { TableDef, TableRef } from "../../table-def.ts";
-import { type CallContext, requestOptions, run } from "../context.ts";
+import { type CallContext, run } from "../context.ts";
 import { KeyedPipeline } from "./pipeline.ts";
-import { chunkPreparer, type PreparedSend, type WriteStepPlan } from "./prepare.ts";
+import { chunkPreparer, type WriteStepPlan } from "./prepare.ts";
 import type { PreparedStream, PrepareThreads } from "./prepare-thread.ts";
+import { type Sending, sendPrepared } from "./sending.ts";
 
 /** The parts of a Write(History)BatchRequest every step needs. */
 export interface BatchSource {
@@ -151,7 +145,7 @@ export async function runWriteStep(
       return { keys, run: () => sendPrepared(sending, sends) };
     });
   }
-  const sendings = paths.map((path) => sendingFor(ctx, settings, path, options));
+  const sendings = paths.map((path) => sendingFor(ctx, path, options));
   async function* works(stream: PreparedStream): AsyncGenerator<Work> {
     for await (const { file, chunk } of stream) {
       const sending = sendings[file]!;
@@ -160,11 +154,6 @@ export async function runWriteStep(
     }
   }
   return runWorks(ctx, source.ref, settings, options, works(prepared));
-}
-
-/** A chunk's requests, all at once (their keys differ: one row per key per chunk). */
-async function sendPrepared(sending: Sending, sends: readonly PreparedSend[]): Promise<void> {
-  await Promise.all(sends.map((s) => sendRows(sending, s.sql, s.args, s.rowNumbers)));
 }
 
 /** What the pipeline runs for one chunk. */
@@ -211,7 +200,7 @@ async function* worksOnThisThread(
   work: ChunkWork,
 ): AsyncGenerator<Work> {
   for (const path of paths) {
-    const sending = sendingFor(ctx, settings, path, options);
+    const sending = sendingFor(ctx, path, options);
     const chunks = fileChunks(path, source, settings, options.required, ctx.signal);
     try {
       for (;;) {
@@ -226,15 +215,9 @@ async function* worksOnThisThread(
   }
 }
 
-function sendingFor(
-  ctx: CallContext,
-  settings: WriteSettings,
-  path: string,
-  options: FileStepRules,
-): Sending {
+function sendingFor(ctx: CallContext, path: string, options: FileStepRules): Sending {
   return {
     ctx,
-    settings,
     path,
     keyColumns: options.keyColumns,
     missingRowIsOk: options.missingRowIsOk,
@@ -253,62 +236,4 @@ async function nextWork(
 
 export async function refresh(ctx: CallContext, ref: TableRef): Promise<void> {
   await run(ctx, refreshTable(ref));
-}
-
-/** A CrateDB failure while applying rows of a batch file, placed in that file. */
-export class BatchWriteError extends DestinationError {
-  constructor(where: string, cause: DestinationError) {
-    super(cause.code, `${where}: ${cause.summary}`, { cause, hint: cause.hint ?? null });
-    this.name = "BatchWriteError";
-  }
-}
-
-export interface Sending {
-  readonly ctx: CallContext;
-  readonly settings: WriteSettings;
-  readonly path: string;
-  readonly keyColumns: readonly string[];
-  /** Items naming a row that no longer exists are "nothing to do" (update/delete by key). */
-  readonly missingRowIsOk?: boolean | undefined;
-}
-
-/**
- * Runs `sql` over `args` (one arg set per row); a failure is reported with the file and the row
- * number of the item CrateDB rejected, or the range of rows the request carried.
- */
-export async function sendRows(
-  sending: Sending,
-  sql: BulkSql,
-  args: BulkArgs,
-  rowNumbers: readonly number[],
-): Promise<void> {
-  if (("kind" in args ? args.count : args.length) === 0) return;
-  try {
-    await sending.ctx.client.bulk(sql.bulk, args, {
-      ...requestOptions(sending.ctx),
-      keyColumns: sending.keyColumns,
-      missingRowIsOk: sending.missingRowIsOk,
-    });
-  } catch (error) {
-    if (!(error instanceof CrateDbError) || error.kind === "transient") throw error;
-    const file = `batch file "${shownFileName(sending.path)}"`;
-    const keys = sending.keyColumns.map((c) => `"${shownColumnName(c)}"`).join(", ");
-    const row = error.item === undefined ? undefined : rowNumbers[error.item];
-    const where =
-      row !== undefined
-        ? `${file}, row ${row} (key columns ${keys})`
-        : `${file}, rows ${rowRange(rowNumbers)}`;
-    throw new BatchWriteError(where, error);
-  }
-}
-
-/** "first–last" of row numbers that folding may have put out of order (no spread: arrays are large). */
-function rowRange(rowNumbers: readonly number[]): string {
-  let first = Number.POSITIVE_INFINITY;
-  let last = 0;
-  for (const n of rowNumbers) {
-    if (n < first) first = n;
-    if (n > last) last = n;
-  }
-  return `${first}–${last}`;
 }

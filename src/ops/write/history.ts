@@ -15,16 +15,10 @@ import { DestinationError, shownTable } from "../../errors.ts";
 import { SYSTEM_COLUMN } from "../../table-def.ts";
 import { argsJson, asArg, asArgs } from "../args.ts";
 import type { CallContext } from "../context.ts";
-import {
-  type BatchSource,
-  checkRequestedNames,
-  refresh,
-  runStep,
-  sendRows,
-  type WriteSettings,
-} from "./files.ts";
+import { type BatchSource, checkRequestedNames, refresh, runStep, type WriteSettings } from "./files.ts";
 import { completeUpdates } from "./history-update.ts";
 import { BatchRowError, indexesOf, keyOf, lastPerKey, onePerKey, primaryKey, requireKey } from "./rows.ts";
+import { sendRows } from "./sending.ts";
 import { keyMaker, type Version, versionsOf } from "./versions.ts";
 
 export interface WriteHistoryFiles {
