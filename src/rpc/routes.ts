@@ -50,7 +50,7 @@ export function routes(options: RouteOptions): (router: ConnectRouter) => void {
     alterTable,
     truncate,
     writeBatch: writeBatch(options.batchFileFormat, options.batchFiles, options.prepareThreads),
-    writeHistoryBatch: writeHistoryBatch(options.batchFileFormat, options.batchFiles),
+    writeHistoryBatch: writeHistoryBatch(options.batchFileFormat, options.batchFiles, options.prepareThreads),
     migrate,
     ...options.handlers,
   };

@@ -97,7 +97,7 @@ export async function runHistoryBatch(
   ref: TableRef,
   table: TableDef,
   spec: BatchSpec,
-  rowChunkBytes?: number,
+  tuning: Pick<WriteSettings, "rowChunkBytes" | "threads"> = {},
 ): Promise<void> {
   const earliest = await writeFiles(dir, table, spec.earliest);
   const replace = await writeFiles(dir, table, spec.replace);
@@ -112,6 +112,6 @@ export async function runHistoryBatch(
       updateFiles: update.paths,
       deleteFiles: del.paths,
     },
-    { concurrency: 3, ...(rowChunkBytes === undefined ? {} : { rowChunkBytes }) },
+    { concurrency: 3, ...tuning },
   );
 }

@@ -13,11 +13,18 @@ import { deleteByKey, updateByKey, upsertRows } from "../../cratedb/sql/write.ts
 import type { SqlValue } from "../../cratedb/sql-client.ts";
 import { DestinationError, shownTable } from "../../errors.ts";
 import { SYSTEM_COLUMN } from "../../table-def.ts";
-import { argsJson, asArg, asArgs } from "../args.ts";
+import { asArg, asArgs } from "../args.ts";
 import type { CallContext } from "../context.ts";
-import { type BatchSource, checkRequestedNames, refresh, runStep, type WriteSettings } from "./files.ts";
+import {
+  type BatchSource,
+  checkRequestedNames,
+  refresh,
+  runStep,
+  runWriteStep,
+  type WriteSettings,
+} from "./files.ts";
 import { completeUpdates } from "./history-update.ts";
-import { BatchRowError, indexesOf, keyOf, lastPerKey, onePerKey, primaryKey, requireKey } from "./rows.ts";
+import { BatchRowError, indexesOf, keyOf, onePerKey, primaryKey, requireKey } from "./rows.ts";
 import { sendRows } from "./sending.ts";
 import { keyMaker, type Version, versionsOf } from "./versions.ts";
 
@@ -185,33 +192,20 @@ function storedVersions(job: HistoryJob, read: readonly string[]) {
   };
 }
 
-/** Step 2: every row is a version, inserted or overwritten on (K, start) — by full primary key. */
+/**
+ * Step 2: every row is a version, inserted or overwritten on (K, start) — by full primary key:
+ * WriteBatch's replace step on that key, so a large step gets a prepare thread as well.
+ */
 async function replaceVersions(job: HistoryJob, paths: readonly string[]): Promise<number> {
-  const pk = primaryKey(job.source.table);
-  let statement: { columns: readonly string[]; stmt: ReturnType<typeof upsertRows> } | undefined;
-  const required = [...pk, SYSTEM_COLUMN.synced];
-  return runStep(
+  const { ref, table } = job.source;
+  const pk = primaryKey(table);
+  return runWriteStep(
     job.call,
     job.source,
     job.settings,
     paths,
-    { required, keyColumns: pk },
-    (sending, chunk) => {
-      if (statement?.columns !== chunk.columns) {
-        statement = {
-          columns: chunk.columns,
-          stmt: upsertRows(job.source.ref, chunk.columns, pk, keyCastFor(job.source.table.columns, pk[0])),
-        };
-      }
-      const sql = statement.stmt;
-      const { keys, rows, rowNumbers } = lastPerKey(
-        shownFileName(sending.path),
-        chunk,
-        indexesOf(chunk.columns, pk),
-      );
-      const args = argsJson(rows);
-      return { keys, run: () => sendRows(sending, sql, args, rowNumbers) };
-    },
+    { required: [...pk, SYSTEM_COLUMN.synced], keyColumns: pk },
+    { kind: "replace", ref, keyColumns: pk, keyCast: keyCastFor(table.columns, pk[0]) },
   );
 }
 

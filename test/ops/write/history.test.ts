@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import type { CrateClient } from "../../../src/cratedb/client/crate-client.ts";
 import type { SqlClient } from "../../../src/cratedb/sql-client.ts";
 import { createTable } from "../../../src/ops/table/create.ts";
+import { PrepareThreads } from "../../../src/ops/write/prepare-thread.ts";
 import type { TableDef } from "../../../src/table-def.ts";
 import { batchDir, type Cell } from "../../helpers/batch-writer.ts";
 import { uniqueSchema } from "../../helpers/cratedb.ts";
@@ -155,6 +156,37 @@ describe("WriteHistoryBatch", () => {
     ]);
   });
 
+  test("replace rows prepared in a prepare thread give the same versions; the other steps stay on the call's thread", async () => {
+    const threads = new PrepareThreads({ threads: 1, minBytes: 0 });
+    const ref = await historyTable("replace_thread", [row(2, "old", "1", T(1), MAX, true)]);
+    await runHistoryBatch(
+      client,
+      dir,
+      ref,
+      HISTORY,
+      {
+        earliest: [{ columns: EARLIEST, rows: [["2", T(2)]] }],
+        replace: [
+          {
+            rows: [
+              row(1, "a", "1", T(1), new Date(ms(T(2)) - 1).toISOString(), false),
+              row(1, "b", "2", T(2), MAX, true),
+              row(2, "new", "2", T(2), MAX, true),
+            ],
+          },
+        ],
+      },
+      { threads },
+    );
+    assert.equal(threads.started, 1, "the replace step only");
+    assert.deepEqual(await shown(ref), [
+      [1, "a", 1, ms(T(1)), ms(T(2)) - 1, false],
+      [1, "b", 2, ms(T(2)), ms(MAX), true],
+      [2, "old", 1, ms(T(1)), ms(T(2)) - 1, false],
+      [2, "new", 2, ms(T(2)), ms(MAX), true],
+    ]);
+  });
+
   test("an update row takes its base from a replace row of the same batch, and one without a base is skipped", async () => {
     const ref = await historyTable("base_in_batch");
     await runHistoryBatch(client, dir, ref, HISTORY, {
@@ -196,7 +228,7 @@ describe("WriteHistoryBatch", () => {
           },
         ],
       },
-      32,
+      { rowChunkBytes: 32 },
     );
     assert.deepEqual(await shown(ref), [
       [1, "a", 1, ms(T(1)), ms(T(2)) - 1, false],
