@@ -153,7 +153,12 @@ export async function runWriteStep(
       yield { rows: chunk.rows, keys: chunk.keys, run: () => sendPrepared(sending, sends) };
     }
   }
-  return runWorks(ctx, source.ref, settings, options, works(prepared));
+  try {
+    return await runWorks(ctx, source.ref, settings, options, works(prepared));
+  } finally {
+    // Stops the thread whatever happened, even had the stream never been read.
+    await prepared.return();
+  }
 }
 
 /** What the pipeline runs for one chunk. */

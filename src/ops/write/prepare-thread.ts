@@ -3,7 +3,7 @@
  * so one call can use two cores, and several calls more. The call's thread keeps ordering per key
  * (KeyedPipeline) and HTTP; the thread posts prepared chunks, a few ahead.
  *
- * Threads are few and only for large steps: each costs ~10 MB and ~50 ms to start, which a small
+ * Threads are few and only for large steps: each costs ~50 MB and ~50 ms to start, which a small
  * batch would not win back, and more threads than cores only compete. A step that finds no thread
  * free is prepared on its call's thread, as everything was before threads.
  */
@@ -43,7 +43,8 @@ export interface PrepareThreadOptions {
 /**
  * Two fewer than the cores: one for the calls' own thread (ordering, HTTP), one for what runs
  * beside every thread anyway (zstd and gzip in libuv's pool, V8's collector). On two cores a
- * thread measured no faster and cost ~15 % more CPU per row and ~40 MB (docs/benchmarks.md).
+ * thread gained only where the one thread had been the limit, and cost ~10 % more CPU per row and
+ * ~50 MB (docs/benchmarks.md).
  */
 export const defaultPrepareThreads = (): number => Math.max(0, availableParallelism() - 2);
 
@@ -96,65 +97,102 @@ export class PrepareThreads {
     if (bytes < this.#minBytes || this.#running >= this.#capacity) return undefined;
     this.#running++;
     this.#started++;
-    return preparedInThread(this.#script ?? prepareWorkerScript(), job, signal, (cpuMicros) => {
+    return new PreparedStream(this.#script ?? prepareWorkerScript(), job, signal, (cpuMicros) => {
       this.#running--;
       this.#cpuMicros += cpuMicros;
     });
   }
 }
 
-export type PreparedStream = AsyncGenerator<{ readonly file: number; readonly chunk: PreparedChunk }>;
+export interface PreparedItem {
+  /** Index into the job's paths. */
+  readonly file: number;
+  readonly chunk: PreparedChunk;
+}
 
-async function* preparedInThread(
-  script: WorkerScript,
-  job: PrepareJob,
-  signal: AbortSignal | undefined,
-  release: (cpuMicros: number) => void,
-): PreparedStream {
-  const workerData: PrepareThreadData = { ...job, credit: CHUNKS_AHEAD };
-  const worker =
-    "code" in script
-      ? new Worker(script.code, { eval: true, workerData, resourceLimits })
-      : new Worker(script.url, { workerData, resourceLimits });
-  const inbox: FromPrepareThread[] = [];
-  let cpuMicros = 0;
-  let stopped: Error | undefined;
-  let wake: (() => void) | undefined;
-  worker.on("message", (message: FromPrepareThread) => {
-    inbox.push(message);
-    wake?.();
-  });
-  worker.on("error", (error) => {
-    // Named by its code only: its message is not ours to show.
-    stopped ??= threadStopped((error as NodeJS.ErrnoException).code ?? error.name, error);
-    wake?.();
-  });
-  worker.on("exit", (code) => {
-    stopped ??= threadStopped(`exit code ${code}`);
-    wake?.();
-  });
-  const abort = (): void => void worker.terminate();
-  signal?.addEventListener("abort", abort, { once: true });
-  try {
-    for (;;) {
-      signal?.throwIfAborted();
-      while (inbox.length === 0) {
-        if (stopped !== undefined) throw signal?.aborted ? signal.reason : stopped;
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
+/**
+ * A thread's prepared chunks, in file order. The thread starts with the stream; `return()` (which
+ * `for await` calls when left early) stops it and frees its place, as does the end, a failure, or
+ * the call's cancellation. Not a generator: one that was never iterated would never run its
+ * clean-up.
+ */
+export class PreparedStream implements AsyncIterableIterator<PreparedItem> {
+  readonly #worker: Worker;
+  readonly #signal: AbortSignal | undefined;
+  readonly #release: (cpuMicros: number) => void;
+  readonly #inbox: FromPrepareThread[] = [];
+  readonly #abort = (): void => void this.#worker.terminate();
+  #stopped: DestinationError | undefined;
+  #wake: (() => void) | undefined;
+  #cpuMicros = 0;
+  #closed = false;
+
+  constructor(
+    script: WorkerScript,
+    job: PrepareJob,
+    signal: AbortSignal | undefined,
+    release: (cpuMicros: number) => void,
+  ) {
+    const workerData: PrepareThreadData = { ...job, credit: CHUNKS_AHEAD };
+    this.#worker =
+      "code" in script
+        ? new Worker(script.code, { eval: true, workerData, resourceLimits })
+        : new Worker(script.url, { workerData, resourceLimits });
+    this.#signal = signal;
+    this.#release = release;
+    this.#worker.on("message", (message: FromPrepareThread) => {
+      this.#inbox.push(message);
+      this.#wake?.();
+    });
+    this.#worker.on("error", (error) => {
+      // Named by its code only: its message is not ours to show.
+      this.#stopped ??= threadStopped((error as NodeJS.ErrnoException).code ?? error.name, error);
+      this.#wake?.();
+    });
+    this.#worker.on("exit", (code) => {
+      this.#stopped ??= threadStopped(`exit code ${code}`);
+      this.#wake?.();
+    });
+    signal?.addEventListener("abort", this.#abort, { once: true });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<PreparedItem, undefined>> {
+    try {
+      if (this.#closed) return { done: true, value: undefined };
+      this.#signal?.throwIfAborted();
+      while (this.#inbox.length === 0) {
+        if (this.#stopped !== undefined) throw this.#signal?.aborted ? this.#signal.reason : this.#stopped;
+        await new Promise<void>((resolve) => (this.#wake = resolve));
+        this.#wake = undefined;
       }
-      const message = inbox.shift()!;
-      if (message.type !== "chunk") cpuMicros = message.cpuMicros;
-      if (message.type === "done") return;
+      const message = this.#inbox.shift()!;
+      if (message.type === "chunk") {
+        // Granted before this chunk is sent, so the next one is prepared meanwhile.
+        this.#worker.postMessage({ type: "more" } satisfies ToPrepareThread);
+        return { done: false, value: { file: message.file, chunk: received(message.chunk) } };
+      }
+      this.#cpuMicros = message.cpuMicros;
       if (message.type === "failed") throw fromWire(message.error);
-      // Granted before this chunk is sent, so the next one is prepared meanwhile.
-      worker.postMessage({ type: "more" } satisfies ToPrepareThread);
-      yield { file: message.file, chunk: received(message.chunk) };
+      await this.return();
+      return { done: true, value: undefined };
+    } catch (error) {
+      await this.return();
+      throw error;
     }
-  } finally {
-    signal?.removeEventListener("abort", abort);
-    await worker.terminate();
-    release(cpuMicros);
+  }
+
+  async return(): Promise<IteratorResult<PreparedItem, undefined>> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#signal?.removeEventListener("abort", this.#abort);
+      await this.#worker.terminate();
+      this.#release(this.#cpuMicros);
+    }
+    return { done: true, value: undefined };
   }
 }
 

@@ -93,7 +93,17 @@ describe("prepare threads", () => {
     assert.equal(threads.running, 0);
     const again = await threads.start(job([big.path], big.keys), undefined);
     assert.ok(again !== undefined);
-    await again.return(undefined);
+    await again.return();
+  });
+
+  test("a stream that was never read stops its thread when returned, and only once", async () => {
+    const threads = new PrepareThreads({ threads: 1, minBytes: 0 });
+    const stream = await threads.start(job([big.path], big.keys), undefined);
+    assert.ok(stream !== undefined);
+    await stream.return();
+    await stream.return();
+    assert.equal(threads.running, 0);
+    assert.deepEqual(await stream.next(), { done: true, value: undefined });
   });
 
   test("a file that cannot be looked at stays on the call's thread, which reports it", async () => {
