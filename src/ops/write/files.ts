@@ -145,6 +145,7 @@ export async function runWriteStep(
       return { keys, run: () => sendPrepared(sending, sends) };
     });
   }
+  ctx.log.info(`${plan.kind} step: ${paths.length} file(s) read and prepared in a prepare thread`);
   const sendings = paths.map((path) => sendingFor(ctx, path, options));
   async function* works(stream: PreparedStream): AsyncGenerator<Work> {
     for await (const { file, chunk } of stream) {
