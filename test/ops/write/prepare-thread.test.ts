@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { BatchFileError } from "../../../src/batch/index.ts";
@@ -145,6 +146,28 @@ describe("prepare threads", () => {
       return true;
     });
     assert.equal(threads.running, 0);
+  });
+});
+
+describe("the operator's limits hold in a prepare thread", () => {
+  test("a file outside --batch-file-dirs is refused there as on the call's thread", async () => {
+    const threads = new PrepareThreads({ threads: 1, minBytes: 0 });
+    const elsewhere = await mkdtemp(join(tmpdir(), "allowed-"));
+    try {
+      const base = job([big.path], big.keys);
+      const stream = await threads.start(
+        { ...base, read: { ...base.read, limits: { allowedDirs: [elsewhere] } } },
+        undefined,
+      );
+      assert.ok(stream !== undefined);
+      await assert.rejects(drain(stream), (error: unknown) => {
+        assert.ok(error instanceof BatchFileError);
+        assert.equal(error.code, "BATCH_FILE_NOT_ALLOWED");
+        return true;
+      });
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
   });
 });
 
