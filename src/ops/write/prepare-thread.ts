@@ -44,7 +44,8 @@ export interface PrepareThreadOptions {
  * Two fewer than the cores: one for the calls' own thread (ordering, HTTP), one for what runs
  * beside every thread anyway (zstd and gzip in libuv's pool, V8's collector). On two cores a
  * thread gained only where the one thread had been the limit, and cost ~10 % more CPU per row and
- * ~50 MB (docs/benchmarks.md).
+ * ~50 MB (docs/benchmarks.md). Node 24's count honours CPU affinity and cgroup CPU quotas (libuv
+ * ≥ 1.49), so a container limited to 4 CPUs on a large host gets 2, not the host's cores − 2.
  */
 export const defaultPrepareThreads = (): number => Math.max(0, availableParallelism() - 2);
 
