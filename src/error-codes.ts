@@ -220,6 +220,7 @@ export const ERROR_CODES = {
     hint: "The sync is retried. If it happens again, start the destination with --prepare-threads 0 (or more memory) and report it.",
   },
 
+  MIGRATE_KEEP_LATEST_STUCK: { area: MIGRATE, kind: "bug" },
   MIGRATE_TABLE_MISSING: {
     area: MIGRATE,
     kind: "user",

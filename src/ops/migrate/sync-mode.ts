@@ -19,7 +19,7 @@ import {
 import { validateTableRef } from "../../cratedb/sql/names.ts";
 import { deleteByKey } from "../../cratedb/sql/write.ts";
 import type { SqlValue } from "../../cratedb/sql-client.ts";
-import { shownTable } from "../../errors.ts";
+import { DestinationError, shownTable } from "../../errors.ts";
 import { type ColumnDef, SYSTEM_COLUMN, type TableRef } from "../../table-def.ts";
 import { discardLeftoverRebuild, rebuildTable } from "../alter/rebuild.ts";
 import { type CallContext, requestOptions, run, step } from "../context.ts";
@@ -161,7 +161,15 @@ async function deleteOlderVersionsInPages(
     for (const [k, list] of versions) {
       const keep = latestStart.get(k);
       if (keep === undefined) continue;
-      for (const version of list) if (version.start < keep) older.push([...version.values] as SqlValue[]);
+      for (const version of list) if (version.start < keep) older.push(version.values as SqlValue[]);
+    }
+    // Keys said to have older versions whose versions were not found by key would come back in
+    // every round: fail instead of looping (the two reads disagreeing is our bug, not the data's).
+    if (older.length === 0) {
+      throw new DestinationError(
+        "MIGRATE_KEEP_LATEST_STUCK",
+        `Migrate (history to soft delete): ${shownTable(ref)} has keys with older versions, but reading them by key found none`,
+      );
     }
     // A version deleted by an earlier attempt of this round is gone already: nothing to do.
     await ctx.client.bulk(remove.bulk, older, {
