@@ -19,6 +19,7 @@ import { parseArgs } from "node:util";
 import { qualified } from "../../src/cratedb/sql/ident.ts";
 import { TYPE_RECORDS } from "../../src/cratedb/sql/type-metadata.ts";
 import type { TableRef } from "../../src/table-def.ts";
+import { destinationSeries } from "../../test/helpers/metrics.ts";
 import type { DecodeResult, DecodeSpec } from "./decode.ts";
 import {
   type Crate,
@@ -635,15 +636,9 @@ async function scalingRuns(sink: Peer): Promise<void> {
 /** A sink upsert (CSV; narrow unless --profile-workload) again, with `--cpu-prof` on the server; self time summarised. */
 /** CPU seconds so far of the server's main thread and of its finished prepare threads (/metrics). */
 async function threadCpu(port: number): Promise<{ main: number; prepare: number }> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const series = (name: string): number => {
-    const line = text.split("\n").find((l) => l.startsWith(`cratedb_fivetran_destination_${name} `));
-    if (line === undefined) throw new Error(`the server's /metrics has no ${name}`);
-    return Number(line.split(" ")[1]);
-  };
   return {
-    main: series("main_thread_cpu_seconds_total"),
-    prepare: series("prepare_threads_cpu_seconds_total"),
+    main: await destinationSeries(port, "main_thread_cpu_seconds_total"),
+    prepare: await destinationSeries(port, "prepare_threads_cpu_seconds_total"),
   };
 }
 

@@ -12,6 +12,7 @@ import type { TableDef } from "../../src/table-def.ts";
 import { testerFileParams } from "../e2e/tester-files.ts";
 import { batchDir, writeBatchFile } from "../helpers/batch-writer.ts";
 import { uniqueSchema } from "../helpers/cratedb.ts";
+import { seriesValue } from "../helpers/metrics.ts";
 import { col, dropSchema, testClient, testConfiguration } from "../helpers/ops.ts";
 import { grpcClient, grpcUnary, startTestServer, type TestServer } from "./server-fixture.ts";
 
@@ -43,10 +44,6 @@ async function scrape(): Promise<{ status: number; type: string | null; text: st
 }
 
 /** The value of one series, found by its name and exact label set in Prometheus text. */
-function value(text: string, series: string): number | undefined {
-  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 async function writeRows(ids: readonly number[]): Promise<void> {
   const file = await writeBatchFile({
@@ -86,20 +83,26 @@ test("a WriteBatch counts its RPC, its rows and the bytes it sent, without table
   const { text } = await scrape();
   const noTable = 'schema="",table=""';
   assert.equal(
-    value(text, `cratedb_fivetran_destination_rpcs_total{method="WriteBatch",outcome="success",${noTable}}`),
+    seriesValue(
+      text,
+      `cratedb_fivetran_destination_rpcs_total{method="WriteBatch",outcome="success",${noTable}}`,
+    ),
     1,
   );
   assert.equal(
-    value(
+    seriesValue(
       text,
       `cratedb_fivetran_destination_rows_written_total{method="WriteBatch",operation="replace",${noTable}}`,
     ),
     3,
   );
-  const sent = value(text, 'cratedb_fivetran_destination_cratedb_request_bytes_total{method="WriteBatch"}');
+  const sent = seriesValue(
+    text,
+    'cratedb_fivetran_destination_cratedb_request_bytes_total{method="WriteBatch"}',
+  );
   assert.ok(sent !== undefined && sent > 0, "request bytes of the WriteBatch are counted");
   assert.ok(
-    (value(
+    (seriesValue(
       text,
       'cratedb_fivetran_destination_cratedb_request_duration_seconds_count{kind="bulk",outcome="ok"}',
     ) ?? 0) >= 1,
@@ -115,14 +118,17 @@ test("with table labels on, the RPC and row series name the schema and table", a
   const { text } = await scrape();
   const where = `schema="${schema}",table="orders"`;
   assert.equal(
-    value(
+    seriesValue(
       text,
       `cratedb_fivetran_destination_rows_written_total{method="WriteBatch",operation="replace",${where}}`,
     ),
     2,
   );
   assert.equal(
-    value(text, `cratedb_fivetran_destination_rpcs_total{method="WriteBatch",outcome="success",${where}}`),
+    seriesValue(
+      text,
+      `cratedb_fivetran_destination_rpcs_total{method="WriteBatch",outcome="success",${where}}`,
+    ),
     1,
   );
   assert.doesNotMatch(text, new RegExp(SECRET_NOTE));

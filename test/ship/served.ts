@@ -17,6 +17,7 @@ import { loadInput } from "../e2e/tester-input.ts";
 import { runSetup } from "../e2e/tester-replay.ts";
 import { batchDir, type Cell, writeBatchFile } from "../helpers/batch-writer.ts";
 import { uniqueSchema } from "../helpers/cratedb.ts";
+import { destinationSeries } from "../helpers/metrics.ts";
 import { col, dropSchema, testClient, testConfiguration } from "../helpers/ops.ts";
 import { grpcClient, grpcUnary } from "../rpc/server-fixture.ts";
 
@@ -117,11 +118,5 @@ export async function writesInPrepareThread(port: number, format: "csv" | "parqu
   }
 }
 
-async function startedThreads(port: number): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const line = text
-    .split("\n")
-    .find((l) => l.startsWith("cratedb_fivetran_destination_prepare_threads_started_total "));
-  assert.ok(line !== undefined, "/metrics has prepare_threads_started_total");
-  return Number(line.split(" ")[1]);
-}
+const startedThreads = (port: number): Promise<number> =>
+  destinationSeries(port, "prepare_threads_started_total");
