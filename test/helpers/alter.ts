@@ -1,9 +1,7 @@
 /** A seeded table per test for the AlterTable integration tests. */
 import type { CrateClient } from "../../src/cratedb/client/crate-client.ts";
-import { createTable } from "../../src/ops/table/create.ts";
 import type { TableDef, TableRef } from "../../src/table-def.ts";
-import { uniqueSchema } from "./cratedb.ts";
-import { call, col, insertRows } from "./ops.ts";
+import { col, TableSeeder } from "./ops.ts";
 
 export const SYNCED = Date.parse("2024-01-02T03:04:05.678Z");
 
@@ -30,27 +28,24 @@ export const withName = (def: TableDef, ref: TableRef): TableDef => ({ ...def, n
 export const byName = (def: TableDef | undefined): TableDef | undefined =>
   def && { ...def, columns: [...def.columns].sort((a, b) => (a.name < b.name ? -1 : 1)) };
 
-/** Creates numbered tables `t1`, `t2`, … in one fresh schema, each filled with rows. */
+/** TableSeeder with this file's table and rows as defaults, rows before column names. */
 export class Seeder {
-  readonly schema: string;
-  readonly #client: CrateClient;
-  #counter = 0;
+  readonly #tables: TableSeeder;
 
   constructor(client: CrateClient, prefix: string) {
-    this.#client = client;
-    this.schema = uniqueSchema(prefix);
+    this.#tables = new TableSeeder(client, prefix);
+  }
+
+  get schema(): string {
+    return this.#tables.schema;
   }
 
   nextRef(prefix = "t"): TableRef {
-    this.#counter += 1;
-    return { schema: this.schema, table: `${prefix}${this.#counter}` };
+    return this.#tables.nextRef(prefix);
   }
 
-  async seeded(def: TableDef = base, rows: unknown[][] = ROWS, names = NAMES): Promise<TableRef> {
-    const ref = this.nextRef();
-    await createTable(call(this.#client), ref, { ...def, name: ref.table }, {});
-    await insertRows(this.#client, ref, names, rows as never);
-    return ref;
+  seeded(def: TableDef = base, rows: unknown[][] = ROWS, names = NAMES): Promise<TableRef> {
+    return this.#tables.seeded(def, names, rows);
   }
 }
 

@@ -1,12 +1,9 @@
 /** Tables and helpers shared by the Migrate integration tests. */
 import assert from "node:assert/strict";
-import type { CrateClient } from "../../src/cratedb/client/crate-client.ts";
 import type { CallContext } from "../../src/ops/context.ts";
-import { createTable } from "../../src/ops/table/create.ts";
 import type { TableDef, TableRef } from "../../src/table-def.ts";
 import { StopAfter } from "./alter.ts";
-import { uniqueSchema } from "./cratedb.ts";
-import { call, col, insertRows } from "./ops.ts";
+import { col } from "./ops.ts";
 
 export const T0 = Date.parse("2024-01-01T00:00:00.000Z");
 export const T1 = Date.parse("2024-02-01T00:00:00.000Z");
@@ -59,35 +56,6 @@ export const HISTORY_ROWS = [
   [2, "gone", T0, T1, false, T1],
   [3, "three", T0, MAX, true, T0],
 ];
-
-/** Numbered tables in one fresh schema, created as Fivetran would and filled. */
-export class MigrateSeeder {
-  readonly schema: string;
-  readonly #client: CrateClient;
-  #counter = 0;
-
-  constructor(client: CrateClient, prefix: string) {
-    this.#client = client;
-    this.schema = uniqueSchema(prefix);
-  }
-
-  nextRef(prefix = "t"): TableRef {
-    this.#counter += 1;
-    return { schema: this.schema, table: `${prefix}${this.#counter}` };
-  }
-
-  async seeded(
-    def: TableDef,
-    names: readonly string[],
-    rows: readonly unknown[][],
-    table?: string,
-  ): Promise<TableRef> {
-    const ref = table === undefined ? this.nextRef() : { schema: this.schema, table };
-    await createTable(call(this.#client), ref, { ...def, name: ref.table }, {});
-    if (rows.length > 0) await insertRows(this.#client, ref, names, rows as never);
-    return ref;
-  }
-}
 
 /**
  * Runs the operation once to learn its steps, then for every step: a fresh table, the operation

@@ -5,8 +5,9 @@ import { ident, qualified } from "../../src/cratedb/sql/ident.ts";
 import { TYPE_RECORDS } from "../../src/cratedb/sql/type-metadata.ts";
 import type { SqlClient, SqlValue } from "../../src/cratedb/sql-client.ts";
 import { type CallContext, callContext } from "../../src/ops/context.ts";
-import type { ColumnDef, FivetranType, TableRef } from "../../src/table-def.ts";
-import { endpoint } from "./cratedb.ts";
+import { createTable } from "../../src/ops/table/create.ts";
+import type { ColumnDef, FivetranType, TableDef, TableRef } from "../../src/table-def.ts";
+import { endpoint, uniqueSchema } from "./cratedb.ts";
 
 export function testClient(overrides: Partial<CrateClientOptions> = {}): CrateClient {
   const e = endpoint();
@@ -102,3 +103,32 @@ export function recording(client: CrateClient): { client: CrateClient; statement
 /** A call context for running ops directly; `onStep` stops or interleaves after named steps. */
 export const call = (client: SqlClient, onStep?: CallContext["onStep"]): CallContext =>
   callContext(client, { onStep });
+
+/** Numbered tables in one fresh schema, created as Fivetran would and filled. */
+export class TableSeeder {
+  readonly schema: string;
+  readonly #client: CrateClient;
+  #counter = 0;
+
+  constructor(client: CrateClient, prefix: string) {
+    this.#client = client;
+    this.schema = uniqueSchema(prefix);
+  }
+
+  nextRef(prefix = "t"): TableRef {
+    this.#counter += 1;
+    return { schema: this.schema, table: `${prefix}${this.#counter}` };
+  }
+
+  async seeded(
+    def: TableDef,
+    names: readonly string[],
+    rows: readonly unknown[][],
+    table?: string,
+  ): Promise<TableRef> {
+    const ref = table === undefined ? this.nextRef() : { schema: this.schema, table };
+    await createTable(call(this.#client), ref, { ...def, name: ref.table }, {});
+    if (rows.length > 0) await insertRows(this.#client, ref, names, rows as never);
+    return ref;
+  }
+}

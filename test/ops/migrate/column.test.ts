@@ -5,22 +5,15 @@ import { type Migration, migrate } from "../../../src/ops/migrate/migrate.ts";
 import { describeTable } from "../../../src/ops/table/describe.ts";
 import { readTypeRecords } from "../../../src/ops/table/type-metadata.ts";
 import type { ColumnDef, TableDef, TableRef } from "../../../src/table-def.ts";
-import {
-  convergesAfterEachStep,
-  MigrateSeeder,
-  SOFT_NAMES,
-  SOFT_ROWS,
-  softDelete,
-  T0,
-} from "../../helpers/migrate.ts";
-import { call, col, dropSchema, selectRows, testClient } from "../../helpers/ops.ts";
+import { convergesAfterEachStep, SOFT_NAMES, SOFT_ROWS, softDelete, T0 } from "../../helpers/migrate.ts";
+import { call, col, dropSchema, selectRows, TableSeeder, testClient } from "../../helpers/ops.ts";
 
 let client: CrateClient;
-let seeder: MigrateSeeder;
+let seeder: TableSeeder;
 
 before(() => {
   client = testClient();
-  seeder = new MigrateSeeder(client, "ops_migrate_column");
+  seeder = new TableSeeder(client, "ops_migrate_column");
 });
 after(async () => {
   await dropSchema(client, seeder.schema);

@@ -10,7 +10,6 @@ import {
   HISTORY_ROWS,
   history,
   MAX,
-  MigrateSeeder,
   SOFT_NAMES,
   SOFT_ROWS,
   softDelete,
@@ -18,14 +17,14 @@ import {
   T1,
   T2,
 } from "../../helpers/migrate.ts";
-import { call, col, dropSchema, selectRows, testClient } from "../../helpers/ops.ts";
+import { call, col, dropSchema, selectRows, TableSeeder, testClient } from "../../helpers/ops.ts";
 
 let client: CrateClient;
-let seeder: MigrateSeeder;
+let seeder: TableSeeder;
 
 before(() => {
   client = testClient();
-  seeder = new MigrateSeeder(client, "ops_migrate_history");
+  seeder = new TableSeeder(client, "ops_migrate_history");
 });
 after(async () => {
   await dropSchema(client, seeder.schema);

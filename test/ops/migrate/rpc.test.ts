@@ -11,13 +11,13 @@ import {
 } from "../../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
 import { closeAllClients } from "../../../src/cratedb/client/registry.ts";
 import { migrationFromProto } from "../../../src/rpc/migration-from-proto.ts";
-import { MigrateSeeder, SOFT_NAMES, SOFT_ROWS, softDelete } from "../../helpers/migrate.ts";
-import { dropSchema, selectRows, testClient, testConfiguration } from "../../helpers/ops.ts";
+import { SOFT_NAMES, SOFT_ROWS, softDelete } from "../../helpers/migrate.ts";
+import { dropSchema, selectRows, TableSeeder, testClient, testConfiguration } from "../../helpers/ops.ts";
 import { grpcClient, grpcUnary, startTestServer, type TestServer } from "../../rpc/server-fixture.ts";
 
 let server: TestServer;
 let rpc: grpc.Client;
-let seeder: MigrateSeeder;
+let seeder: TableSeeder;
 const dbClient = testClient();
 const configuration = testConfiguration();
 const m = DestinationConnector.method;
@@ -25,7 +25,7 @@ const m = DestinationConnector.method;
 before(async () => {
   server = await startTestServer();
   rpc = grpcClient(server.port);
-  seeder = new MigrateSeeder(dbClient, "rpc_migrate");
+  seeder = new TableSeeder(dbClient, "rpc_migrate");
 });
 after(async () => {
   rpc.close();

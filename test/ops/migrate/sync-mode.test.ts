@@ -13,21 +13,20 @@ import {
   history,
   MAX,
   MIN,
-  MigrateSeeder,
   SOFT_NAMES,
   SOFT_ROWS,
   softDelete,
   T0,
   T1,
 } from "../../helpers/migrate.ts";
-import { call, col, dropSchema, selectRows, tableNames, testClient } from "../../helpers/ops.ts";
+import { call, col, dropSchema, selectRows, TableSeeder, tableNames, testClient } from "../../helpers/ops.ts";
 
 let client: CrateClient;
-let seeder: MigrateSeeder;
+let seeder: TableSeeder;
 
 before(() => {
   client = testClient();
-  seeder = new MigrateSeeder(client, "ops_migrate_mode");
+  seeder = new TableSeeder(client, "ops_migrate_mode");
 });
 after(async () => {
   await dropSchema(client, seeder.schema);

@@ -5,21 +5,15 @@ import { migrate } from "../../../src/ops/migrate/migrate.ts";
 import { describeTable } from "../../../src/ops/table/describe.ts";
 import { readTypeRecords } from "../../../src/ops/table/type-metadata.ts";
 import type { TableDef, TableRef } from "../../../src/table-def.ts";
-import {
-  convergesAfterEachStep,
-  MigrateSeeder,
-  SOFT_NAMES,
-  SOFT_ROWS,
-  softDelete,
-} from "../../helpers/migrate.ts";
-import { call, dropSchema, selectRows, tableNames, testClient } from "../../helpers/ops.ts";
+import { convergesAfterEachStep, SOFT_NAMES, SOFT_ROWS, softDelete } from "../../helpers/migrate.ts";
+import { call, dropSchema, selectRows, TableSeeder, tableNames, testClient } from "../../helpers/ops.ts";
 
 let client: CrateClient;
-let seeder: MigrateSeeder;
+let seeder: TableSeeder;
 
 before(() => {
   client = testClient();
-  seeder = new MigrateSeeder(client, "ops_migrate_table");
+  seeder = new TableSeeder(client, "ops_migrate_table");
 });
 after(async () => {
   await dropSchema(client, seeder.schema);
