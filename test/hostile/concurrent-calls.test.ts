@@ -7,14 +7,11 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type * as grpc from "@grpc/grpc-js";
 import { DataType } from "../../gen/fivetran_sdk/v2/common_pb.ts";
-import {
-  Compression,
-  DestinationConnector,
-  Encryption,
-} from "../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
+import { DestinationConnector } from "../../gen/fivetran_sdk/v2/destination_sdk_pb.ts";
 import { Health } from "../../gen/grpc/health/v1/health_pb.ts";
 import { closeAllClients } from "../../src/cratedb/client/registry.ts";
-import { batchDir, TESTER_NULL, TESTER_UNMODIFIED, writeBatchFile } from "../helpers/batch-writer.ts";
+import { testerFileParams } from "../e2e/tester-files.ts";
+import { batchDir, TESTER_UNMODIFIED, writeBatchFile } from "../helpers/batch-writer.ts";
 import { uniqueSchema } from "../helpers/cratedb.ts";
 import { col, dropSchema, selectRows, testClient, testConfiguration } from "../helpers/ops.ts";
 import { grpcClient, grpcUnary, startTestServer, type TestServer } from "../rpc/server-fixture.ts";
@@ -26,12 +23,7 @@ let cleanup: () => Promise<void>;
 const schema = uniqueSchema("hostile_concurrent");
 const configuration = testConfiguration();
 const m = DestinationConnector.method;
-const fileParams = {
-  compression: Compression.ZSTD,
-  encryption: Encryption.AES,
-  nullString: TESTER_NULL,
-  unmodifiedString: TESTER_UNMODIFIED,
-};
+const fileParams = testerFileParams(false);
 
 before(async () => {
   server = await startTestServer({ maxWorkers: 8 });
